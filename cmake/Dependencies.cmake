@@ -1,0 +1,21 @@
+# Every third-party dependency, found once. All come from Debian packages (deploy/install-deps).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET GLOBAL rdkafka>=2.0)
+find_package(Boost 1.74 REQUIRED COMPONENTS graph)
+find_package(spdlog 1.10 REQUIRED CONFIG)
+find_package(CLI11 2.1 REQUIRED CONFIG)
+find_package(Threads REQUIRED)
+
+# RapidJSON's CMake config defines no target.
+find_package(RapidJSON 1.1 REQUIRED CONFIG)
+if(NOT TARGET relmap_rapidjson)
+  add_library(relmap_rapidjson INTERFACE)
+  target_include_directories(relmap_rapidjson SYSTEM INTERFACE ${RapidJSON_INCLUDE_DIRS} ${RAPIDJSON_INCLUDE_DIRS})
+  # std::string overloads (GenericValue from std::string) make the callers simpler.
+  target_compile_definitions(relmap_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+  add_library(RapidJSON::RapidJSON ALIAS relmap_rapidjson)
+endif()
+
+if(RELMAP_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED CONFIG)
+endif()

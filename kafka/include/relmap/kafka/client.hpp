@@ -1,0 +1,142 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "relmap/kafka/config.hpp"
+#include "relmap/kafka/error.hpp"
+#include "relmap/kafka/handles.hpp"
+
+namespace relmap::kafka {
+
+using std::chrono::milliseconds;
+
+/// Receives librdkafka's statistics JSON (set `statistics.interval.ms` to enable): per partition
+/// `consumer_lag`, `committed_offset`, `hi_offset`, `ls_offset`, and the client totals.
+using StatsHandler = std::function<void(std::string_view json)>;
+
+/// What a delivery report says about one produced message.
+struct Delivery {
+  std::error_code error;  ///< empty when the broker acknowledged the message
+  std::string topic;
+  std::int32_t partition = RD_KAFKA_PARTITION_UA;
+  std::int64_t offset = RD_KAFKA_OFFSET_INVALID;
+  void* opaque = nullptr;  ///< what was passed to produce()
+};
+using DeliveryHandler = std::function<void(const Delivery&)>;
+
+/// A producer, idempotent by default, optionally transactional (set `transactional.id`).
+///
+/// Lifecycle: the destructor flushes nothing; call flush() first to wait for outstanding messages.
+/// Threading: produce() and poll() may be called from any thread; the delivery and statistics
+/// handlers run inside poll()/flush() on the calling thread and must not throw (exceptions are
+/// caught and logged: none crosses librdkafka's C callbacks).
+class Producer {
+ public:
+  explicit Producer(Config config, DeliveryHandler on_delivery = {}, StatsHandler on_stats = {});
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  /// Enqueues a message; waits (serving delivery reports) while the local queue is full.
+  /// `partition` RD_KAFKA_PARTITION_UA lets the partitioner choose from the key.
+  std::error_code produce(std::string_view topic, std::string_view key, std::string_view value,
+                          const Headers& headers = {}, void* opaque = nullptr,
+                          std::int32_t partition = RD_KAFKA_PARTITION_UA);
+  /// Serves delivery reports and statistics; returns the number of events served.
+  int poll(milliseconds timeout);
+  /// Waits until every enqueued message is delivered or failed.
+  std::error_code flush(milliseconds timeout);
+  /// Messages enqueued and not yet reported.
+  int outstanding() const;
+
+  KafkaError init_transactions(milliseconds timeout);
+  KafkaError begin_transaction();
+  KafkaError send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                         const rd_kafka_consumer_group_metadata_t& group, milliseconds timeout);
+  KafkaError commit_transaction(milliseconds timeout);
+  KafkaError abort_transaction(milliseconds timeout);
+
+  /// The fatal error of an idempotent or transactional producer, if one was raised.
+  KafkaError fatal_error() const;
+  rd_kafka_t* handle() const { return handle_.get(); }
+
+  struct Callbacks;  ///< implementation detail, reached from librdkafka's C callbacks
+
+ private:
+  std::unique_ptr<Callbacks> callbacks_;  // referenced by handle_: declared first, destroyed last
+  ClientHandle handle_;
+};
+
+/// Called synchronously inside Consumer::poll() when partitions are assigned or revoked.
+/// `on_revoked` runs before the partitions are released (commit or flush state there);
+/// `lost` is true when the group lost them (session timeout), so they must not be committed.
+struct RebalanceListener {
+  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
+  std::function<void(const std::vector<TopicPartition>&, bool lost)> on_revoked;
+};
+
+/// A high-level (consumer-group) consumer.
+///
+/// Rebalances are handled for both the EAGER and the COOPERATIVE protocol (`incremental_assign`
+/// when `rebalance_protocol()` is COOPERATIVE); the listener is told before revoke and after assign.
+/// Lifecycle: close() commits (if auto-commit is on) and leaves the group; the destructor closes.
+/// Threading: one thread polls; the handlers run on it, inside poll().
+class Consumer {
+ public:
+  explicit Consumer(Config config, RebalanceListener listener = {}, StatsHandler on_stats = {});
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  void subscribe(const std::vector<std::string>& topics);
+  /// The next message or error event (check `message->err`); nullptr on timeout.
+  MessagePtr poll(milliseconds timeout);
+  /// Commits the given offsets (the next offset to read), or the current positions when empty.
+  std::error_code commit(const std::vector<TopicPartition>& offsets = {});
+  std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions, milliseconds timeout) const;
+  std::vector<TopicPartition> assignment() const;
+  /// The next offset to read of each given partition.
+  std::vector<TopicPartition> position(const std::vector<TopicPartition>& partitions) const;
+  /// Moves the next read of each partition to its offset (after an aborted transaction).
+  std::error_code seek(const std::vector<TopicPartition>& offsets, milliseconds timeout);
+  GroupMetadataPtr group_metadata() const;
+  std::string rebalance_protocol() const;
+  std::string member_id() const;
+  void close();
+
+  rd_kafka_t* handle() const { return handle_.get(); }
+
+  struct Callbacks;  ///< implementation detail, reached from librdkafka's C callbacks
+
+ private:
+  std::unique_ptr<Callbacks> callbacks_;  // referenced by handle_: declared first, destroyed last
+  ClientHandle handle_;
+  bool closed_ = false;
+};
+
+/// A topic to create.
+struct NewTopic {
+  std::string name;
+  int partitions = 1;
+  int replication_factor = 1;
+  std::vector<std::pair<std::string, std::string>> configs;  ///< e.g. {"cleanup.policy", "compact"}
+};
+
+/// Creates topics; topics that already exist count as created (idempotent). Throws KafkaException.
+void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout);
+
+/// The number of partitions of `topic`; 0 when the topic does not exist. Throws KafkaException.
+int partition_count(const Config& config, const std::string& topic, milliseconds timeout);
+
+/// The low and high watermarks of every partition of `topic`, as TopicPartition offsets:
+/// `offset` is the high watermark (the offset the next produced message will get).
+std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout);
+
+}  // namespace relmap::kafka

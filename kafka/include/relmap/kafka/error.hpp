@@ -1,0 +1,69 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include <librdkafka/rdkafka.h>
+
+namespace std {
+template <>
+struct is_error_code_enum<rd_kafka_resp_err_t> : true_type {};
+}  // namespace std
+
+namespace relmap::kafka {
+
+/// librdkafka's error codes (rd_kafka_resp_err_t) as a std::error_category, named "kafka".
+const std::error_category& kafka_category();
+
+}  // namespace relmap::kafka
+
+/// Found by argument-dependent lookup for rd_kafka_resp_err_t, which lives in the global namespace.
+std::error_code make_error_code(rd_kafka_resp_err_t code);
+
+namespace relmap::kafka {
+
+/// An rd_kafka_error_t (owned) with the classification the transactional API needs.
+/// A default-constructed KafkaError means "no error".
+class KafkaError {
+ public:
+  KafkaError() = default;
+  /// Takes ownership of `error` (may be null).
+  explicit KafkaError(rd_kafka_error_t* error) : error_(error) {}
+  /// A plain error code with a message (no rd_kafka_error_t behind it).
+  KafkaError(std::error_code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  explicit operator bool() const { return error_ != nullptr || code_; }
+  std::error_code code() const;
+  std::string message() const;
+  bool is_fatal() const { return error_ && rd_kafka_error_is_fatal(error_.get()); }
+  bool is_retriable() const { return error_ && rd_kafka_error_is_retriable(error_.get()); }
+  bool transaction_requires_abort() const { return error_ && rd_kafka_error_txn_requires_abort(error_.get()); }
+
+ private:
+  struct Deleter {
+    void operator()(rd_kafka_error_t* error) const { rd_kafka_error_destroy(error); }
+  };
+  std::unique_ptr<rd_kafka_error_t, Deleter> error_;
+  std::error_code code_;
+  std::string message_;
+};
+
+/// Thrown for set-up failures (bad configuration, a client that cannot be created) and by the
+/// convenience calls that have no better way to report.
+class KafkaException : public std::system_error {
+ public:
+  KafkaException(std::error_code code, const std::string& what) : std::system_error(code, what) {}
+  explicit KafkaException(const KafkaError& error)
+      : std::system_error(error.code(), error.message()), fatal_(error.is_fatal()) {}
+  bool is_fatal() const { return fatal_; }
+
+ private:
+  bool fatal_ = false;
+};
+
+/// Throws KafkaException when `error` holds an error; `context` prefixes the message.
+void throw_on_error(const KafkaError& error, const std::string& context);
+
+}  // namespace relmap::kafka

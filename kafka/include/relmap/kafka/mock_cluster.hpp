@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>  // must follow rdkafka.h
+
+#include "relmap/kafka/handles.hpp"
+
+namespace relmap::kafka {
+
+/// librdkafka's in-process mock Kafka cluster (rdkafka_mock.h): the embedded default of
+/// `relmap demo` and the place for fast fault-injection tests.
+///
+/// Its brokers listen on loopback ports, so clients in other processes (kcat, `relmap produce`)
+/// can use bootstraps() too. Limits in librdkafka 2.0.2: no Admin API (create topics here),
+/// transactions are a client state-machine only (no markers, offsets sent to a transaction are
+/// dropped), slow group rebalances (set a low session.timeout.ms). See deploy/README.md.
+///
+/// Lifecycle: the cluster lives as long as this object; clients using it must be destroyed first.
+class MockCluster {
+ public:
+  explicit MockCluster(int brokers = 1);
+  ~MockCluster();
+  MockCluster(const MockCluster&) = delete;
+  MockCluster& operator=(const MockCluster&) = delete;
+
+  /// "127.0.0.1:port,..." for bootstrap.servers.
+  std::string bootstraps() const;
+  void create_topic(const std::string& topic, int partitions, int replication_factor = 1);
+  /// The next `count` requests of `api_key` (e.g. RD_KAFKA_PRODUCE) fail with `error`.
+  void inject_errors(int16_t api_key, std::size_t count, rd_kafka_resp_err_t error);
+  void set_broker_down(int32_t broker_id, bool down);
+
+  rd_kafka_mock_cluster_t* handle() const { return cluster_; }
+
+ private:
+  ClientHandle owner_;  // the cluster logs through this client: destroyed after the cluster
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+};
+
+}  // namespace relmap::kafka

@@ -1,0 +1,411 @@
+#include "relmap/kafka/client.hpp"
+
+#include <cstring>
+#include <thread>
+
+#include "relmap/common/logging.hpp"
+
+namespace relmap::kafka {
+namespace {
+
+const auto& log() {
+  static const auto logger = relmap::logger("kafka");
+  return logger;
+}
+
+int timeout_ms(milliseconds timeout) { return static_cast<int>(timeout.count()); }
+
+/// Runs a user handler from inside a librdkafka C callback: no exception may cross into C.
+template <typename Function>
+void guarded(const char* what, Function&& function) noexcept {
+  try {
+    function();
+  } catch (const std::exception& error) {
+    log()->error("{} handler threw: {}", what, error.what());
+  } catch (...) {
+    log()->error("{} handler threw a non-standard exception", what);
+  }
+}
+
+void log_callback(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug.
+  const auto spd_level = level <= 3   ? spdlog::level::err
+                         : level == 4 ? spdlog::level::warn
+                         : level <= 6 ? spdlog::level::info
+                                      : spdlog::level::debug;
+  log()->log(spd_level, "librdkafka {}: {}", facility, message);
+}
+
+void error_callback(rd_kafka_t*, int code, const char* reason, void*) {
+  const auto error = static_cast<rd_kafka_resp_err_t>(code);
+  // Transport errors while a broker restarts are expected and retried by librdkafka itself.
+  const bool transient = error == RD_KAFKA_RESP_ERR__TRANSPORT || error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+  log()->log(transient ? spdlog::level::info : spdlog::level::warn, "{} ({})", reason, rd_kafka_err2name(error));
+}
+
+/// Builds the rd_kafka_conf_t from the pass-through properties; librdkafka names a bad property.
+rd_kafka_conf_t* make_conf(const Config& config, void* opaque) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char reason[512];
+  for (const auto& [key, value] : config.properties()) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), reason, sizeof reason) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG),
+                           "Kafka property " + key + "=" + value + ": " + reason);
+    }
+  }
+  rd_kafka_conf_set_opaque(conf, opaque);
+  rd_kafka_conf_set_log_cb(conf, log_callback);
+  rd_kafka_conf_set_error_cb(conf, error_callback);
+  return conf;
+}
+
+/// rd_kafka_new takes ownership of conf on success only.
+ClientHandle make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
+  char reason[512];
+  rd_kafka_t* handle = rd_kafka_new(type, conf, reason, sizeof reason);
+  if (handle == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG),
+                         std::string("cannot create Kafka client: ") + reason);
+  }
+  return ClientHandle{handle};
+}
+
+template <typename Callbacks>
+int stats_callback(rd_kafka_t*, char* json, std::size_t length, void* opaque) {
+  auto* callbacks = static_cast<Callbacks*>(opaque);
+  if (callbacks->on_stats) guarded("statistics", [&] { callbacks->on_stats(std::string_view{json, length}); });
+  return 0;  // librdkafka frees json
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------- Producer
+
+struct Producer::Callbacks {
+  DeliveryHandler on_delivery;
+  StatsHandler on_stats;
+};
+
+namespace {
+
+void delivery_callback(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* callbacks = static_cast<Producer::Callbacks*>(opaque);
+  if (!callbacks->on_delivery) return;
+  guarded("delivery", [&] {
+    callbacks->on_delivery(Delivery{message->err ? make_error_code(message->err) : std::error_code{},
+                                    message->rkt ? rd_kafka_topic_name(message->rkt) : "", message->partition,
+                                    message->offset, message->_private});
+  });
+}
+
+}  // namespace
+
+Producer::Producer(Config config, DeliveryHandler on_delivery, StatsHandler on_stats)
+    : callbacks_(std::make_unique<Callbacks>(Callbacks{std::move(on_delivery), std::move(on_stats)})) {
+  // Idempotence keeps retries from duplicating or reordering messages; a user may still turn it off.
+  config.set_default("enable.idempotence", "true");
+  rd_kafka_conf_t* conf = make_conf(config, callbacks_.get());
+  rd_kafka_conf_set_dr_msg_cb(conf, delivery_callback);
+  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf, stats_callback<Callbacks>);
+  handle_ = make_client(RD_KAFKA_PRODUCER, conf);
+}
+
+Producer::~Producer() = default;
+
+std::error_code Producer::produce(std::string_view topic, std::string_view key, std::string_view value,
+                                  const Headers& headers, void* opaque, std::int32_t partition) {
+  rd_kafka_headers_t* message_headers = nullptr;
+  if (!headers.empty()) {
+    message_headers = rd_kafka_headers_new(headers.size());
+    for (const auto& [name, header_value] : headers) {
+      rd_kafka_header_add(message_headers, name.data(), static_cast<ssize_t>(name.size()), header_value.data(),
+                          static_cast<ssize_t>(header_value.size()));
+    }
+  }
+  const std::string topic_name{topic};
+  // rd_kafka_produceva rather than the RD_KAFKA_V_* macros, whose C casts the warnings reject.
+  rd_kafka_vu_t fields[7];
+  fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+  fields[0].u.cstr = topic_name.c_str();
+  fields[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+  fields[1].u.i32 = partition;
+  fields[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  fields[2].u.i = RD_KAFKA_MSG_F_COPY;
+  fields[3].vtype = RD_KAFKA_VTYPE_VALUE;
+  fields[3].u.mem = {const_cast<char*>(value.data()), value.size()};
+  fields[4].vtype = RD_KAFKA_VTYPE_KEY;
+  fields[4].u.mem = {const_cast<char*>(key.data()), key.size()};
+  fields[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  fields[5].u.ptr = opaque;
+  fields[6].vtype = RD_KAFKA_VTYPE_HEADERS;
+  fields[6].u.headers = message_headers;
+  const std::size_t field_count = message_headers ? 7 : 6;
+  while (true) {
+    // On success librdkafka owns the headers; on failure they stay ours.
+    KafkaError error{rd_kafka_produceva(handle_.get(), fields, field_count)};
+    if (error && error.code() == make_error_code(RD_KAFKA_RESP_ERR__QUEUE_FULL)) {
+      // Back-pressure: serve delivery reports until the local queue has room.
+      rd_kafka_poll(handle_.get(), 100);
+      continue;
+    }
+    if (error && message_headers != nullptr) rd_kafka_headers_destroy(message_headers);
+    return error ? error.code() : std::error_code{};
+  }
+}
+
+int Producer::poll(milliseconds timeout) { return rd_kafka_poll(handle_.get(), timeout_ms(timeout)); }
+
+std::error_code Producer::flush(milliseconds timeout) {
+  const auto error = rd_kafka_flush(handle_.get(), timeout_ms(timeout));
+  return error == RD_KAFKA_RESP_ERR_NO_ERROR ? std::error_code{} : make_error_code(error);
+}
+
+int Producer::outstanding() const { return rd_kafka_outq_len(handle_.get()); }
+
+KafkaError Producer::init_transactions(milliseconds timeout) {
+  return KafkaError{rd_kafka_init_transactions(handle_.get(), timeout_ms(timeout))};
+}
+
+KafkaError Producer::begin_transaction() { return KafkaError{rd_kafka_begin_transaction(handle_.get())}; }
+
+KafkaError Producer::send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
+                                                 const rd_kafka_consumer_group_metadata_t& group,
+                                                 milliseconds timeout) {
+  const auto list = to_partition_list(offsets);
+  return KafkaError{
+      rd_kafka_send_offsets_to_transaction(handle_.get(), list.get(), &group, timeout_ms(timeout))};
+}
+
+KafkaError Producer::commit_transaction(milliseconds timeout) {
+  return KafkaError{rd_kafka_commit_transaction(handle_.get(), timeout_ms(timeout))};
+}
+
+KafkaError Producer::abort_transaction(milliseconds timeout) {
+  return KafkaError{rd_kafka_abort_transaction(handle_.get(), timeout_ms(timeout))};
+}
+
+KafkaError Producer::fatal_error() const {
+  char reason[512];
+  const auto error = rd_kafka_fatal_error(handle_.get(), reason, sizeof reason);
+  if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  return KafkaError{make_error_code(error), reason};
+}
+
+// ---------------------------------------------------------------------------------------------- Consumer
+
+struct Consumer::Callbacks {
+  RebalanceListener listener;
+  StatsHandler on_stats;
+};
+
+namespace {
+
+void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions,
+                        void* opaque) {
+  auto* callbacks = static_cast<Consumer::Callbacks*>(opaque);
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
+  const auto changed = from_partition_list(partitions);
+  if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (cooperative) {
+      KafkaError failed{rd_kafka_incremental_assign(handle, partitions)};
+      if (failed) log()->error("incremental assign failed: {}", failed.message());
+    } else if (const auto failed = rd_kafka_assign(handle, partitions)) {
+      log()->error("assign failed: {}", rd_kafka_err2str(failed));
+    }
+    log()->info("assigned {} partition(s) ({})", changed.size(), cooperative ? "cooperative" : "eager");
+    if (callbacks->listener.on_assigned) guarded("on_assigned", [&] { callbacks->listener.on_assigned(changed); });
+    return;
+  }
+  // Revoked (or an error: treated as losing everything, as librdkafka's examples do).
+  const bool lost = error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(handle);
+  if (callbacks->listener.on_revoked) {
+    guarded("on_revoked", [&] { callbacks->listener.on_revoked(changed, lost); });
+  }
+  log()->info("revoked {} partition(s){}", changed.size(), lost ? " (lost)" : "");
+  if (cooperative) {
+    KafkaError failed{rd_kafka_incremental_unassign(handle, partitions)};
+    if (failed) log()->error("incremental unassign failed: {}", failed.message());
+  } else {
+    rd_kafka_assign(handle, nullptr);
+  }
+}
+
+}  // namespace
+
+Consumer::Consumer(Config config, RebalanceListener listener, StatsHandler on_stats)
+    : callbacks_(std::make_unique<Callbacks>(Callbacks{std::move(listener), std::move(on_stats)})) {
+  rd_kafka_conf_t* conf = make_conf(config, callbacks_.get());
+  rd_kafka_conf_set_rebalance_cb(conf, rebalance_callback);
+  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf, stats_callback<Callbacks>);
+  handle_ = make_client(RD_KAFKA_CONSUMER, conf);
+  // Serve every event (logs, stats, rebalances) from the consumer queue, so one poll() sees all.
+  rd_kafka_poll_set_consumer(handle_.get());
+}
+
+Consumer::~Consumer() { close(); }
+
+void Consumer::subscribe(const std::vector<std::string>& topics) {
+  PartitionListPtr list{rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()))};
+  for (const auto& topic : topics) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const auto error = rd_kafka_subscribe(handle_.get(), list.get())) {
+    throw KafkaException(make_error_code(error), "subscribe failed");
+  }
+}
+
+MessagePtr Consumer::poll(milliseconds timeout) {
+  return MessagePtr{rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout))};
+}
+
+std::error_code Consumer::commit(const std::vector<TopicPartition>& offsets) {
+  const auto list = offsets.empty() ? PartitionListPtr{} : to_partition_list(offsets);
+  const auto error = rd_kafka_commit(handle_.get(), list.get(), 0);
+  return error == RD_KAFKA_RESP_ERR_NO_ERROR ? std::error_code{} : make_error_code(error);
+}
+
+std::vector<TopicPartition> Consumer::committed(const std::vector<TopicPartition>& partitions,
+                                                milliseconds timeout) const {
+  const auto list = to_partition_list(partitions);
+  if (const auto error = rd_kafka_committed(handle_.get(), list.get(), timeout_ms(timeout))) {
+    throw KafkaException(make_error_code(error), "reading committed offsets failed");
+  }
+  return from_partition_list(list.get());
+}
+
+std::vector<TopicPartition> Consumer::assignment() const {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (const auto error = rd_kafka_assignment(handle_.get(), &raw)) {
+    throw KafkaException(make_error_code(error), "reading the assignment failed");
+  }
+  const PartitionListPtr list{raw};
+  return from_partition_list(list.get());
+}
+
+std::vector<TopicPartition> Consumer::position(const std::vector<TopicPartition>& partitions) const {
+  const auto list = to_partition_list(partitions);
+  if (const auto error = rd_kafka_position(handle_.get(), list.get())) {
+    throw KafkaException(make_error_code(error), "reading positions failed");
+  }
+  return from_partition_list(list.get());
+}
+
+std::error_code Consumer::seek(const std::vector<TopicPartition>& offsets, milliseconds timeout) {
+  const auto list = to_partition_list(offsets);
+  KafkaError error{rd_kafka_seek_partitions(handle_.get(), list.get(), timeout_ms(timeout))};
+  if (error) return error.code();
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err) return make_error_code(list->elems[i].err);
+  }
+  return {};
+}
+
+GroupMetadataPtr Consumer::group_metadata() const {
+  return GroupMetadataPtr{rd_kafka_consumer_group_metadata(handle_.get())};
+}
+
+std::string Consumer::rebalance_protocol() const {
+  const char* protocol = rd_kafka_rebalance_protocol(handle_.get());
+  return protocol ? protocol : "NONE";
+}
+
+std::string Consumer::member_id() const {
+  char* id = rd_kafka_memberid(handle_.get());
+  std::string result = id ? id : "";
+  rd_kafka_mem_free(handle_.get(), id);
+  return result;
+}
+
+void Consumer::close() {
+  if (closed_ || !handle_) return;
+  closed_ = true;
+  // Leaves the group (running the revoke callback) before the handle is destroyed.
+  if (const auto error = rd_kafka_consumer_close(handle_.get())) {
+    log()->warn("consumer close: {}", rd_kafka_err2str(error));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- Admin
+
+namespace {
+
+/// A short-lived client for admin and metadata requests.
+ClientHandle admin_client(const Config& config) {
+  return make_client(RD_KAFKA_PRODUCER, make_conf(config, nullptr));
+}
+
+}  // namespace
+
+void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout) {
+  if (topics.empty()) return;
+  const auto client = admin_client(config);
+  std::vector<rd_kafka_NewTopic_t*> requests;
+  char reason[512];
+  for (const auto& topic : topics) {
+    rd_kafka_NewTopic_t* request = rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions,
+                                                         topic.replication_factor, reason, sizeof reason);
+    if (request == nullptr) {
+      rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+      throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG), "topic " + topic.name + ": " + reason);
+    }
+    for (const auto& [key, value] : topic.configs) rd_kafka_NewTopic_set_config(request, key.c_str(), value.c_str());
+    requests.push_back(request);
+  }
+  std::unique_ptr<rd_kafka_queue_t, HandleDeleter> queue{rd_kafka_queue_new(client.get())};
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms(timeout), reason, sizeof reason);
+  rd_kafka_CreateTopics(client.get(), requests.data(), requests.size(), options, queue.get());
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+
+  std::unique_ptr<rd_kafka_event_t, HandleDeleter> event{rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000)};
+  if (!event) throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT), "creating topics timed out");
+  if (const auto error = rd_kafka_event_error(event.get())) {
+    throw KafkaException(make_error_code(error), std::string("creating topics: ") + rd_kafka_event_error_string(event.get()));
+  }
+  std::size_t count = 0;
+  const rd_kafka_topic_result_t** results =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto error = rd_kafka_topic_result_error(results[i]);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+      const char* message = rd_kafka_topic_result_error_string(results[i]);
+      throw KafkaException(make_error_code(error), std::string("creating topic ") +
+                                                       rd_kafka_topic_result_name(results[i]) + ": " +
+                                                       (message ? message : rd_kafka_err2str(error)));
+    }
+  }
+}
+
+int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {
+  const auto client = admin_client(config);
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(client.get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const auto error = rd_kafka_metadata(client.get(), 0, handle, &metadata, timeout_ms(timeout));
+  rd_kafka_topic_destroy(handle);
+  if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
+  int partitions = 0;
+  if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    partitions = metadata->topics[0].partition_cnt;
+  }
+  rd_kafka_metadata_destroy(metadata);
+  return partitions;
+}
+
+std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout) {
+  const int partitions = partition_count(config, topic, timeout);
+  const auto client = admin_client(config);
+  std::vector<TopicPartition> result;
+  for (int partition = 0; partition < partitions; ++partition) {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    if (const auto error =
+            rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), partition, &low, &high, timeout_ms(timeout))) {
+      throw KafkaException(make_error_code(error), "watermarks of " + topic + " failed");
+    }
+    result.push_back({topic, partition, high});
+  }
+  return result;
+}
+
+}  // namespace relmap::kafka

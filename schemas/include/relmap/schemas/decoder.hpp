@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "relmap/common/result.hpp"
+#include "relmap/schemas/event.hpp"
+
+namespace relmap::schemas {
+
+/// The largest event the contract accepts, in bytes.
+inline constexpr std::size_t kMaxEventBytes = 64 * 1024;
+
+/// Why a record is not a valid event. The codes are stable: they name the dead-letter reason.
+enum class DecodeErrc {
+  too_large,           ///< over kMaxEventBytes
+  invalid_utf8,        ///< bytes that are not UTF-8
+  invalid_json,        ///< not parseable JSON
+  not_an_object,       ///< JSON, but not an object
+  schema_violation,    ///< a field missing, of the wrong type, out of range
+  unknown_type,        ///< `type` is not one of the five
+  unsupported_version, ///< `v` is not 1
+  invalid_time,        ///< a date-time that is not RFC 3339 with an offset
+  invalid_department,  ///< a department id with a control character
+  same_department,     ///< from == to
+  invalid_cloudevent,  ///< a CloudEvents envelope that does not map onto a relmap event
+};
+
+std::string_view to_string(DecodeErrc code);
+
+struct DecodeError {
+  DecodeErrc code;
+  std::string path;     ///< JSON pointer of the offending value ("" for the whole record)
+  std::string message;  ///< what is wrong there
+
+  /// "/occurred_at: not an RFC 3339 date-time"; just the message when there is no path.
+  std::string to_string() const;
+};
+
+/// Turns the raw bytes of one record into a valid Event or a precise DecodeError.
+///
+/// Accepts native contract v1 objects and CloudEvents 1.0 structured-mode envelopes (recognised by
+/// `specversion`). Validation is the JSON Schemas in schemas/json plus what they cannot express:
+/// RFC 3339 times, department ids, from != to, redirect_to when redirected, UTF-8, the size limit.
+///
+/// Thread-safety: the compiled schemas are immutable and shared; one Decoder may be used from
+/// several threads at once.
+class Decoder {
+ public:
+  Decoder();
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  Result<Event, DecodeError> decode(std::string_view bytes) const;
+
+ private:
+  struct Schemas;
+  std::unique_ptr<const Schemas> schemas_;
+};
+
+/// The JSON Schema files compiled into the program, by file name ("request.schema.json").
+std::string_view schema_text(std::string_view file_name);
+
+}  // namespace relmap::schemas

@@ -1,0 +1,371 @@
+#include "relmap/schemas/decoder.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "embedded_schemas.hpp"
+#include "relmap/common/utf8.hpp"
+
+namespace relmap::schemas {
+namespace {
+
+using rapidjson::Document;
+using rapidjson::Value;
+
+/// A schema file with the document it was compiled from (kept to explain failures).
+struct CompiledSchema {
+  Document source;
+  std::unique_ptr<rapidjson::SchemaDocument> schema;
+
+  explicit CompiledSchema(std::string_view file_name) {
+    const auto text = schema_text(file_name);
+    source.Parse(text.data(), text.size());
+    if (source.HasParseError()) {
+      throw std::logic_error("embedded schema " + std::string(file_name) + " is not valid JSON");
+    }
+    schema = std::make_unique<rapidjson::SchemaDocument>(source);
+  }
+};
+
+constexpr std::array kTypeNames = {"request", "response", "handoff", "feedback", "andon"};
+
+DecodeError error(DecodeErrc code, std::string path, std::string message) {
+  return DecodeError{code, std::move(path), std::move(message)};
+}
+
+std::string to_json_text(const Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string pointer_text(const rapidjson::Pointer& pointer) {
+  rapidjson::StringBuffer buffer;
+  pointer.Stringify(buffer);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+/// Turns RapidJSON's (keyword, schema pointer, document pointer) into a message a person can act on.
+DecodeError explain_violation(const rapidjson::SchemaValidator& validator, const CompiledSchema& compiled,
+                              const Value& document) {
+  const std::string keyword = validator.GetInvalidSchemaKeyword();
+  std::string path = pointer_text(validator.GetInvalidDocumentPointer());
+  const Value* rule = validator.GetInvalidSchemaPointer().Get(compiled.source);
+  const Value* offending = validator.GetInvalidDocumentPointer().Get(document);
+  const auto rule_member = [&](const char* name) -> const Value* {
+    if (rule == nullptr || !rule->IsObject()) return nullptr;
+    const auto found = rule->FindMember(name);
+    return found == rule->MemberEnd() ? nullptr : &found->value;
+  };
+
+  if (keyword == "required") {
+    // RapidJSON 1.1 does not say which member is missing: find the first one ourselves.
+    if (const Value* required = rule_member("required"); required && offending && offending->IsObject()) {
+      for (const auto& name : required->GetArray()) {
+        if (!offending->HasMember(name)) {
+          return error(DecodeErrc::schema_violation, path + "/" + name.GetString(), "required field is missing");
+        }
+      }
+    }
+    return error(DecodeErrc::schema_violation, path, "a required field is missing");
+  }
+  if (keyword == "type") {
+    const Value* expected = rule_member("type");
+    const std::string name = expected && expected->IsString() ? expected->GetString() : "value of another type";
+    const bool vowel = name == "object" || name == "integer" || name == "array";
+    return error(DecodeErrc::schema_violation, path, std::string("must be ") + (vowel ? "an " : "a ") + name);
+  }
+  if (keyword == "minLength") {
+    const Value* minimum = rule_member("minLength");
+    if (minimum && minimum->GetUint() == 1) return error(DecodeErrc::schema_violation, path, "must not be empty");
+    return error(DecodeErrc::schema_violation, path,
+                 "shorter than " + std::to_string(minimum ? minimum->GetUint() : 0) + " characters");
+  }
+  if (keyword == "maxLength") {
+    const Value* maximum = rule_member("maxLength");
+    return error(DecodeErrc::schema_violation, path,
+                 "longer than " + std::to_string(maximum ? maximum->GetUint() : 0) + " characters");
+  }
+  if (keyword == "enum") {
+    const std::string given = offending ? to_json_text(*offending) : "?";
+    if (path == "/type" && offending && offending->IsString()) {
+      return error(DecodeErrc::unknown_type, path, "unknown event type " + given);
+    }
+    if (path == "/v") {
+      return error(DecodeErrc::unsupported_version, path, "unsupported contract version " + given + " (expected 1)");
+    }
+    std::string allowed;
+    if (const Value* values = rule_member("enum")) {
+      for (const auto& value : values->GetArray()) {
+        allowed += allowed.empty() ? "" : ", ";
+        allowed += to_json_text(value);
+      }
+    }
+    return error(DecodeErrc::schema_violation, path, given + " is not one of " + allowed);
+  }
+  return error(DecodeErrc::schema_violation, path, "violates the schema rule '" + keyword + "'");
+}
+
+std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value& document) {
+  rapidjson::SchemaValidator validator(*compiled.schema);
+  if (document.Accept(validator)) return std::nullopt;
+  return explain_violation(validator, compiled, document);
+}
+
+const Value* member(const Value& object, const char* name) {
+  const auto found = object.FindMember(name);
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+std::string string_member(const Value& object, const char* name) {
+  const Value* value = member(object, name);
+  return value ? std::string(value->GetString(), value->GetStringLength()) : std::string{};
+}
+
+std::optional<std::string> optional_string(const Value& object, const char* name) {
+  const Value* value = member(object, name);
+  if (!value) return std::nullopt;
+  return std::string(value->GetString(), value->GetStringLength());
+}
+
+/// The checks the schemas cannot express, applied while building the typed Event.
+class EventBuilder {
+ public:
+  explicit EventBuilder(const Value& object) : object_(object) {}
+
+  Result<Event, DecodeError> build(int type_index) {
+    Event event;
+    event.event_id = string_member(object_, "event_id");
+    event.occurred_at = time("occurred_at");
+    event.case_id = optional_string(object_, "case_id");
+    event.source = string_member(object_, "source");
+    event.actor = optional_string(object_, "actor");
+    if (const Value* attrs = member(object_, "attrs")) {
+      for (const auto& attr : attrs->GetObject()) {
+        event.attrs.emplace_back(attr.name.GetString(), attr.value.GetString());
+      }
+    }
+    switch (static_cast<EventType>(type_index)) {
+      case EventType::request: {
+        Request request{department("from"), department("to"), string_member(object_, "request_id"),
+                        optional_string(object_, "topic"), event.occurred_at + kDefaultSla, false};
+        if (request.request_id.empty()) request.request_id = event.event_id;
+        if (member(object_, "due_at")) {
+          request.due_at = time("due_at");
+          request.due_at_given = true;
+        }
+        distinct_departments(request.from, request.to);
+        event.body = std::move(request);
+        break;
+      }
+      case EventType::response: {
+        Response response{department("from"), department("to"), string_member(object_, "request_id"),
+                          parse_outcome(string_member(object_, "outcome")), std::nullopt,
+                          optional_string(object_, "reason")};
+        distinct_departments(response.from, response.to);
+        if (member(object_, "redirect_to")) response.redirect_to = department("redirect_to");
+        if (response.outcome == Outcome::redirected && !response.redirect_to) {
+          fail(DecodeErrc::schema_violation, "/redirect_to", "required when outcome is \"redirected\"");
+        }
+        if (response.outcome != Outcome::redirected) response.redirect_to.reset();
+        event.body = std::move(response);
+        break;
+      }
+      case EventType::handoff: {
+        Handoff handoff{department("from"), department("to"), optional_string(object_, "reason")};
+        distinct_departments(handoff.from, handoff.to);
+        event.body = std::move(handoff);
+        break;
+      }
+      case EventType::feedback: {
+        Feedback feedback{member(object_, "solved")->GetBool(), std::nullopt, std::nullopt};
+        if (member(object_, "about")) feedback.about = department("about");
+        if (member(object_, "from")) feedback.from = department("from");
+        event.body = std::move(feedback);
+        break;
+      }
+      case EventType::andon: {
+        Andon andon{department("from"), department("about"), parse_severity(string_member(object_, "severity")),
+                    string_member(object_, "reason")};
+        event.body = std::move(andon);
+        break;
+      }
+    }
+    if (first_error_) return std::move(*first_error_);
+    return event;
+  }
+
+ private:
+  void fail(DecodeErrc code, std::string path, std::string message) {
+    if (!first_error_) first_error_ = error(code, std::move(path), std::move(message));
+  }
+
+  Timestamp time(const char* name) {
+    const Value* value = member(object_, name);
+    const std::string_view text{value->GetString(), value->GetStringLength()};
+    if (const auto parsed = parse_rfc3339(text)) return *parsed;
+    fail(DecodeErrc::invalid_time, std::string("/") + name, "not an RFC 3339 date-time with offset");
+    return Timestamp{};
+  }
+
+  std::string department(const char* name) {
+    std::string id = string_member(object_, name);
+    if (has_control_character(id)) {
+      fail(DecodeErrc::invalid_department, std::string("/") + name, "department id contains a control character");
+    }
+    return id;
+  }
+
+  void distinct_departments(const std::string& from, const std::string& to) {
+    if (from == to) fail(DecodeErrc::same_department, "/to", "same department as /from");
+  }
+
+  static Outcome parse_outcome(const std::string& text) {
+    if (text == "declined") return Outcome::declined;
+    if (text == "redirected") return Outcome::redirected;
+    return Outcome::resolved;
+  }
+
+  static Severity parse_severity(const std::string& text) {
+    if (text == "high") return Severity::high;
+    if (text == "stop") return Severity::stop;
+    return Severity::low;
+  }
+
+  const Value& object_;
+  std::optional<DecodeError> first_error_;
+};
+
+/// The envelope fields a CloudEvent carries as its own attributes, with their native names.
+struct CloudEventAttribute {
+  const char* cloud_name;
+  const char* native_name;
+};
+constexpr std::array<CloudEventAttribute, 4> kCloudEventAttributes = {{
+    {"id", "event_id"}, {"time", "occurred_at"}, {"source", "source"}, {"type", "type"}}};
+
+/// Where a native field came from in the CloudEvent, so errors point into what the sender wrote.
+std::string cloud_event_path(const std::string& native_path) {
+  if (native_path.empty()) return native_path;
+  const auto end = native_path.find('/', 1);
+  const std::string field = native_path.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  for (const auto& attribute : kCloudEventAttributes) {
+    if (field == attribute.native_name) return std::string("/") + attribute.cloud_name;
+  }
+  return "/data" + native_path;
+}
+
+}  // namespace
+
+struct Decoder::Schemas {
+  CompiledSchema envelope{"envelope.schema.json"};
+  CompiledSchema cloud_event{"cloudevent.schema.json"};
+  std::array<CompiledSchema, 5> by_type{CompiledSchema{"request.schema.json"}, CompiledSchema{"response.schema.json"},
+                                        CompiledSchema{"handoff.schema.json"}, CompiledSchema{"feedback.schema.json"},
+                                        CompiledSchema{"andon.schema.json"}};
+};
+
+Decoder::Decoder() : schemas_(std::make_unique<const Schemas>()) {}
+Decoder::~Decoder() = default;
+
+namespace {
+
+/// Validates a native object and builds the Event.
+Result<Event, DecodeError> decode_native(const Value& object, const CompiledSchema& envelope,
+                                         const std::array<CompiledSchema, 5>& by_type) {
+  if (auto violation = validate(envelope, object)) return std::move(*violation);
+  const std::string_view type{member(object, "type")->GetString()};
+  int type_index = 0;
+  while (kTypeNames[static_cast<std::size_t>(type_index)] != type) ++type_index;
+  if (auto violation = validate(by_type[static_cast<std::size_t>(type_index)], object)) return std::move(*violation);
+  return EventBuilder{object}.build(type_index);
+}
+
+}  // namespace
+
+Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
+  if (bytes.size() > kMaxEventBytes) {
+    return error(DecodeErrc::too_large, "",
+                 "event is " + std::to_string(bytes.size()) + " bytes, over the 64 KiB limit");
+  }
+  Document document;
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
+  if (document.HasParseError()) {
+    if (document.GetParseError() == rapidjson::kParseErrorStringInvalidEncoding || !utf8_code_points(bytes)) {
+      return error(DecodeErrc::invalid_utf8, "", "not valid UTF-8 (near byte " + std::to_string(document.GetErrorOffset()) + ")");
+    }
+    return error(DecodeErrc::invalid_json, "",
+                 std::string("not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
+                     " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
+  }
+  if (!document.IsObject()) return error(DecodeErrc::not_an_object, "", "not a JSON object");
+  if (!document.HasMember("specversion")) return decode_native(document, schemas_->envelope, schemas_->by_type);
+
+  if (auto violation = validate(schemas_->cloud_event, document)) {
+    violation->code = DecodeErrc::invalid_cloudevent;
+    return std::move(*violation);
+  }
+  // Map the CloudEvent onto a native object; CloudEvents attributes win over same-named data fields.
+  Document native(rapidjson::kObjectType);
+  auto& allocator = native.GetAllocator();
+  for (const auto& field : document["data"].GetObject()) {
+    const std::string_view name{field.name.GetString(), field.name.GetStringLength()};
+    const bool is_attribute = name == "v" || std::any_of(kCloudEventAttributes.begin(), kCloudEventAttributes.end(),
+                                                          [&](const auto& a) { return name == a.native_name; });
+    if (!is_attribute) native.AddMember(Value(field.name, allocator), Value(field.value, allocator), allocator);
+  }
+  for (const auto& attribute : kCloudEventAttributes) {
+    native.AddMember(Value(attribute.native_name, allocator), Value(document[attribute.cloud_name], allocator), allocator);
+  }
+  // "org.relmap.<type>.v1" -> "<type>"; the schema has checked the pattern.
+  std::string type = native["type"].GetString();
+  type = type.substr(11, type.size() - 11 - 3);
+  native["type"].SetString(type.c_str(), static_cast<rapidjson::SizeType>(type.size()), allocator);
+  native.AddMember("v", 1, allocator);
+  if (!native.HasMember("case_id") && document.HasMember("subject")) {
+    native.AddMember("case_id", Value(document["subject"], allocator), allocator);
+  }
+  auto decoded = decode_native(native, schemas_->envelope, schemas_->by_type);
+  if (!decoded.has_value()) {
+    DecodeError mapped = decoded.error();
+    mapped.path = cloud_event_path(mapped.path);
+    return mapped;
+  }
+  return decoded;
+}
+
+std::string_view to_string(DecodeErrc code) {
+  switch (code) {
+    case DecodeErrc::too_large: return "too_large";
+    case DecodeErrc::invalid_utf8: return "invalid_utf8";
+    case DecodeErrc::invalid_json: return "invalid_json";
+    case DecodeErrc::not_an_object: return "not_an_object";
+    case DecodeErrc::schema_violation: return "schema_violation";
+    case DecodeErrc::unknown_type: return "unknown_type";
+    case DecodeErrc::unsupported_version: return "unsupported_version";
+    case DecodeErrc::invalid_time: return "invalid_time";
+    case DecodeErrc::invalid_department: return "invalid_department";
+    case DecodeErrc::same_department: return "same_department";
+    case DecodeErrc::invalid_cloudevent: return "invalid_cloudevent";
+  }
+  return "unknown";
+}
+
+std::string DecodeError::to_string() const { return path.empty() ? message : path + ": " + message; }
+
+std::string_view schema_text(std::string_view file_name) {
+  for (const auto& schema : detail::embedded_schemas()) {
+    if (schema.file_name == file_name) return schema.text;
+  }
+  throw std::invalid_argument("no embedded schema named " + std::string(file_name));
+}
+
+}  // namespace relmap::schemas
