@@ -2,7 +2,15 @@
 
 namespace relmap {
 
-std::optional<std::size_t> utf8_code_points(std::string_view text) {
+namespace {
+
+/// Walks the code points of `text`; stops at the first malformed sequence.
+struct Utf8Scan {
+  std::size_t code_points = 0;
+  std::optional<std::size_t> invalid_at;
+};
+
+Utf8Scan scan_utf8(std::string_view text) {
   std::size_t count = 0;
   std::size_t i = 0;
   const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
@@ -23,23 +31,33 @@ std::optional<std::size_t> utf8_code_points(std::string_view text) {
       length = 4;
       code_point = lead & 0x07;
     } else {
-      return std::nullopt;
+      return {count, i};
     }
-    if (i + length > text.size()) return std::nullopt;
+    if (i + length > text.size()) return {count, i};
     for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
+      if ((byte(i + k) & 0xC0) != 0x80) return {count, i};
       code_point = (code_point << 6) | (byte(i + k) & 0x3F);
     }
     static constexpr char32_t kSmallestForLength[] = {0, 0, 0x80, 0x800, 0x10000};
     if (code_point < kSmallestForLength[length] || code_point > 0x10FFFF ||
         (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return std::nullopt;
+      return {count, i};
     }
     i += length;
     ++count;
   }
-  return count;
+  return {count, std::nullopt};
 }
+
+}  // namespace
+
+std::optional<std::size_t> utf8_code_points(std::string_view text) {
+  const auto scan = scan_utf8(text);
+  if (scan.invalid_at) return std::nullopt;
+  return scan.code_points;
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) { return scan_utf8(text).invalid_at; }
 
 bool has_control_character(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -31,9 +31,9 @@ void MockCluster::create_topic(const std::string& topic, int partitions, int rep
   }
 }
 
-void MockCluster::inject_errors(int16_t api_key, std::size_t count, rd_kafka_resp_err_t error) {
+void MockCluster::inject_errors(ApiKey api_key, std::size_t count, rd_kafka_resp_err_t error) {
   std::vector<rd_kafka_resp_err_t> errors(count, error);
-  rd_kafka_mock_push_request_errors_array(cluster_, api_key, errors.size(), errors.data());
+  rd_kafka_mock_push_request_errors_array(cluster_, static_cast<std::int16_t>(api_key), errors.size(), errors.data());
 }
 
 void MockCluster::set_broker_down(int32_t broker_id, bool down) {

@@ -10,6 +10,21 @@
 
 namespace relmap::kafka {
 
+/// Kafka protocol request types (API keys), for error injection. librdkafka's own constants
+/// (RD_KAFKAP_*) live in a header it does not install.
+enum class ApiKey : std::int16_t {
+  produce = 0,
+  fetch = 1,
+  offset_commit = 8,
+  join_group = 11,
+  heartbeat = 12,
+  init_producer_id = 22,
+  add_partitions_to_txn = 24,
+  add_offsets_to_txn = 25,
+  end_txn = 26,
+  txn_offset_commit = 28,
+};
+
 /// librdkafka's in-process mock Kafka cluster (rdkafka_mock.h): the embedded default of
 /// `relmap demo` and the place for fast fault-injection tests.
 ///
@@ -30,7 +45,7 @@ class MockCluster {
   std::string bootstraps() const;
   void create_topic(const std::string& topic, int partitions, int replication_factor = 1);
   /// The next `count` requests of `api_key` (e.g. RD_KAFKA_PRODUCE) fail with `error`.
-  void inject_errors(int16_t api_key, std::size_t count, rd_kafka_resp_err_t error);
+  void inject_errors(ApiKey api_key, std::size_t count, rd_kafka_resp_err_t error);
   void set_broker_down(int32_t broker_id, bool down);
 
   rd_kafka_mock_cluster_t* handle() const { return cluster_; }

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace relmap::app {
+
+/// Each command adds its subcommand (options and callback) to the application.
+void add_produce_command(CLI::App& app);
+void add_topics_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+/// Thrown by a command for a failure that has been explained to the user; main exits with `code`.
+struct CommandFailed {
+  int code;
+};
+
+}  // namespace relmap::app

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "relmap/kafka/config.hpp"
+#include "relmap/producer/publisher.hpp"
+
+namespace relmap::app {
+
+/// The Kafka options every broker-facing command shares.
+struct KafkaOptions {
+  std::string brokers;                  ///< --brokers, else RELMAP_KAFKA_BROKERS
+  std::string properties_file;          ///< --kafka-config FILE (librdkafka properties, like kcat -F)
+  std::vector<std::string> properties;  ///< -X key=value, passed to librdkafka untouched
+  producer::Topics topics;
+
+  /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`.
+  void add_to(CLI::App& command, bool brokers_required);
+  /// Defaults, then the file, then -X, then --brokers. Throws on a bad file or assignment.
+  kafka::Config config() const;
+};
+
+}  // namespace relmap::app

@@ -1,0 +1,46 @@
+// relmap topics create: the topics relmap needs, created idempotently.
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "kafka_options.hpp"
+#include "relmap/kafka/client.hpp"
+
+namespace relmap::app {
+namespace {
+
+struct TopicsOptions {
+  KafkaOptions kafka;
+  int partitions = 6;
+  int replication_factor = 1;
+};
+
+void create_relmap_topics(const TopicsOptions& options) {
+  const std::vector<kafka::NewTopic> topics = {
+      {options.kafka.topics.events, options.partitions, options.replication_factor, {}},
+      {options.kafka.topics.dead_letter, options.partitions, options.replication_factor, {}},
+  };
+  kafka::create_topics(options.kafka.config(), topics, std::chrono::seconds{30});
+  for (const auto& topic : topics) {
+    std::cout << topic.name << '\t' << topic.partitions << " partition(s)\n";
+  }
+}
+
+}  // namespace
+
+void add_topics_command(CLI::App& app) {
+  auto options = std::make_shared<TopicsOptions>();
+  auto* topics = app.add_subcommand("topics", "Manage the Kafka topics relmap uses");
+  topics->require_subcommand(1);
+  auto* create = topics->add_subcommand("create", "Create relmap's topics (existing ones are left as they are)");
+  options->kafka.add_to(*create, true);
+  create->add_option("--partitions", options->partitions, "partitions of the events topic")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  create->add_option("--replication-factor", options->replication_factor, "replicas of each partition")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  create->callback([options] { create_relmap_topics(*options); });
+}
+
+}  // namespace relmap::app

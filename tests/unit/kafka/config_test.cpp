@@ -1,0 +1,73 @@
+#include "relmap/kafka/config.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "relmap/kafka/client.hpp"
+
+namespace relmap::kafka {
+namespace {
+
+TEST(Config, LaterSettingsOverrideEarlierOnesButNotDefaults) {
+  Config config;
+  config.set("bootstrap.servers", "a:9092").set_assignment("bootstrap.servers = b:9092");
+  config.set_default("bootstrap.servers", "c:9092").set_default("client.id", "relmap");
+  EXPECT_EQ(config.get("bootstrap.servers"), "b:9092");
+  EXPECT_EQ(config.get("client.id"), "relmap");
+  EXPECT_EQ(config.get("linger.ms", "5"), "5");
+}
+
+TEST(Config, RejectsAnAssignmentWithoutEquals) {
+  Config config;
+  EXPECT_THROW(config.set_assignment("linger.ms"), std::invalid_argument);
+  EXPECT_THROW(config.set_assignment("=5"), std::invalid_argument);
+}
+
+TEST(Config, ReadsAPropertiesFile) {
+  const std::string path = ::testing::TempDir() + "relmap-config-test.properties";
+  {
+    std::ofstream out(path);
+    out << "# broker\nbootstrap.servers=127.0.0.1:1\n\n  linger.ms = 20  \n";
+  }
+  Config config;
+  config.load_file(path);
+  EXPECT_EQ(config.get("bootstrap.servers"), "127.0.0.1:1");
+  EXPECT_EQ(config.get("linger.ms"), "20");
+  {
+    std::ofstream out(path);
+    out << "bootstrap.servers\n";
+  }
+  EXPECT_THROW(config.load_file(path), std::runtime_error);
+  std::remove(path.c_str());
+  EXPECT_THROW(config.load_file(path), std::runtime_error);
+}
+
+TEST(Config, LibrdkafkaNamesAnUnknownProperty) {
+  Config config;
+  config.set("bootstrap.servers", "127.0.0.1:1").set("no.such.property", "1");
+  try {
+    Producer producer(config);
+    FAIL() << "an unknown property must be rejected";
+  } catch (const KafkaException& error) {
+    EXPECT_NE(std::string(error.what()).find("no.such.property"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Config, PassesPropertiesThroughToLibrdkafka) {
+  Config config;
+  config.set("bootstrap.servers", "127.0.0.1:1").set("client.id", "relmap-config-test");
+  Producer producer(config);
+  char value[128];
+  std::size_t size = sizeof value;
+  // The conf of a live client is readable through rd_kafka_conf().
+  ASSERT_EQ(rd_kafka_conf_get(rd_kafka_conf(producer.handle()), "client.id", value, &size), RD_KAFKA_CONF_OK);
+  EXPECT_STREQ(value, "relmap-config-test");
+  size = sizeof value;
+  ASSERT_EQ(rd_kafka_conf_get(rd_kafka_conf(producer.handle()), "enable.idempotence", value, &size), RD_KAFKA_CONF_OK);
+  EXPECT_STREQ(value, "true");
+}
+
+}  // namespace
+}  // namespace relmap::kafka

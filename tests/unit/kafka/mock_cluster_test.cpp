@@ -1,0 +1,109 @@
+// Fast tests on librdkafka's in-process mock cluster: the wrapper's happy path and injected faults.
+#include "relmap/kafka/mock_cluster.hpp"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "../../support/kafka_support.hpp"
+#include "relmap/kafka/client.hpp"
+
+namespace relmap::kafka {
+namespace {
+
+using namespace std::chrono_literals;
+using relmap::testing::consume;
+using relmap::testing::test_config;
+
+Config consumer_config(const MockCluster& cluster, const std::string& group) {
+  Config config = test_config(cluster.bootstraps());
+  // The mock cluster's group rebalances wait about session.timeout.ms: keep it low.
+  config.set("group.id", group).set("auto.offset.reset", "earliest").set("session.timeout.ms", "6000")
+      .set("heartbeat.interval.ms", "500");
+  return config;
+}
+
+TEST(MockCluster, ProducesAndConsumesThroughAConsumerGroup) {
+  MockCluster cluster;
+  cluster.create_topic("events", 3);
+  int acknowledged = 0;
+  Producer producer(test_config(cluster.bootstraps()), [&](const Delivery& delivery) {
+    EXPECT_FALSE(delivery.error) << delivery.error.message();
+    ++acknowledged;
+  });
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_FALSE(producer.produce("events", "case-" + std::to_string(i % 5), "value-" + std::to_string(i),
+                                  {{"origin", "test"}}));
+  }
+  ASSERT_FALSE(producer.flush(10s));
+  EXPECT_EQ(acknowledged, 30);
+
+  Consumer consumer(consumer_config(cluster, "mock-group"));
+  consumer.subscribe({"events"});
+  const auto records = consume(consumer, 30, 30s);
+  ASSERT_EQ(records.size(), 30u);
+  std::set<std::string> values;
+  for (const auto& record : records) values.insert(record.value);
+  EXPECT_EQ(values.size(), 30u);
+}
+
+TEST(MockCluster, IdempotentProducerSurvivesRetriableProduceErrors) {
+  MockCluster cluster;
+  cluster.create_topic("events", 1);
+  // The first three produce requests fail with a retriable error; idempotence must not duplicate.
+  cluster.inject_errors(ApiKey::produce, 3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  int failed = 0;
+  Producer producer(test_config(cluster.bootstraps()), [&](const Delivery& delivery) { failed += delivery.error ? 1 : 0; });
+  for (int i = 0; i < 10; ++i) ASSERT_FALSE(producer.produce("events", "k", std::to_string(i)));
+  ASSERT_FALSE(producer.flush(20s));
+  EXPECT_EQ(failed, 0);
+
+  Consumer consumer(consumer_config(cluster, "mock-retry"));
+  consumer.subscribe({"events"});
+  const auto records = consume(consumer, 11, 4s);
+  ASSERT_EQ(records.size(), 10u) << "each message exactly once";
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(records[static_cast<std::size_t>(i)].value, std::to_string(i)) << "in order";
+}
+
+TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {
+  MockCluster cluster;
+  cluster.create_topic("events", 1);
+  cluster.inject_errors(ApiKey::produce, 1, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+  std::vector<std::error_code> errors;
+  Producer producer(test_config(cluster.bootstraps()), [&](const Delivery& delivery) { errors.push_back(delivery.error); });
+  ASSERT_FALSE(producer.produce("events", "k", "v"));
+  producer.flush(10s);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], std::error_code{RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE});
+}
+
+TEST(MockCluster, AbortsATransactionWhoseCommitFails) {
+  MockCluster cluster;
+  cluster.create_topic("events", 1);
+  Config config = test_config(cluster.bootstraps());
+  config.set("transactional.id", "mock-txn");
+  Producer producer(config);
+  ASSERT_FALSE(producer.init_transactions(10s)) << "init";
+  ASSERT_FALSE(producer.begin_transaction());
+  ASSERT_FALSE(producer.produce("events", "k", "v"));
+  // EndTxn fails with an abortable error: the caller must see "requires abort" and abort cleanly.
+  cluster.inject_errors(ApiKey::end_txn, 1, RD_KAFKA_RESP_ERR_INVALID_TXN_STATE);
+  const KafkaError commit = producer.commit_transaction(10s);
+  ASSERT_TRUE(commit);
+  EXPECT_FALSE(commit.is_retriable());
+  if (commit.transaction_requires_abort()) {
+    EXPECT_FALSE(producer.abort_transaction(10s));
+  } else {
+    EXPECT_TRUE(commit.is_fatal()) << commit.message();
+  }
+}
+
+TEST(MockCluster, BootstrapAddressWorksFromAnotherProcess) {
+  MockCluster cluster;
+  cluster.create_topic("events", 1);
+  const auto listing = relmap::testing::run_command("kcat -b " + cluster.bootstraps() + " -L -t events 2>&1");
+  EXPECT_NE(listing.find("topic \"events\" with 1 partitions"), std::string::npos) << listing;
+}
+
+}  // namespace
+}  // namespace relmap::kafka
