@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/event_tally.hpp"
 #include "relmap/graph/relationship_graph.hpp"
@@ -19,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 struct DemoOptions {
-  std::string events_path;
+  InputOptions input;
   int partitions = 3;
 };
 
@@ -86,9 +87,6 @@ void print_summary(const consumer::EventTally& tally, std::ostream& out) {
 
 void run_demo(const DemoOptions& options) {
   auto log = relmap::logger("demo");
-  std::ifstream in(options.events_path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + options.events_path);
-
   kafka::MockCluster cluster;
   const producer::Topics topics;
   cluster.create_topic(topics.events, options.partitions);
@@ -99,9 +97,9 @@ void run_demo(const DemoOptions& options) {
   kafka::Config producer_config;
   producer_config.set("bootstrap.servers", cluster.bootstraps()).set("client.id", "relmap-demo");
   producer::EventPublisher publisher(producer_config, topics);
-  producer::for_each_jsonl_record(in, [&](std::string_view record, std::uint64_t line) {
-    const auto result = publisher.publish(record, {options.events_path, line});
-    if (!result.has_value()) log->warn("{}:{}: {}", options.events_path, line, result.error().to_string());
+  options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
+    const auto result = publisher.publish(record, {options.input.path, line});
+    if (!result.has_value()) log->warn("{}:{}: {}", options.input.path, line, result.error().to_string());
   });
   if (!publisher.flush(2min)) throw std::runtime_error("demo: the mock cluster did not acknowledge every event");
   const auto counts = publisher.counts();
@@ -117,7 +115,10 @@ void run_demo(const DemoOptions& options) {
 void add_demo_command(CLI::App& app) {
   auto options = std::make_shared<DemoOptions>();
   auto* command = app.add_subcommand("demo", "Run relmap end to end on the embedded Kafka (librdkafka's mock cluster)");
-  command->add_option("--events", options->events_path, "event file (JSONL)")->required()->check(CLI::ExistingFile);
+  command->add_option("--events", options->input.path, "event file (.jsonl, .xes, .xes.gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  options->input.add_to(*command);
   command->add_option("--partitions", options->partitions, "partitions of the events topic")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

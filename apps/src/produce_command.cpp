@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "kafka_options.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/producer/publisher.hpp"
@@ -14,8 +15,7 @@ namespace {
 
 struct ProduceOptions {
   KafkaOptions kafka;
-  std::string input;
-  std::string input_format;
+  InputOptions input;
   std::string rejects_path;
   bool dry_run = false;
 };
@@ -38,12 +38,6 @@ class RejectsFile {
 };
 
 void run_produce(const ProduceOptions& options) {
-  std::ifstream file;
-  if (options.input != "-") {
-    file.open(options.input, std::ios::binary);
-    if (!file) throw std::runtime_error("cannot read " + options.input);
-  }
-  std::istream& in = options.input == "-" ? std::cin : file;
   RejectsFile rejects(options.rejects_path);
   auto log = relmap::logger("produce");
 
@@ -51,14 +45,14 @@ void run_produce(const ProduceOptions& options) {
     const schemas::Decoder decoder;
     std::uint64_t valid = 0;
     std::uint64_t rejected = 0;
-    producer::for_each_jsonl_record(in, [&](std::string_view record, std::uint64_t line) {
+    options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
       const auto decoded = decoder.decode(record);
       if (decoded.has_value()) {
         ++valid;
         return;
       }
       ++rejected;
-      log->warn("{}:{}: {}", options.input, line, decoded.error().to_string());
+      log->warn("{}:{}: {}", options.input.path, line, decoded.error().to_string());
       rejects.add(line, decoded.error(), record);
     });
     std::cerr << "dry run: " << valid << " valid, " << rejected << " rejected\n";
@@ -67,10 +61,10 @@ void run_produce(const ProduceOptions& options) {
 
   if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
   producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics);
-  producer::for_each_jsonl_record(in, [&](std::string_view record, std::uint64_t line) {
-    const auto result = publisher.publish(record, {options.input, line});
+  options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
+    const auto result = publisher.publish(record, {options.input.path, line});
     if (!result.has_value()) {
-      log->warn("{}:{}: {} (sent to {})", options.input, line, result.error().to_string(),
+      log->warn("{}:{}: {} (sent to {})", options.input.path, line, result.error().to_string(),
                 options.kafka.topics.dead_letter);
       rejects.add(line, result.error(), record);
     }
@@ -92,10 +86,8 @@ void add_produce_command(CLI::App& app) {
   auto options = std::make_shared<ProduceOptions>();
   auto* command = app.add_subcommand("produce", "Validate events and publish them to Kafka (invalid ones to the DLQ)");
   options->kafka.add_to(*command, false);
-  command->add_option("input", options->input, "input file, or - for stdin")->required();
-  command->add_option("--input-format", options->input_format, "jsonl (native or CloudEvents JSON, one per line)")
-      ->check(CLI::IsMember({"jsonl"}))
-      ->default_val("jsonl");
+  command->add_option("input", options->input.path, "input file (.jsonl, .xes, .xes.gz), or - for stdin")->required();
+  options->input.add_to(*command);
   command->add_option("--rejects", options->rejects_path, "also write invalid records here (line, code, reason, bytes)");
   command->add_flag("--dry-run", options->dry_run, "validate only; no broker needed");
   command->callback([options] { run_produce(*options); });

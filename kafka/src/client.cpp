@@ -3,6 +3,7 @@
 #include <cstring>
 #include <thread>
 
+#include "log_routing.hpp"
 #include "relmap/common/logging.hpp"
 
 namespace relmap::kafka {
@@ -55,8 +56,7 @@ rd_kafka_conf_t* make_conf(const Config& config, void* opaque) {
     }
   }
   rd_kafka_conf_set_opaque(conf, opaque);
-  rd_kafka_conf_set_log_cb(conf, log_callback);
-  rd_kafka_conf_set_error_cb(conf, error_callback);
+  detail::route_logs(conf);
   return conf;
 }
 
@@ -80,6 +80,11 @@ int stats_callback(rd_kafka_t*, char* json, std::size_t length, void* opaque) {
 }
 
 }  // namespace
+
+void detail::route_logs(rd_kafka_conf_t* conf) {
+  rd_kafka_conf_set_log_cb(conf, log_callback);
+  rd_kafka_conf_set_error_cb(conf, error_callback);
+}
 
 // ---------------------------------------------------------------------------------------------- Producer
 

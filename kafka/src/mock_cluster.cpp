@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "log_routing.hpp"
 #include "relmap/kafka/error.hpp"
 
 namespace relmap::kafka {
@@ -9,6 +10,9 @@ namespace relmap::kafka {
 MockCluster::MockCluster(int brokers) {
   char reason[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  detail::route_logs(conf);
+  // The owner only hosts the cluster and never connects: its notice about having no servers is noise.
+  rd_kafka_conf_set(conf, "log_level", "4", reason, sizeof reason);
   rd_kafka_t* owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
   if (owner == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "relmap/producer/input.hpp"
+
+namespace relmap::app {
+
+/// The input options every command that reads events shares.
+struct InputOptions {
+  std::string path;
+  std::string format;  ///< empty: from the file name
+  std::string department_attribute = "org:group";
+  std::string source;  ///< empty: the file's base name
+
+  /// Adds --input-format and --dept-attr (the file itself is added by the command).
+  void add_to(CLI::App& command);
+  producer::InputFormat resolved_format() const { return producer::resolve_input_format(path, format); }
+  producer::ProcessLogSettings process_log_settings() const;
+  /// Reads every record; logs what a process log held. Throws when unreadable.
+  producer::ProcessLogCounts for_each_record(const producer::RecordHandler& on_record) const;
+};
+
+}  // namespace relmap::app

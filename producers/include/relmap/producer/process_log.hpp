@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relmap/common/time.hpp"
+#include "relmap/schemas/event.hpp"
+
+namespace relmap::producer {
+
+/// One event of a process-mining log (an XES event, a CSV row): when it happened and, if it carries
+/// the chosen attribute, which department did it.
+struct LoggedActivity {
+  std::optional<Timestamp> at;
+  std::optional<std::string> department;
+};
+
+/// Turns one case of a process-mining log into handoff events, as CONTRACT.md
+/// ("Importing process-mining event logs") defines: activities ordered by timestamp (stable: log order
+/// breaks ties); whenever the department changes between consecutive activities that carry one, one
+/// handoff from the previous to the new department at the new activity's time. Activities without a
+/// timestamp cannot be placed and are left out (counted by the caller).
+///
+/// The event_id is derived from (source, case, ordinal of the handoff in the case), so importing the
+/// same log twice gives the same ids, which relmap counts once.
+std::vector<schemas::Event> handoffs_of_case(const std::string& source, const std::string& case_id,
+                                             std::vector<LoggedActivity> activities);
+
+/// Where a process log's events come from and which attribute names the department.
+struct ProcessLogSettings {
+  std::string department_attribute = "org:group";
+  std::string source = "xes";  ///< the events' `source` field and part of their ids
+};
+
+struct ProcessLogCounts {
+  std::uint64_t cases = 0;
+  std::uint64_t activities = 0;
+  std::uint64_t without_timestamp = 0;   ///< left out: cannot be ordered
+  std::uint64_t without_department = 0;  ///< carry no department attribute: no handoff from them
+  std::uint64_t handoffs = 0;
+};
+
+/// Reads an XES event log (plain or gzip-compressed, detected from the content), one trace at a time,
+/// and calls `on_handoff` for every handoff, in trace order. Throws std::runtime_error for a file that
+/// cannot be read or is not well-formed XML (with the line).
+ProcessLogCounts read_xes(const std::string& path, const ProcessLogSettings& settings,
+                          const std::function<void(const schemas::Event&)>& on_handoff);
+
+}  // namespace relmap::producer

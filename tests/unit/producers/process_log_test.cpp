@@ -1,0 +1,139 @@
+// XES import: the handoff count equals the direct department-to-department successions of the log
+// (the "handover of work" network of process-mining tools). Expected values were computed from the
+// logs by a separate route (Python's ElementTree), not by this code.
+#include "relmap/producer/process_log.hpp"
+
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "relmap/producer/input.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::producer {
+namespace {
+
+const std::string kSharedData = std::string(RELMAP_SOURCE_DIR) + "/../shared/data/";
+
+Timestamp at(const char* text) { return *parse_rfc3339(text); }
+
+std::map<std::pair<std::string, std::string>, int> handoff_pairs(const std::vector<schemas::Event>& events) {
+  std::map<std::pair<std::string, std::string>, int> pairs;
+  for (const auto& event : events) {
+    const auto& handoff = std::get<schemas::Handoff>(event.body);
+    ++pairs[{handoff.from, handoff.to}];
+  }
+  return pairs;
+}
+
+TEST(HandoffsOfCase, OrdersByTimeStablyAndSkipsActivitiesWithoutDepartment) {
+  const std::vector<LoggedActivity> activities = {
+      {at("2026-03-02T10:00:00Z"), "B"},
+      {at("2026-03-02T09:00:00Z"), "A"},
+      {at("2026-03-02T10:00:00Z"), "C"},   // same time as B: log order keeps B first
+      {at("2026-03-02T11:00:00Z"), std::nullopt},
+      {at("2026-03-02T12:00:00Z"), "C"},   // no change: no handoff
+      {std::nullopt, "Z"},                 // no timestamp: cannot be placed
+      {at("2026-03-02T13:00:00+01:00"), "A"},
+  };
+  const auto handoffs = handoffs_of_case("test", "case-1", activities);
+  ASSERT_EQ(handoffs.size(), 3u);
+  const auto pairs = handoff_pairs(handoffs);
+  EXPECT_EQ(pairs, (std::map<std::pair<std::string, std::string>, int>{{{"A", "B"}, 1}, {{"B", "C"}, 1}, {{"C", "A"}, 1}}));
+  EXPECT_EQ(format_rfc3339(handoffs[0].occurred_at), "2026-03-02T10:00:00Z");
+  EXPECT_EQ(format_rfc3339(handoffs[2].occurred_at), "2026-03-02T12:00:00Z");
+  EXPECT_EQ(handoffs[0].case_id, "case-1");
+  EXPECT_EQ(handoffs[0].source, "test");
+}
+
+TEST(HandoffsOfCase, IdsAreDeterministicAndDistinct) {
+  const std::vector<LoggedActivity> activities = {{at("2026-03-02T09:00:00Z"), "A"}, {at("2026-03-02T10:00:00Z"), "B"},
+                                                  {at("2026-03-02T11:00:00Z"), "A"}};
+  const auto first = handoffs_of_case("log", "case-1", activities);
+  const auto again = handoffs_of_case("log", "case-1", activities);
+  const auto other_case = handoffs_of_case("log", "case-2", activities);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].event_id, again[0].event_id);
+  EXPECT_EQ(first[1].event_id, again[1].event_id);
+  EXPECT_NE(first[0].event_id, first[1].event_id);
+  EXPECT_NE(first[0].event_id, other_case[0].event_id);
+  EXPECT_EQ(first[0].event_id.size(), 36u);
+}
+
+TEST(ReadXes, RunningExampleHandoversBetweenResources) {
+  std::vector<schemas::Event> handoffs;
+  const auto counts = read_xes(kSharedData + "running-example.xes", {"org:resource", "running-example"},
+                               [&](const schemas::Event& event) { handoffs.push_back(event); });
+  EXPECT_EQ(counts.cases, 6u);
+  EXPECT_EQ(counts.activities, 42u);
+  EXPECT_EQ(counts.handoffs, 32u);
+  const std::map<std::pair<std::string, std::string>, int> expected = {
+      {{"Ellen", "Mike"}, 3}, {{"Ellen", "Sara"}, 1}, {{"Mike", "Ellen"}, 2}, {{"Mike", "Pete"}, 1},
+      {{"Mike", "Sara"}, 3},  {{"Mike", "Sean"}, 2},  {{"Pete", "Mike"}, 2},  {{"Pete", "Sara"}, 3},
+      {{"Pete", "Sue"}, 1},   {{"Sara", "Ellen"}, 4}, {{"Sara", "Mike"}, 2},  {{"Sara", "Pete"}, 1},
+      {{"Sara", "Sean"}, 1},  {{"Sara", "Sue"}, 1},   {{"Sean", "Pete"}, 1},  {{"Sean", "Sara"}, 2},
+      {{"Sue", "Mike"}, 1},   {{"Sue", "Pete"}, 1}};
+  EXPECT_EQ(handoff_pairs(handoffs), expected);
+}
+
+TEST(ReadXes, Bpic2013GzippedLogHandoversBetweenSupportTeams) {
+  std::map<std::pair<std::string, std::string>, int> pairs;
+  std::uint64_t handoffs = 0;
+  const auto counts = read_xes(kSharedData + "bpic2013-incidents.xes.gz", {"org:group", "bpic2013"},
+                               [&](const schemas::Event& event) {
+                                 ++handoffs;
+                                 const auto& handoff = std::get<schemas::Handoff>(event.body);
+                                 ++pairs[{handoff.from, handoff.to}];
+                               });
+  EXPECT_EQ(counts.cases, 7554u);
+  EXPECT_EQ(counts.activities, 65533u);
+  EXPECT_EQ(counts.without_timestamp, 0u);
+  EXPECT_EQ(handoffs, 9454u);
+  EXPECT_EQ(pairs.size(), 2463u);
+  EXPECT_EQ((pairs[{"G96", "G97"}]), 255);
+  EXPECT_EQ((pairs[{"D5", "D4"}]), 123);
+  EXPECT_EQ((pairs[{"D4", "D5"}]), 92);
+}
+
+TEST(ReadXes, EveryHandoffIsAValidContractEvent) {
+  const schemas::Decoder decoder;
+  int checked = 0;
+  for_each_input_record(kSharedData + "running-example.xes", InputFormat::xes, {"org:resource", "running-example"},
+                        [&](std::string_view record, std::uint64_t) {
+                          const auto decoded = decoder.decode(record);
+                          ASSERT_TRUE(decoded.has_value()) << record << ": " << decoded.error().to_string();
+                          EXPECT_EQ(schemas::to_json(decoded.value()), record);
+                          ++checked;
+                        });
+  EXPECT_EQ(checked, 32);
+}
+
+TEST(ReadXes, ReportsMalformedXmlWithItsLine) {
+  const std::string path = ::testing::TempDir() + "relmap-broken.xes";
+  {
+    std::ofstream out(path);
+    out << "<log>\n<trace>\n<event>\n</trace>\n</log>\n";
+  }
+  try {
+    read_xes(path, {}, [](const schemas::Event&) {});
+    FAIL() << "malformed XML must be reported";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find(":4: not well-formed XES: mismatched tag"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(read_xes(path + ".absent", {}, [](const schemas::Event&) {}), std::runtime_error);
+}
+
+TEST(InputFormat, FollowsTheFileNameUnlessGiven) {
+  EXPECT_EQ(resolve_input_format("a.jsonl", ""), InputFormat::jsonl);
+  EXPECT_EQ(resolve_input_format("a.xes.gz", ""), InputFormat::xes);
+  EXPECT_EQ(resolve_input_format("a.xes", ""), InputFormat::xes);
+  EXPECT_EQ(resolve_input_format("-", ""), InputFormat::jsonl);
+  EXPECT_EQ(resolve_input_format("a.log", "xes"), InputFormat::xes);
+  EXPECT_THROW(resolve_input_format("a.log", ""), std::invalid_argument);
+  EXPECT_THROW(resolve_input_format("a.jsonl", "parquet"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace relmap::producer
