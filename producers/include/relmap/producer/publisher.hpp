@@ -3,8 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "relmap/common/result.hpp"
 #include "relmap/kafka/client.hpp"
@@ -37,30 +40,51 @@ struct PublishCounts {
   std::uint64_t failed = 0;        ///< messages that could not be delivered
 };
 
+/// How a valid event is written to the events topic.
+struct PublishSettings {
+  /// Key of the HMAC that replaces `actor` (people are never stored in clear). Without a key the
+  /// actor is dropped.
+  std::optional<std::string> actor_key;
+};
+
+/// Called once per message when the broker acknowledged it (empty error) or gave up on it.
+using DeliveryCallback = std::function<void(std::error_code)>;
+
 /// Decodes records and publishes them: valid events to the events topic keyed by case_id (so one
-/// case stays in one partition, in order), invalid ones with their original bytes to the
-/// dead-letter topic with the reason in headers. Nothing is dropped silently.
+/// case stays in one partition, in order) in canonical form (CloudEvents mapped, times in UTC, actor
+/// replaced by its keyed hash); invalid ones with their original bytes to the dead-letter topic with
+/// the reason in headers. Nothing is dropped silently.
 ///
-/// The producer is idempotent; delivery reports are counted. Lifecycle: call flush() before
-/// reading final counts. Threading: one thread publishes and flushes.
+/// The producer is idempotent; delivery reports are counted. Threading: publish() may be called
+/// from several threads; delivery reports are served by flush() and serve_deliveries(), which one
+/// thread at a time calls. Lifecycle: flush() before reading final counts.
 class EventPublisher {
  public:
-  EventPublisher(kafka::Config config, Topics topics);
+  EventPublisher(kafka::Config config, Topics topics, PublishSettings settings = {});
 
   /// Decodes and enqueues one record; returns the decoded event or why it was rejected.
+  /// `on_delivered`, if given, is told the fate of the message (the event, or the dead letter).
   /// Throws KafkaException only when the producer itself fails (not for a bad record).
-  Result<schemas::Event, schemas::DecodeError> publish(std::string_view record, const RecordOrigin& origin);
+  Result<schemas::Event, schemas::DecodeError> publish(std::string_view record, const RecordOrigin& origin,
+                                                       DeliveryCallback on_delivered = {});
 
   /// Waits for every delivery report; true when all messages were acknowledged.
   bool flush(std::chrono::milliseconds timeout);
+  /// Serves delivery reports for up to `timeout` (for a thread that does only that).
+  void serve_deliveries(std::chrono::milliseconds timeout);
 
   PublishCounts counts() const;
   const Topics& topics() const { return topics_; }
 
+  /// The canonical JSON this publisher writes for a valid event (actor hashed or dropped).
+  std::string canonical_value(schemas::Event event) const;
+
  private:
-  void enqueue(const std::string& topic, std::string_view key, std::string_view value, const kafka::Headers& headers);
+  void enqueue(const std::string& topic, std::string_view key, std::string_view value, const kafka::Headers& headers,
+               DeliveryCallback on_delivered);
 
   Topics topics_;
+  PublishSettings settings_;
   schemas::Decoder decoder_;
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> rejected_{0};
