@@ -26,7 +26,7 @@ void run_generate(GenerateOptions& options) {
 
   producer::GeneratedCounts counts;
   if (!options.kafka.brokers.empty()) {
-    producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics);
+    producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
     std::uint64_t line = 0;
     counts = producer::generate_organisation(options.settings, [&](std::string_view record) {
       (void)publisher.publish(record, {"generate", ++line});
@@ -55,11 +55,11 @@ void run_generate(GenerateOptions& options) {
 
 void add_generate_command(CLI::App& app) {
   auto options = std::make_shared<GenerateOptions>();
-  auto* command = app.add_subcommand(
-      "generate",
-      "Generate a synthetic organisation's events with planted patterns: a silo (Research, Patents, Lab), an\n"
-      "island (Archive, Records), a 'not my role' hotspot (Legal), a give/get imbalance (IT gives to Sales)\n"
-      "and a ping-pong pair (Billing, Returns). The same seed gives the same events.");
+  auto* command = app.add_subcommand("generate", "Generate a synthetic organisation's events with planted patterns");
+  command->footer(
+      "Planted patterns: a silo (Research, Patents, Lab), an island (Archive, Records), a 'not my role'\n"
+      "hotspot (Legal), a give/get imbalance (IT gives to Sales) and a ping-pong pair (Billing, Returns).\n"
+      "The same seed gives the same events.");
   command->add_option("--seed", options->settings.seed, "random seed")->capture_default_str();
   command->add_option("--cases", options->settings.cases, "number of cases (about 7 events each)")->capture_default_str();
   command->add_option("--out,-o", options->out_path, "write JSONL here (default: stdout)");

@@ -7,11 +7,15 @@
 namespace relmap::app {
 
 void InputOptions::add_to(CLI::App& command) {
-  command.add_option("--input-format", format, "jsonl (native or CloudEvents) or xes; default: from the file name")
-      ->check(CLI::IsMember({"jsonl", "xes"}));
+  command.add_option("--input-format", format, "jsonl (native or CloudEvents), csv or xes; default: from the file name")
+      ->check(CLI::IsMember({"jsonl", "csv", "xes"}));
   command.add_option("--dept-attr", department_attribute, "process logs: the attribute naming the department")
       ->capture_default_str();
   command.add_option("--source", source, "process logs: the events' source (default: the file's base name)");
+  command.add_option("--csv-mapping", csv_mapping_path, "CSV logs: mapping file (case=, time=, department=, delimiter=)")
+      ->check(CLI::ExistingFile);
+  command.add_option("--case-column", case_column, "CSV logs: the case column (default case:concept:name)");
+  command.add_option("--time-column", time_column, "CSV logs: the timestamp column (default time:timestamp)");
 }
 
 producer::ProcessLogSettings InputOptions::process_log_settings() const {
@@ -21,13 +25,20 @@ producer::ProcessLogSettings InputOptions::process_log_settings() const {
     label = label.substr(0, label.find('.'));
     if (label.empty() || label == "-") label = "xes";
   }
-  return {department_attribute, label};
+  producer::ProcessLogSettings settings;
+  settings.department_attribute = department_attribute;
+  settings.source = label;
+  // The mapping file first, so flags given beside it win.
+  if (!csv_mapping_path.empty()) producer::load_csv_mapping(csv_mapping_path, settings);
+  if (!case_column.empty()) settings.case_column = case_column;
+  if (!time_column.empty()) settings.time_column = time_column;
+  return settings;
 }
 
 producer::ProcessLogCounts InputOptions::for_each_record(const producer::RecordHandler& on_record) const {
   const auto format_used = resolved_format();
   const auto counts = producer::for_each_input_record(path, format_used, process_log_settings(), on_record);
-  if (format_used == producer::InputFormat::xes) {
+  if (format_used != producer::InputFormat::jsonl) {
     relmap::logger("input")->info(
         "{}: {} case(s), {} event(s) ({} without a timestamp, {} without {}), {} handoff(s)", path, counts.cases,
         counts.activities, counts.without_timestamp, counts.without_department, department_attribute, counts.handoffs);

@@ -14,8 +14,11 @@ struct InputOptions {
   std::string format;  ///< empty: from the file name
   std::string department_attribute = "org:group";
   std::string source;  ///< empty: the file's base name
+  std::string csv_mapping_path;
+  std::string case_column;
+  std::string time_column;
 
-  /// Adds --input-format and --dept-attr (the file itself is added by the command).
+  /// Adds --input-format, --dept-attr, --source and the CSV column options (the file itself is added by the command).
   void add_to(CLI::App& command);
   producer::InputFormat resolved_format() const { return producer::resolve_input_format(path, format); }
   producer::ProcessLogSettings process_log_settings() const;

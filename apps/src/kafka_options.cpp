@@ -1,6 +1,10 @@
 #include "kafka_options.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "relmap/common/logging.hpp"
 
 namespace relmap::app {
 
@@ -13,6 +17,25 @@ void KafkaOptions::add_to(CLI::App& command, bool brokers_required) {
   command.add_option("-X", properties, "librdkafka property key=value, passed through untouched (repeatable)");
   command.add_option("--topic,-t", topics.events, "events topic")->capture_default_str();
   command.add_option("--dlq-topic", topics.dead_letter, "dead-letter topic for invalid records")->capture_default_str();
+  command.add_option("--actor-key-file", actor_key_file,
+                     "key for the HMAC that replaces actors (else RELMAP_ACTOR_KEY; without a key actors are dropped)")
+      ->check(CLI::ExistingFile);
+}
+
+producer::PublishSettings KafkaOptions::publish_settings() const {
+  producer::PublishSettings settings;
+  if (!actor_key_file.empty()) {
+    std::ifstream in(actor_key_file, std::ios::binary);
+    std::ostringstream key;
+    key << in.rdbuf();
+    if (!in || key.str().empty()) throw std::runtime_error("cannot read an actor key from " + actor_key_file);
+    settings.actor_key = key.str();
+  } else if (const char* key = std::getenv("RELMAP_ACTOR_KEY"); key != nullptr && *key != '\0') {
+    settings.actor_key = key;
+  } else {
+    relmap::logger("producer")->info("no actor key (--actor-key-file or RELMAP_ACTOR_KEY): actors are not stored");
+  }
+  return settings;
 }
 
 kafka::Config KafkaOptions::config() const {

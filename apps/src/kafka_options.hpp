@@ -16,11 +16,14 @@ struct KafkaOptions {
   std::string properties_file;          ///< --kafka-config FILE (librdkafka properties, like kcat -F)
   std::vector<std::string> properties;  ///< -X key=value, passed to librdkafka untouched
   producer::Topics topics;
+  std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
   /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`.
   void add_to(CLI::App& command, bool brokers_required);
   /// Defaults, then the file, then -X, then --brokers. Throws on a bad file or assignment.
   kafka::Config config() const;
+  /// How events are written (the actor key). Throws when the key file cannot be read.
+  producer::PublishSettings publish_settings() const;
 };
 
 }  // namespace relmap::app

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "input_options.hpp"
 #include "kafka_options.hpp"
+#include "progress.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/producer/publisher.hpp"
 
@@ -60,7 +61,9 @@ void run_produce(const ProduceOptions& options) {
   }
 
   if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
-  producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics);
+  producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
+  ProgressLine progress;
+  std::uint64_t records = 0;
   options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
     const auto result = publisher.publish(record, {options.input.path, line});
     if (!result.has_value()) {
@@ -68,7 +71,10 @@ void run_produce(const ProduceOptions& options) {
                 options.kafka.topics.dead_letter);
       rejects.add(line, result.error(), record);
     }
+    publisher.serve_deliveries(std::chrono::milliseconds{0});
+    progress.update(++records, publisher.counts().rejected);
   });
+  progress.finish();
   const bool all_acknowledged = publisher.flush(std::chrono::minutes{5});
   const auto counts = publisher.counts();
   std::cerr << "produced " << counts.sent << " event(s) to " << options.kafka.topics.events << ", " << counts.rejected
@@ -86,7 +92,7 @@ void add_produce_command(CLI::App& app) {
   auto options = std::make_shared<ProduceOptions>();
   auto* command = app.add_subcommand("produce", "Validate events and publish them to Kafka (invalid ones to the DLQ)");
   options->kafka.add_to(*command, false);
-  command->add_option("input", options->input.path, "input file (.jsonl, .xes, .xes.gz), or - for stdin")->required();
+  command->add_option("input", options->input.path, "input file (.jsonl, .csv, .xes, .xes.gz), or - for stdin")->required();
   options->input.add_to(*command);
   command->add_option("--rejects", options->rejects_path, "also write invalid records here (line, code, reason, bytes)");
   command->add_flag("--dry-run", options->dry_run, "validate only; no broker needed");

@@ -61,7 +61,7 @@ class XesHandler {
     const char* value = attribute_of(attributes, "value");
     if (key == nullptr || value == nullptr) return;
     if (in_event_) {
-      if (name == "date" && std::strcmp(key, "time:timestamp") == 0) activities_.back().at = parse_rfc3339(value);
+      if (name == "date" && std::strcmp(key, "time:timestamp") == 0) activities_.back().at = parse_log_timestamp(value);
       if (key == settings_.department_attribute && *value != '\0') activities_.back().department = value;
     } else if (std::strcmp(key, "concept:name") == 0) {
       case_id_ = value;

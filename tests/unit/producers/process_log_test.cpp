@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -133,6 +134,64 @@ TEST(InputFormat, FollowsTheFileNameUnlessGiven) {
   EXPECT_EQ(resolve_input_format("a.log", "xes"), InputFormat::xes);
   EXPECT_THROW(resolve_input_format("a.log", ""), std::invalid_argument);
   EXPECT_THROW(resolve_input_format("a.jsonl", "parquet"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace relmap::producer
+
+namespace relmap::producer {
+namespace {
+
+const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
+
+TEST(ReadCsvLog, RunningExampleGivesTheSameHandoffsAsItsXes) {
+  std::vector<schemas::Event> from_csv;
+  std::vector<schemas::Event> from_xes;
+  ProcessLogSettings settings{"org:resource", "running-example"};
+  const auto counts = read_csv_log(kLogs + "running-example.csv", settings,
+                                   [&](const schemas::Event& event) { from_csv.push_back(event); });
+  read_xes(kSharedData + "running-example.xes", settings, [&](const schemas::Event& event) { from_xes.push_back(event); });
+  EXPECT_EQ(counts.cases, 6u);
+  EXPECT_EQ(counts.activities, 42u);
+  EXPECT_EQ(counts.handoffs, 32u);
+  EXPECT_EQ(handoff_pairs(from_csv), handoff_pairs(from_xes));
+  std::set<std::string> csv_ids;
+  std::set<std::string> xes_ids;
+  for (const auto& event : from_csv) csv_ids.insert(event.event_id);
+  for (const auto& event : from_xes) xes_ids.insert(event.event_id);
+  EXPECT_EQ(csv_ids, xes_ids) << "same cases, same source: the same handoffs get the same ids";
+}
+
+TEST(ReadCsvLog, FollowsAMappingFileWithQuotesAndAnotherDelimiter) {
+  ProcessLogSettings settings;
+  settings.source = "quoted";
+  load_csv_mapping(kLogs + "quoted.mapping", settings);
+  EXPECT_EQ(settings.delimiter, ';');
+  std::vector<schemas::Event> handoffs;
+  const auto counts = read_csv_log(kLogs + "quoted.csv", settings, [&](const schemas::Event& event) { handoffs.push_back(event); });
+  EXPECT_EQ(counts.cases, 2u);
+  EXPECT_EQ(counts.activities, 6u);
+  EXPECT_EQ(counts.without_department, 1u);
+  ASSERT_EQ(handoffs.size(), 2u);
+  // T-1 by time: Service Desk 09:00, Service Desk 09:30, Network "L2" 10:00 (09:00+01:00 for T-2), Service Desk 11:00.
+  EXPECT_EQ(handoff_pairs(handoffs), (std::map<std::pair<std::string, std::string>, int>{
+                                         {{"Service Desk", "Network \"L2\""}, 1}, {{"Network \"L2\"", "Service Desk"}, 1}}));
+  EXPECT_EQ(format_rfc3339(handoffs[0].occurred_at), "2026-03-02T10:00:00Z") << "no offset: taken as UTC";
+}
+
+TEST(ReadCsvLog, NamesAMissingColumn) {
+  try {
+    read_csv_log(kLogs + "quoted.csv", {}, [](const schemas::Event&) {});
+    FAIL() << "a missing case column must be reported";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("no case column 'case:concept:name'"), std::string::npos) << error.what();
+  }
+}
+
+TEST(LogTimestamp, AcceptsSpaceSeparatorsAndMissingOffsets) {
+  EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30 14:32:00.000+01:00")), "2010-12-30T13:32:00Z");
+  EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30 14:32:00")), "2010-12-30T14:32:00Z");
+  EXPECT_FALSE(parse_log_timestamp("30/12/2010 14:32"));
 }
 
 }  // namespace

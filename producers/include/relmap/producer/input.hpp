@@ -9,18 +9,18 @@
 
 namespace relmap::producer {
 
-enum class InputFormat { jsonl, xes };
+enum class InputFormat { jsonl, csv, xes };
 
 /// The format named by `--input-format`, or, when that is empty, the one the file name implies
-/// (.jsonl/.ndjson/.json, .xes, .xes.gz). Throws std::invalid_argument when neither says.
+/// (.jsonl/.ndjson/.json, .csv, .csv.gz, .xes, .xes.gz). Throws std::invalid_argument when neither says.
 InputFormat resolve_input_format(const std::string& path, const std::string& format_name);
 
 /// One record of an input: the bytes of one event and where it came from.
 using RecordHandler = std::function<void(std::string_view record, std::uint64_t line)>;
 
 /// Calls `on_record` for every record of `path` ("-" for stdin). JSONL records are passed as they
-/// are; XES logs become handoff events in canonical JSON (line = the handoff's ordinal). Returns the
-/// process-log counts for XES (all zero for JSONL). Throws std::runtime_error when unreadable.
+/// are; CSV and XES logs become handoff events in canonical JSON (line = the handoff's ordinal). Returns the
+/// process-log counts for CSV and XES (all zero for JSONL). Throws std::runtime_error when unreadable.
 ProcessLogCounts for_each_input_record(const std::string& path, InputFormat format,
                                        const ProcessLogSettings& settings, const RecordHandler& on_record);
 

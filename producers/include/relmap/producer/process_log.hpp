@@ -32,9 +32,20 @@ std::vector<schemas::Event> handoffs_of_case(const std::string& source, const st
 
 /// Where a process log's events come from and which attribute names the department.
 struct ProcessLogSettings {
-  std::string department_attribute = "org:group";
+  std::string department_attribute = "org:group";  ///< XES attribute key, or CSV column
   std::string source = "xes";  ///< the events' `source` field and part of their ids
+  std::string case_column = "case:concept:name";  ///< CSV: the column naming the case
+  std::string time_column = "time:timestamp";     ///< CSV: the column holding the timestamp
+  char delimiter = ',';                           ///< CSV: the field separator
 };
+
+/// Reads "key=value" lines (case, time, department, delimiter; '#' comments) into `settings`: the
+/// CSV column mapping file. Throws std::runtime_error for an unreadable file or an unknown key.
+void load_csv_mapping(const std::string& path, ProcessLogSettings& settings);
+
+/// A process log's timestamp: RFC 3339, also with a space for the "T", and without an offset, which
+/// is then taken as UTC (as PM4Py and most exports write it).
+std::optional<Timestamp> parse_log_timestamp(std::string_view text);
 
 struct ProcessLogCounts {
   std::uint64_t cases = 0;
@@ -47,6 +58,12 @@ struct ProcessLogCounts {
 /// Reads an XES event log (plain or gzip-compressed, detected from the content), one trace at a time,
 /// and calls `on_handoff` for every handoff, in trace order. Throws std::runtime_error for a file that
 /// cannot be read or is not well-formed XML (with the line).
+/// Reads a CSV event log (RFC 4180; a header row names the columns; plain or gzip-compressed): the rows
+/// sharing a case column are one case, in file order. Throws std::runtime_error for an unreadable file,
+/// malformed CSV or a missing column.
+ProcessLogCounts read_csv_log(const std::string& path, const ProcessLogSettings& settings,
+                              const std::function<void(const schemas::Event&)>& on_handoff);
+
 ProcessLogCounts read_xes(const std::string& path, const ProcessLogSettings& settings,
                           const std::function<void(const schemas::Event&)>& on_handoff);
 
