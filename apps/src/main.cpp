@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { relmap::set_log_level(log_level); });
 
   relmap::app::add_produce_command(app);
+  relmap::app::add_ingest_command(app);
   relmap::app::add_generate_command(app);
   relmap::app::add_topics_command(app);
   relmap::app::add_demo_command(app);

@@ -1,0 +1,97 @@
+// relmap ingest: HTTP ingest of events into Kafka; a 2xx means every accepted event is durable.
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "commands.hpp"
+#include "kafka_options.hpp"
+#include "relmap/producer/ingest_server.hpp"
+
+namespace relmap::app {
+namespace {
+
+struct IngestOptions {
+  KafkaOptions kafka;
+  std::string listen = "127.0.0.1:8088";
+  std::string token_file;
+  producer::IngestSettings settings;
+  int delivery_timeout_ms = 10000;
+};
+
+/// HOST:PORT, the host may be a bracketed IPv6 address.
+void parse_listen(const std::string& listen, producer::IngestSettings& settings) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    throw std::invalid_argument("--listen expects HOST:PORT, got '" + listen + "'");
+  }
+  settings.host = listen.substr(0, colon);
+  if (settings.host.size() > 2 && settings.host.front() == '[') settings.host = settings.host.substr(1, settings.host.size() - 2);
+  settings.port = std::stoi(listen.substr(colon + 1));
+}
+
+std::vector<std::string> read_tokens(const std::string& token_file) {
+  std::vector<std::string> tokens;
+  const auto add = [&](std::string token) {
+    const auto first = token.find_first_not_of(" \t\r");
+    const auto last = token.find_last_not_of(" \t\r");
+    if (first != std::string::npos && token[first] != '#') tokens.push_back(token.substr(first, last - first + 1));
+  };
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    if (!in) throw std::runtime_error("cannot read token file " + token_file);
+    for (std::string line; std::getline(in, line);) add(line);
+  }
+  if (const char* from_environment = std::getenv("RELMAP_INGEST_TOKENS")) {
+    std::istringstream list(from_environment);
+    for (std::string token; std::getline(list, token, ',');) add(token);
+  }
+  return tokens;
+}
+
+void run_ingest(IngestOptions& options) {
+  parse_listen(options.listen, options.settings);
+  options.settings.tokens = read_tokens(options.token_file);
+  options.settings.delivery_timeout = std::chrono::milliseconds{options.delivery_timeout_ms};
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  producer::IngestServer server(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings(),
+                                options.settings);
+  server.start();
+  std::cout << "relmap ingest: POST http://" << options.settings.host << ":" << server.port() << "/v1/events"
+            << std::endl;
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "relmap ingest: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  server.stop();
+  const auto counts = server.publisher().counts();
+  std::cerr << "relmap ingest: " << counts.sent << " event(s) accepted, " << counts.rejected << " rejected, "
+            << counts.failed << " not stored\n";
+}
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app) {
+  auto options = std::make_shared<IngestOptions>();
+  auto* command = app.add_subcommand("ingest", "Serve HTTP ingest: POST /v1/events (JSON, NDJSON, CloudEvents)");
+  command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  options->kafka.add_to(*command, true);
+  command->add_option("--token-file", options->token_file, "accepted bearer tokens, one per line (also RELMAP_INGEST_TOKENS)")
+      ->check(CLI::ExistingFile);
+  command->add_flag("--insecure-no-auth", options->settings.allow_unauthenticated, "accept requests without a token (local use)");
+  command->add_option("--max-body-bytes", options->settings.max_body_bytes, "larger request bodies get 413")
+      ->capture_default_str();
+  command->add_option("--delivery-timeout-ms", options->delivery_timeout_ms,
+                      "how long Kafka may take to acknowledge before the answer is 503")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->callback([options] { run_ingest(*options); });
+}
+
+}  // namespace relmap::app

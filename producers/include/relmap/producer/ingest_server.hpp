@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "relmap/kafka/config.hpp"
+#include "relmap/producer/publisher.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace relmap::producer {
+
+struct IngestSettings {
+  std::string host = "127.0.0.1";
+  int port = 8088;                         ///< 0: any free port (see IngestServer::port())
+  std::vector<std::string> tokens;         ///< accepted bearer tokens
+  bool allow_unauthenticated = false;      ///< --insecure-no-auth, for local use only
+  std::size_t max_body_bytes = 16u << 20;  ///< larger bodies get 413
+  std::chrono::milliseconds delivery_timeout{10000};  ///< how long the broker may take to acknowledge
+
+  /// Throws std::invalid_argument when the settings cannot work (no token and auth required, ...).
+  void validate() const;
+};
+
+/// HTTP ingest: `POST /v1/events` takes one event, a JSON array, NDJSON, or CloudEvents
+/// (application/cloudevents+json, application/cloudevents-batch+json), validates each with the contract
+/// decoder and publishes it. It answers only when the broker has acknowledged or failed every event:
+/// 200 when all were accepted; 400 when some were invalid (the valid ones are still accepted, and the
+/// body says which, with the reasons); 503 when an accepted event could not be stored (the broker is
+/// unreachable); 401 without a valid bearer token; 413 over the body size limit. A 2xx therefore means
+/// durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
+///
+/// Threading: requests are served by the HTTP library's thread pool; one thread of ours serves the
+/// producer's delivery reports. Lifecycle: start() binds and serves in the background; stop() (or the
+/// destructor) stops accepting, then flushes what is in flight.
+class IngestServer {
+ public:
+  IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings);
+  ~IngestServer();
+  IngestServer(const IngestServer&) = delete;
+  IngestServer& operator=(const IngestServer&) = delete;
+
+  /// Binds the listening socket and starts serving; throws std::runtime_error when it cannot bind.
+  void start();
+  /// The bound port (useful with port 0).
+  int port() const { return port_; }
+  void stop();
+
+  const EventPublisher& publisher() const { return *publisher_; }
+
+ private:
+  void install_routes();
+
+  IngestSettings settings_;
+  kafka::Config kafka_config_;
+  std::unique_ptr<EventPublisher> publisher_;
+  std::unique_ptr<httplib::Server> server_;  // uses publisher_: declared after it, destroyed before it
+  std::thread listener_;
+  std::thread delivery_server_;
+  std::atomic<bool> running_{false};
+  int port_ = 0;
+};
+
+}  // namespace relmap::producer
