@@ -5,6 +5,11 @@ find_package(Boost 1.74 REQUIRED COMPONENTS graph)
 find_package(spdlog 1.10 REQUIRED CONFIG)
 find_package(CLI11 2.1 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
+find_package(EXPAT REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
+find_library(CSV_LIBRARY NAMES csv REQUIRED)  # libcsv ships no CMake or pkg-config file
 
 # RapidJSON's CMake config defines no target.
 find_package(RapidJSON 1.1 REQUIRED CONFIG)

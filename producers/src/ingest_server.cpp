@@ -39,14 +39,15 @@ struct PendingRequest {
   std::size_t outstanding = 0;
 };
 
-std::string_view media_type(const httplib::Request& request) {
-  std::string_view type = request.get_header_value("Content-Type");
+/// The media type without parameters ("application/json; charset=utf-8" -> "application/json").
+std::string media_type(const httplib::Request& request) {
+  const std::string type = request.get_header_value("Content-Type");
   return type.substr(0, type.find(';'));
 }
 
 /// Splits a request body into records, or says why it cannot.
 std::optional<std::string> split_records(const httplib::Request& request, std::vector<std::string>& records) {
-  const std::string_view type = media_type(request);
+  const std::string type = media_type(request);
   const std::string& body = request.body;
   if (type == "application/x-ndjson" || type == "application/jsonl" || type == "application/json-seq") {
     std::size_t start = 0;

@@ -6,6 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace relmap::testing {
@@ -60,6 +65,65 @@ std::string run_command(const std::string& command) {
   const int status = ::pclose(pipe);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command << " failed: " << output;
   return output;
+}
+
+PrivateBroker::PrivateBroker() {
+  char pattern[] = "/tmp/relmap-private-broker.XXXXXX";
+  const char* created = ::mkdtemp(pattern);
+  if (created == nullptr) {
+    ADD_FAILURE() << "cannot create a state directory";
+    return;
+  }
+  state_dir_ = created;
+  start();
+}
+
+PrivateBroker::~PrivateBroker() { command("clean"); }
+
+std::string PrivateBroker::command(const std::string& action) const {
+  return run_command("RELMAP_KAFKA_DIR=" + state_dir_ + " " + RELMAP_SOURCE_DIR + "/deploy/kafka-local " + action +
+                     " 2>/dev/null");
+}
+
+void PrivateBroker::start() {
+  bootstraps_ = command("start");
+  while (!bootstraps_.empty() && (bootstraps_.back() == '\n' || bootstraps_.back() == '\r')) bootstraps_.pop_back();
+}
+
+void PrivateBroker::stop() { command("stop"); }
+
+int spawn(const std::vector<std::string>& argv, const std::string& stdout_path) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, STDOUT_FILENO);
+    std::vector<char*> arguments;
+    for (const auto& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
+    arguments.push_back(nullptr);
+    ::execv(arguments[0], arguments.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int stop_process(int pid, int signal) {
+  ::kill(pid, signal);
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string wait_for_line(const std::string& path, const std::string& marker, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find(marker) != std::string::npos) return line;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+  ADD_FAILURE() << "no line with '" << marker << "' in " << path;
+  return {};
 }
 
 }  // namespace relmap::testing

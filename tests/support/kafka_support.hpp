@@ -31,4 +31,31 @@ std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count
 /// Runs a shell command, returns its stdout; fails the test when it exits non-zero.
 std::string run_command(const std::string& command);
 
+/// A real broker of the test's own (deploy/kafka-local with a private state directory), for tests
+/// that stop and restart it without disturbing the shared one. Cleaned up by the destructor.
+class PrivateBroker {
+ public:
+  PrivateBroker();
+  ~PrivateBroker();
+  PrivateBroker(const PrivateBroker&) = delete;
+  PrivateBroker& operator=(const PrivateBroker&) = delete;
+
+  const std::string& bootstraps() const { return bootstraps_; }
+  void stop();
+  /// Starts it again on the same data and ports.
+  void start();
+
+ private:
+  std::string command(const std::string& action) const;
+  std::string state_dir_;
+  std::string bootstraps_;
+};
+
+/// Runs a command in the background; returns its pid. Its stdout goes to `stdout_path`.
+int spawn(const std::vector<std::string>& argv, const std::string& stdout_path);
+/// Sends `signal` to `pid` and waits for it to exit; returns its exit status (-1 when unknown).
+int stop_process(int pid, int signal);
+/// Waits until `path` holds a line containing `marker` (or the timeout passes); returns that line.
+std::string wait_for_line(const std::string& path, const std::string& marker, std::chrono::milliseconds timeout);
+
 }  // namespace relmap::testing
