@@ -62,8 +62,9 @@ void add_generate_command(CLI::App& app) {
       "The same seed gives the same events.");
   command->add_option("--seed", options->settings.seed, "random seed")->capture_default_str();
   command->add_option("--cases", options->settings.cases, "number of cases (about 7 events each)")->capture_default_str();
-  command->add_option("--out,-o", options->out_path, "write JSONL here (default: stdout)");
-  options->kafka.add_to(*command, false);
+  auto* out = command->add_option("--out,-o", options->out_path, "write JSONL here (default: stdout)");
+  options->kafka.add_to(*command, false, false);
+  out->excludes(command->get_option("--brokers"));
   command->add_option("--start", options->start_day, "first day of the period (UTC, YYYY-MM-DD)")->capture_default_str();
   command->add_option("--days", options->days, "length of the period in days")->check(CLI::PositiveNumber)->capture_default_str();
   command->add_option("--duplicates", options->settings.duplicate_rate, "share of events emitted twice")

@@ -8,9 +8,9 @@
 
 namespace relmap::app {
 
-void KafkaOptions::add_to(CLI::App& command, bool brokers_required) {
-  auto* brokers_option = command.add_option("--brokers,-b", brokers, "Kafka bootstrap servers (host:port,...)")
-                             ->envname("RELMAP_KAFKA_BROKERS");
+void KafkaOptions::add_to(CLI::App& command, bool brokers_required, bool brokers_from_environment) {
+  auto* brokers_option = command.add_option("--brokers,-b", brokers, "Kafka bootstrap servers (host:port,...)");
+  if (brokers_from_environment) brokers_option->envname("RELMAP_KAFKA_BROKERS");
   if (brokers_required) brokers_option->required();
   command.add_option("--kafka-config,-F", properties_file, "librdkafka properties file (key=value lines)")
       ->check(CLI::ExistingFile);

@@ -18,8 +18,9 @@ struct KafkaOptions {
   producer::Topics topics;
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
-  /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`.
-  void add_to(CLI::App& command, bool brokers_required);
+  /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`. `brokers_from_environment`:
+  /// whether RELMAP_KAFKA_BROKERS stands in for --brokers (not where brokers only switch an output on).
+  void add_to(CLI::App& command, bool brokers_required, bool brokers_from_environment = true);
   /// Defaults, then the file, then -X, then --brokers. Throws on a bad file or assignment.
   kafka::Config config() const;
   /// How events are written (the actor key). Throws when the key file cannot be read.

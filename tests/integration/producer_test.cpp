@@ -183,5 +183,18 @@ TEST(ProduceCommand, ExitCodeReportsAFailedDelivery) {
             "3\n");
 }
 
+TEST(GenerateCommand, ProducesEveryGeneratedEventToKafka) {
+  const std::string brokers = real_brokers();
+  const auto topics = create_topic_pair(brokers, 3);
+  const std::string file = ::testing::TempDir() + unique_name("generated") + ".jsonl";
+  run_command(kRelmap + " generate --seed 21 --cases 2000 --out " + file + " 2>/dev/null");
+  const std::string summary = run_command(kRelmap + " generate --seed 21 --cases 2000 --brokers " + brokers + " --topic " +
+                                          topics.events + " --dlq-topic " + topics.dead_letter + " 2>&1");
+  const auto lines = std::stoll(run_command("wc -l < " + file));
+  EXPECT_GT(lines, 10000);
+  EXPECT_EQ(messages_in(brokers, topics.events), lines) << summary;
+  EXPECT_EQ(messages_in(brokers, topics.dead_letter), 0);
+}
+
 }  // namespace
 }  // namespace relmap

@@ -1,0 +1,51 @@
+#include "relmap/producer/publisher.hpp"
+
+#include <gtest/gtest.h>
+
+#include "relmap/producer/digest.hpp"
+
+namespace relmap::producer {
+namespace {
+
+schemas::Event decoded(std::string_view json) {
+  const schemas::Decoder decoder;
+  auto result = decoder.decode(json);
+  EXPECT_TRUE(result.has_value());
+  return result.value();
+}
+
+kafka::Config unreachable() {
+  kafka::Config config;
+  config.set("bootstrap.servers", "127.0.0.1:1");
+  return config;
+}
+
+constexpr std::string_view kWithActor =
+    R"({"event_id":"e1","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c","source":"t",)"
+    R"("actor":"anna@example.org","from":"A","to":"B"})";
+
+TEST(EventPublisher, ReplacesTheActorByItsKeyedHash) {
+  const EventPublisher publisher(unreachable(), {}, PublishSettings{"k3y"});
+  const std::string value = publisher.canonical_value(decoded(kWithActor));
+  EXPECT_EQ(value.find("anna@example.org"), std::string::npos) << value;
+  // RFC 4231-style check of the primitive itself: HMAC-SHA-256("key", "The quick brown fox jumps over the lazy dog").
+  EXPECT_EQ(hmac_sha256_hex("key", "The quick brown fox jumps over the lazy dog"),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  EXPECT_NE(value.find(R"("actor":"hmac-sha256:)" + hmac_sha256_hex("k3y", "anna@example.org") + "\""), std::string::npos)
+      << value;
+}
+
+TEST(EventPublisher, DropsTheActorWithoutAKey) {
+  const EventPublisher publisher(unreachable(), {});
+  const std::string value = publisher.canonical_value(decoded(kWithActor));
+  EXPECT_EQ(value.find("actor"), std::string::npos) << value;
+}
+
+TEST(EventPublisher, KeysEventsByCaseAndCaselessAndonsByEventId) {
+  EXPECT_EQ(message_key(decoded(kWithActor)), "c");
+  EXPECT_EQ(message_key(decoded(R"({"event_id":"a1","type":"andon","v":1,"occurred_at":"2026-03-02T09:00:00Z","source":"t","from":"A","about":"B","severity":"low","reason":"r"})")),
+            "a1");
+}
+
+}  // namespace
+}  // namespace relmap::producer
