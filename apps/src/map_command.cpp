@@ -1,0 +1,69 @@
+// relmap map: the relationship map of a window, computed offline from an event file (--events) with
+// the same aggregation code the streaming aggregator runs.
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "input_options.hpp"
+#include "relmap/common/logging.hpp"
+#include "relmap/consumer/aggregator.hpp"
+#include "relmap/graph/relationship_map.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::app {
+namespace {
+
+struct MapOptions {
+  InputOptions input;
+  std::string from_day;
+  std::string to_day;
+  std::string format = "json";
+  graph::MapSettings settings;
+};
+
+std::optional<std::string> day_option(const std::string& day, const char* name) {
+  if (day.empty()) return std::nullopt;
+  if (!parse_rfc3339(day + "T00:00:00Z")) throw std::invalid_argument(std::string(name) + ": not a day (YYYY-MM-DD): " + day);
+  return day;
+}
+
+void run_map(const MapOptions& options) {
+  const schemas::Decoder decoder;
+  consumer::Aggregator aggregator;
+  std::vector<consumer::LateRejection> late_rejections;
+  auto log = relmap::logger("map");
+  options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
+    const auto decoded = decoder.decode(record);
+    if (!decoded.has_value()) {
+      aggregator.count_rejected();
+      log->debug("{}:{}: {}", options.input.path, line, decoded.error().to_string());
+      return;
+    }
+    aggregator.apply(decoded.value(), late_rejections);
+  });
+  for (const auto& rejection : late_rejections) log->debug("{}: {}", rejection.event.event_id, rejection.reason);
+  const graph::Window window{day_option(options.from_day, "--from"), day_option(options.to_day, "--to")};
+  const auto aggregates = consumer::collect_aggregates({&aggregator}, window);
+  std::cout << graph::to_json(graph::build_relationship_map(aggregates, options.settings)) << '\n';
+}
+
+}  // namespace
+
+void add_map_command(CLI::App& app) {
+  auto options = std::make_shared<MapOptions>();
+  auto* command = app.add_subcommand("map", "The relationship map of a time window (the contract's graph JSON)");
+  command->add_option("--events", options->input.path, "compute offline from this event file (.jsonl, .csv, .xes, .xes.gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  options->input.add_to(*command);
+  command->add_option("--from", options->from_day, "first day of the window (UTC, inclusive)");
+  command->add_option("--to", options->to_day, "last day of the window (UTC, inclusive)");
+  command->add_option("--format", options->format, "output format")->check(CLI::IsMember({"json"}))->capture_default_str();
+  command->add_option("--imbalance-threshold", options->settings.imbalance_threshold, "flag pairs with |imbalance| >= this")
+      ->capture_default_str();
+  command->add_option("--imbalance-minimum", options->settings.imbalance_minimum, "... and at least this many resolved requests")
+      ->capture_default_str();
+  command->callback([options] { run_map(*options); });
+}
+
+}  // namespace relmap::app

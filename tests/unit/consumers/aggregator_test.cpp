@@ -1,0 +1,182 @@
+// The request lifecycle and the edge, department and pair statistics on tests/data/events/lifecycle.jsonl,
+// every expected value worked out by hand from CONTRACT.md (see the comments).
+#include "relmap/consumer/aggregator.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "relmap/graph/relationship_map.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::consumer {
+namespace {
+
+struct Fed {
+  Aggregator aggregator;
+  std::vector<LateRejection> late;
+};
+
+void feed(Fed& fed, const std::string& path) {
+  const schemas::Decoder decoder;
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
+  for (std::string line; std::getline(in, line);) {
+    const auto decoded = decoder.decode(line);
+    if (decoded.has_value()) {
+      fed.aggregator.apply(decoded.value(), fed.late);
+    } else {
+      fed.aggregator.count_rejected();
+    }
+  }
+}
+
+graph::RelationshipMap lifecycle_map(const graph::Window& window = {}) {
+  static Fed fed;
+  static bool loaded = false;
+  if (!loaded) {
+    feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/lifecycle.jsonl");
+    loaded = true;
+  }
+  return graph::build_relationship_map(collect_aggregates({&fed.aggregator}, window));
+}
+
+const graph::Edge& edge(const graph::RelationshipMap& map, const std::string& from, const std::string& to) {
+  for (const auto& candidate : map.edges) {
+    if (candidate.from == from && candidate.to == to) return candidate;
+  }
+  static const graph::Edge none{};
+  ADD_FAILURE() << "no edge " << from << " -> " << to;
+  return none;
+}
+
+const graph::DepartmentStats& department(const graph::RelationshipMap& map, const std::string& id) {
+  for (const auto& candidate : map.departments) {
+    if (candidate.id == id) return candidate;
+  }
+  static const graph::DepartmentStats none{};
+  ADD_FAILURE() << "no department " << id;
+  return none;
+}
+
+TEST(Aggregator, CountsDistinctEventsDuplicatesAndRejects) {
+  const auto map = lifecycle_map();
+  // 16 decodable lines: one is r1 again (duplicate), p4 does not mirror r1 (rejected late); plus 1 bad line.
+  EXPECT_EQ(map.totals.events, 14u);
+  EXPECT_EQ(map.totals.duplicates, 1u);
+  EXPECT_EQ(map.totals.rejected, 2u);
+  EXPECT_EQ(map.totals.cases, 3u);
+  EXPECT_EQ(map.watermark, "2026-03-05T12:00:00Z");
+}
+
+TEST(Aggregator, TheLatestResponseDecidesAndTiesGoByEventId) {
+  const auto& a_b = edge(lifecycle_map(), "A", "B");
+  // p1 resolved and p2 declined at the same instant: p2 > p1, so r1 is declined.
+  EXPECT_EQ(a_b.stats.requests, 1u);
+  EXPECT_EQ(a_b.stats.declined, 1u);
+  EXPECT_EQ(a_b.stats.resolved, 0u);
+  EXPECT_EQ(a_b.stats.dead_ends(), 1u);
+  EXPECT_EQ(a_b.response_time_p50_s, 3600.0);
+  EXPECT_EQ(a_b.response_time_p90_s, 3600.0);
+}
+
+TEST(Aggregator, HoldsAResponseUntilItsRequestArrives) {
+  const auto& a_c = edge(lifecycle_map(), "A", "C");
+  EXPECT_EQ(a_c.stats.requests, 1u);
+  EXPECT_EQ(a_c.stats.resolved, 1u);
+  EXPECT_EQ(a_c.response_time_p50_s, 3600.0);
+}
+
+TEST(Aggregator, ExpiredAgainstTheWatermarkElseOpen) {
+  const auto map = lifecycle_map();
+  // r3 due 03-03T12:00, before the watermark 03-05T12:00: expired. r4 due 03-08 (72 h): open.
+  EXPECT_EQ(edge(map, "B", "C").stats.expired, 1u);
+  EXPECT_EQ(edge(map, "B", "C").stats.dead_ends(), 1u);
+  EXPECT_EQ(edge(map, "C", "A").stats.open, 1u);
+  EXPECT_FALSE(edge(map, "C", "A").response_time_p50_s.has_value());
+}
+
+TEST(Aggregator, RejectsAResponseThatDoesNotMirrorItsRequest) {
+  Fed fed;
+  feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/lifecycle.jsonl");
+  ASSERT_EQ(fed.late.size(), 1u);
+  EXPECT_EQ(fed.late[0].event.event_id, "p4");
+  EXPECT_EQ(fed.late[0].code, "response_mismatch");
+  EXPECT_EQ(fed.late[0].reason, "/from: the request r1 was made to B, not C");
+}
+
+TEST(Aggregator, PingPongInEventTimeEvenWhenHandoffsArriveOutOfOrder) {
+  const auto map = lifecycle_map();
+  // K2 in event time: A->B 01:00, B->A 02:00, A->B 03:00 (B->A arrived last).
+  EXPECT_EQ(edge(map, "A", "B").stats.handoffs, 2u);
+  EXPECT_EQ(edge(map, "B", "A").stats.handoffs, 1u);
+  EXPECT_EQ(edge(map, "B", "A").stats.ping_pong, 1u);  // A->B then B->A
+  EXPECT_EQ(edge(map, "A", "B").stats.ping_pong, 1u);  // B->A then A->B
+}
+
+TEST(Aggregator, FeedbackIsAboutTheOwnerWhenItNamesNone) {
+  const auto map = lifecycle_map();
+  // f2 at 02:30 in K2: latest handoff before it is B->A, so about A. f1 in K1 (no handoff): the first
+  // request by time is r2 (07:00) to C.
+  EXPECT_EQ(department(map, "A").unsolved, 1u);
+  EXPECT_EQ(department(map, "C").solved, 1u);
+  EXPECT_EQ(department(map, "B").solved + department(map, "B").unsolved, 0u);
+}
+
+TEST(Aggregator, DepartmentStatistics) {
+  const auto map = lifecycle_map();
+  ASSERT_EQ(map.departments.size(), 3u);
+  const auto& a = department(map, "A");
+  EXPECT_EQ(a.requests_made, 2u);
+  EXPECT_EQ(a.requests_received, 1u);
+  EXPECT_EQ(a.gives, 0u);
+  EXPECT_EQ(a.gets, 1u);
+  EXPECT_EQ(a.give_ratio, 0.0);
+  EXPECT_EQ(a.not_my_role_rate, 0.0);
+  EXPECT_EQ(a.handoffs_out, 2u);
+  EXPECT_EQ(a.handoffs_in, 1u);
+  const auto& b = department(map, "B");
+  EXPECT_FALSE(b.give_ratio.has_value()) << "no resolved request either way";
+  EXPECT_EQ(b.not_my_role_rate, 1.0);
+  EXPECT_EQ(b.dead_end_rate, 1.0);
+  EXPECT_EQ(b.andon, 1u);
+  const auto& c = department(map, "C");
+  EXPECT_EQ(c.requests_received, 2u);
+  EXPECT_EQ(c.gives, 1u);
+  EXPECT_EQ(c.give_ratio, 1.0);
+  EXPECT_EQ(c.dead_end_rate, 0.5);
+  // Self-consistency: what A gets from C is what C gives to A.
+  ASSERT_EQ(map.pairs.size(), 1u);
+  EXPECT_EQ(map.pairs[0].a, "A");
+  EXPECT_EQ(map.pairs[0].b, "C");
+  EXPECT_EQ(map.pairs[0].gives, 0u);
+  EXPECT_EQ(map.pairs[0].gets, 1u);
+  EXPECT_EQ(map.pairs[0].imbalance, -1.0);
+  EXPECT_FALSE(map.pairs[0].flagged) << "fewer than 10 resolved requests";
+}
+
+TEST(Aggregator, AWindowSelectsRequestsByTheirDayAndOtherEventsByTheirOwn) {
+  const auto map = lifecycle_map({std::string("2026-03-04"), std::nullopt});
+  EXPECT_EQ(map.window.from, "2026-03-04");
+  // r1-r3 are from 03-02 and 03-03; r4 (03-05) is in. Handoffs (03-04), feedback, andon are in.
+  std::uint64_t requests = 0;
+  for (const auto& candidate : map.edges) requests += candidate.stats.requests;
+  EXPECT_EQ(requests, 1u);
+  EXPECT_EQ(edge(map, "A", "B").stats.handoffs, 2u);
+  EXPECT_EQ(edge(map, "C", "B").stats.andon, 1u);
+  EXPECT_TRUE(map.pairs.empty());
+  const auto empty = lifecycle_map({std::string("2027-01-01"), std::nullopt});
+  EXPECT_TRUE(empty.edges.empty());
+  EXPECT_EQ(empty.departments.size(), 3u) << "departments are listed whatever the window";
+}
+
+TEST(NearestRank, IsTheCeilOfQTimesNthSmallest) {
+  EXPECT_EQ(graph::nearest_rank({5, 1, 3, 2, 4}, 0.5), 3.0);    // ceil(2.5) = 3rd
+  EXPECT_EQ(graph::nearest_rank({5, 1, 3, 2, 4}, 0.9), 5.0);    // ceil(4.5) = 5th
+  EXPECT_EQ(graph::nearest_rank({1, 2, 3, 4}, 0.5), 2.0);       // ceil(2) = 2nd
+  EXPECT_EQ(graph::nearest_rank({7}, 0.9), 7.0);
+  EXPECT_FALSE(graph::nearest_rank({}, 0.5).has_value());
+}
+
+}  // namespace
+}  // namespace relmap::consumer
