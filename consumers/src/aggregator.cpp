@@ -12,187 +12,222 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
 
 }  // namespace
 
+std::string Aggregator::case_key(const schemas::Event& event) {
+  return event.case_id ? *event.case_id : "andon:" + event.event_id;
+}
+
+void Aggregator::count_rejected() {
+  ++totals_.totals.rejected;
+  changed_.insert("");  // "" stands for the partition's totals
+}
+
 Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<LateRejection>& late_rejections) {
-  if (!event_ids_.insert(event.event_id).second) {
-    ++totals_.duplicates;
+  const std::string key = case_key(event);
+  auto [found, created] = cases_.try_emplace(key);
+  CaseState& state = found->second;
+  changed_.insert("");
+  if (!state.event_ids.insert(event.event_id).second) {
+    ++totals_.totals.duplicates;
     return Applied::duplicate;
   }
-  ++totals_.events;
-  watermark_ = std::max(watermark_, event.occurred_at);
-  if (event.case_id && cases_.find(*event.case_id) == cases_.end()) {
-    cases_.emplace(*event.case_id, CaseState{});
-    ++totals_.cases;
-  }
+  changed_.insert(key);
+  ++totals_.totals.events;
+  if (created && event.case_id) ++totals_.totals.cases;
+  totals_.watermark = totals_.watermark ? std::max(*totals_.watermark, event.occurred_at) : event.occurred_at;
+  state.last_event = std::max(state.last_event, event.occurred_at);
   std::visit(
       [&](const auto& body) {
         using Body = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<Body, schemas::Request>) {
-          apply_request(event, body, late_rejections);
+          apply_request(event, body, state, late_rejections);
         } else if constexpr (std::is_same_v<Body, schemas::Response>) {
-          departments_.insert(body.from);
-          departments_.insert(body.to);
-          if (body.redirect_to) departments_.insert(*body.redirect_to);
-          auto& state = requests_[body.request_id];
-          if (!state.seen) {
-            state.waiting.push_back(event);
-          } else if (auto mismatch = apply_response(event, state)) {
-            --totals_.events;
-            ++totals_.rejected;
-            late_rejections.push_back(std::move(*mismatch));
+          state.departments.insert(body.from);
+          state.departments.insert(body.to);
+          if (body.redirect_to) state.departments.insert(*body.redirect_to);
+          auto& request = state.requests[body.request_id];
+          if (!request.seen) {
+            request.waiting.push_back(event);
+          } else if (auto mismatch = apply_response(event, request)) {
+            reject_late(std::move(*mismatch), late_rejections);
           }
         } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
-          apply_handoff(event, body);
+          state.departments.insert(body.from);
+          state.departments.insert(body.to);
+          HandoffRecord record{event.occurred_at, event.event_id, body.from, body.to};
+          // Keep event-time order even when handoffs arrive out of order.
+          const auto position = std::upper_bound(
+              state.handoffs.begin(), state.handoffs.end(), record,
+              [](const auto& a, const auto& b) { return later(b.at, b.event_id, a.at, a.event_id); });
+          state.handoffs.insert(position, std::move(record));
         } else if constexpr (std::is_same_v<Body, schemas::Feedback>) {
-          if (body.about) departments_.insert(*body.about);
-          if (body.from) departments_.insert(*body.from);
-          cases_[*event.case_id].feedback.push_back({event.occurred_at, event.event_id, body.solved, body.about});
+          if (body.about) state.departments.insert(*body.about);
+          if (body.from) state.departments.insert(*body.from);
+          state.feedback.push_back({event.occurred_at, event.event_id, body.solved, body.about});
         } else {
-          departments_.insert(body.from);
-          departments_.insert(body.about);
-          andons_.push_back({event.occurred_at, body.from, body.about});
+          state.departments.insert(body.from);
+          state.departments.insert(body.about);
+          state.andons.push_back({event.occurred_at, body.from, body.about});
         }
       },
       event.body);
   return Applied::counted;
 }
 
-void Aggregator::apply_request(const schemas::Event& event, const schemas::Request& request,
+void Aggregator::apply_request(const schemas::Event& event, const schemas::Request& request, CaseState& state,
                                std::vector<LateRejection>& late_rejections) {
-  departments_.insert(request.from);
-  departments_.insert(request.to);
-  auto& state = requests_[request.request_id];
-  if (state.seen) return;  // a second request with the same request_id: the first one stands
-  state.seen = true;
-  state.from = request.from;
-  state.to = request.to;
-  state.case_id = *event.case_id;
-  state.asked_at = event.occurred_at;
-  state.due_at = request.due_at;
-  state.topic = request.topic;
-  cases_[state.case_id].request_ids.push_back(request.request_id);
-  auto waiting = std::move(state.waiting);
-  state.waiting.clear();
+  state.departments.insert(request.from);
+  state.departments.insert(request.to);
+  auto& entry = state.requests[request.request_id];
+  if (entry.seen) return;  // a second request with the same request_id: the first one stands
+  entry.seen = true;
+  entry.from = request.from;
+  entry.to = request.to;
+  entry.asked_at = event.occurred_at;
+  entry.due_at = request.due_at;
+  auto waiting = std::move(entry.waiting);
+  entry.waiting.clear();
   for (const auto& response : waiting) {
-    if (auto mismatch = apply_response(response, state)) {
-      --totals_.events;
-      ++totals_.rejected;
-      late_rejections.push_back(std::move(*mismatch));
-    }
+    if (auto mismatch = apply_response(response, entry)) reject_late(std::move(*mismatch), late_rejections);
   }
 }
 
-std::optional<LateRejection> Aggregator::apply_response(const schemas::Event& event, RequestState& state) {
+std::optional<LateRejection> Aggregator::apply_response(const schemas::Event& event, RequestState& request) {
   const auto& response = std::get<schemas::Response>(event.body);
-  if (response.from != state.to) {
+  if (response.from != request.to) {
     return LateRejection{event, "response_mismatch",
-                         "/from: the request " + response.request_id + " was made to " + state.to + ", not " + response.from};
+                         "/from: the request " + response.request_id + " was made to " + request.to + ", not " + response.from};
   }
-  if (response.to != state.from) {
+  if (response.to != request.from) {
     return LateRejection{event, "response_mismatch",
-                         "/to: the request " + response.request_id + " was made by " + state.from + ", not " + response.to};
+                         "/to: the request " + response.request_id + " was made by " + request.from + ", not " + response.to};
   }
-  if (!state.answered || later(event.occurred_at, event.event_id, state.answered_at, state.answer_event_id)) {
-    state.answered = true;
-    state.outcome = response.outcome;
-    state.answered_at = event.occurred_at;
-    state.answer_event_id = event.event_id;
+  if (!request.answered || later(event.occurred_at, event.event_id, request.answered_at, request.answer_event_id)) {
+    request.answered = true;
+    request.outcome = response.outcome;
+    request.answered_at = event.occurred_at;
+    request.answer_event_id = event.event_id;
   }
   return std::nullopt;
 }
 
-void Aggregator::apply_handoff(const schemas::Event& event, const schemas::Handoff& handoff) {
-  departments_.insert(handoff.from);
-  departments_.insert(handoff.to);
-  auto& handoffs = cases_[*event.case_id].handoffs;
-  HandoffRecord record{event.occurred_at, event.event_id, handoff.from, handoff.to};
-  // Keep event-time order even when handoffs arrive out of order.
-  const auto position = std::upper_bound(handoffs.begin(), handoffs.end(), record, [](const auto& a, const auto& b) {
-    return later(b.at, b.event_id, a.at, a.event_id);
-  });
-  handoffs.insert(position, std::move(record));
+void Aggregator::reject_late(LateRejection rejection, std::vector<LateRejection>& late_rejections) {
+  --totals_.totals.events;
+  ++totals_.totals.rejected;
+  late_rejections.push_back(std::move(rejection));
 }
 
-namespace {
-
-/// The owner of a case at `at`: the `to` of its latest handoff up to then, else of its first request.
-std::optional<std::string> owner_at(const CaseState& state, Timestamp at, const std::string& event_id,
-                                    const std::unordered_map<std::string, RequestState>& requests) {
-  const HandoffRecord* latest = nullptr;
-  for (const auto& handoff : state.handoffs) {
-    if (later(handoff.at, handoff.event_id, at, event_id)) break;
-    latest = &handoff;
-  }
-  if (latest != nullptr) return latest->to;
-  const RequestState* first = nullptr;
-  for (const auto& id : state.request_ids) {
-    const auto& request = requests.at(id);
-    if (first == nullptr || request.asked_at < first->asked_at) first = &request;
-  }
-  if (first != nullptr) return first->to;
-  return std::nullopt;
+std::vector<std::string> Aggregator::take_changed_cases() {
+  std::vector<std::string> changed(changed_.begin(), changed_.end());
+  changed_.clear();
+  return changed;
 }
 
-}  // namespace
-
-graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window) {
-  graph::Aggregates aggregates;
-  aggregates.window = window;
-  Timestamp watermark{};
-  bool any_events = false;
-  for (const auto* partition : partitions) {
-    if (partition->has_events()) {
-      watermark = any_events ? std::max(watermark, partition->watermark()) : partition->watermark();
-      any_events = true;
+std::vector<std::string> Aggregator::expire_idle_cases(std::chrono::hours retention) {
+  std::vector<std::string> expired;
+  if (!totals_.watermark) return expired;
+  const Timestamp horizon = *totals_.watermark - retention;
+  for (auto it = cases_.begin(); it != cases_.end();) {
+    if (it->second.last_event < horizon) {
+      expired.push_back(it->first);
+      changed_.erase(it->first);
+      it = cases_.erase(it);
+    } else {
+      ++it;
     }
-    aggregates.totals.events += partition->totals().events;
-    aggregates.totals.duplicates += partition->totals().duplicates;
-    aggregates.totals.rejected += partition->totals().rejected;
-    aggregates.totals.cases += partition->totals().cases;
-    aggregates.departments.insert(partition->departments().begin(), partition->departments().end());
   }
-  if (any_events) aggregates.watermark = format_rfc3339(watermark);
+  return expired;
+}
 
-  for (const auto* partition : partitions) {
-    for (const auto& [id, request] : partition->requests()) {
-      if (!request.seen || !window.contains(format_day(request.asked_at))) continue;
-      auto& edge = aggregates.edges[{request.from, request.to}];
+void Aggregator::restore_case(const std::string& key, CaseState state) { cases_[key] = std::move(state); }
+
+CaseFacts facts_of(const CaseState& state) {
+  CaseFacts facts;
+  facts.departments = state.departments;
+  facts.andons = state.andons;
+  const CaseFacts::Request* first_request = nullptr;
+  for (const auto& [id, request] : state.requests) {
+    if (!request.seen) continue;
+    facts.requests.push_back({request.from, request.to, request.asked_at, request.due_at,
+                              request.answered ? std::optional{request.outcome} : std::nullopt, request.answered_at});
+  }
+  for (const auto& request : facts.requests) {
+    if (first_request == nullptr || request.asked_at < first_request->asked_at) first_request = &request;
+  }
+  for (std::size_t i = 0; i < state.handoffs.size(); ++i) {
+    const auto& handoff = state.handoffs[i];
+    const bool ping_pong = i > 0 && state.handoffs[i - 1].from == handoff.to && state.handoffs[i - 1].to == handoff.from;
+    facts.handoffs.push_back({handoff.from, handoff.to, handoff.at, ping_pong});
+  }
+  for (const auto& feedback : state.feedback) {
+    std::optional<std::string> about = feedback.about;
+    if (!about) {
+      // The owner then: the `to` of the latest handoff up to the feedback, else of the first request.
+      for (const auto& handoff : state.handoffs) {
+        if (later(handoff.at, handoff.event_id, feedback.at, feedback.event_id)) break;
+        about = handoff.to;
+      }
+      if (!about && first_request != nullptr) about = first_request->to;
+    }
+    if (about) facts.feedback.push_back({*about, feedback.at, feedback.solved});
+  }
+  return facts;
+}
+
+void AggregatesBuilder::add_partition(const PartitionTotals& totals) {
+  aggregates_.totals.events += totals.totals.events;
+  aggregates_.totals.duplicates += totals.totals.duplicates;
+  aggregates_.totals.rejected += totals.totals.rejected;
+  aggregates_.totals.cases += totals.totals.cases;
+  if (totals.watermark) watermark_ = watermark_ ? std::max(*watermark_, *totals.watermark) : *totals.watermark;
+}
+
+graph::Aggregates AggregatesBuilder::build() && {
+  auto& window = aggregates_.window;
+  if (watermark_) aggregates_.watermark = format_rfc3339(*watermark_);
+  for (const auto& facts : facts_) {
+    aggregates_.departments.insert(facts.departments.begin(), facts.departments.end());
+    for (const auto& request : facts.requests) {
+      if (!window.contains(format_day(request.asked_at))) continue;
+      auto& edge = aggregates_.edges[{request.from, request.to}];
       ++edge.requests;
-      if (request.answered) {
-        switch (request.outcome) {
+      if (request.outcome) {
+        switch (*request.outcome) {
           case schemas::Outcome::resolved: ++edge.resolved; break;
           case schemas::Outcome::declined: ++edge.declined; break;
           case schemas::Outcome::redirected: ++edge.redirected; break;
         }
-        edge.response_times_s.push_back(
-            std::chrono::duration<double>(request.answered_at - request.asked_at).count());
-      } else if (request.due_at < watermark) {
+        edge.response_times_s.push_back(std::chrono::duration<double>(request.answered_at - request.asked_at).count());
+      } else if (watermark_ && request.due_at < *watermark_) {
         ++edge.expired;
       } else {
         ++edge.open;
       }
     }
-    for (const auto& [case_id, state] : partition->cases()) {
-      for (std::size_t i = 0; i < state.handoffs.size(); ++i) {
-        const auto& handoff = state.handoffs[i];
-        if (!window.contains(format_day(handoff.at))) continue;
-        auto& edge = aggregates.edges[{handoff.from, handoff.to}];
-        ++edge.handoffs;
-        // A->B then B->A: one ping-pong, on the edge B->A.
-        if (i > 0 && state.handoffs[i - 1].from == handoff.to && state.handoffs[i - 1].to == handoff.from) ++edge.ping_pong;
-      }
-      for (const auto& feedback : state.feedback) {
-        if (!window.contains(format_day(feedback.at))) continue;
-        const auto about = feedback.about ? feedback.about : owner_at(state, feedback.at, feedback.event_id, partition->requests());
-        if (!about) continue;
-        auto& counts = aggregates.feedback[*about];
-        ++(feedback.solved ? counts.solved : counts.unsolved);
-      }
+    for (const auto& handoff : facts.handoffs) {
+      if (!window.contains(format_day(handoff.at))) continue;
+      auto& edge = aggregates_.edges[{handoff.from, handoff.to}];
+      ++edge.handoffs;
+      if (handoff.ping_pong) ++edge.ping_pong;
     }
-    for (const auto& andon : partition->andons()) {
-      if (window.contains(format_day(andon.at))) ++aggregates.edges[{andon.from, andon.about}].andon;
+    for (const auto& feedback : facts.feedback) {
+      if (!window.contains(format_day(feedback.at))) continue;
+      auto& counts = aggregates_.feedback[feedback.about];
+      ++(feedback.solved ? counts.solved : counts.unsolved);
+    }
+    for (const auto& andon : facts.andons) {
+      if (window.contains(format_day(andon.at))) ++aggregates_.edges[{andon.from, andon.about}].andon;
     }
   }
-  return aggregates;
+  return std::move(aggregates_);
+}
+
+graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window) {
+  AggregatesBuilder builder(window);
+  for (const auto* partition : partitions) {
+    builder.add_partition(partition->totals());
+    for (const auto& [key, state] : partition->cases()) builder.add_case(facts_of(state));
+  }
+  return std::move(builder).build();
 }
 
 }  // namespace relmap::consumer

@@ -1,11 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "relmap/common/time.hpp"
@@ -14,15 +15,13 @@
 
 namespace relmap::consumer {
 
-/// One request and its latest response.
+/// One request and its latest response, or responses waiting for a request not seen yet.
 struct RequestState {
-  bool seen = false;  ///< the request itself arrived (responses may come first and wait)
+  bool seen = false;  ///< the request itself arrived
   std::string from;
   std::string to;
-  std::string case_id;
   Timestamp asked_at{};
   Timestamp due_at{};
-  std::optional<std::string> topic;
   bool answered = false;
   schemas::Outcome outcome = schemas::Outcome::resolved;
   Timestamp answered_at{};
@@ -41,7 +40,7 @@ struct FeedbackRecord {
   Timestamp at;
   std::string event_id;
   bool solved = false;
-  std::optional<std::string> about;  ///< as given; else resolved to the owner when read
+  std::optional<std::string> about;  ///< as given; else the owner at that time, resolved when read
 };
 
 struct AndonRecord {
@@ -50,11 +49,53 @@ struct AndonRecord {
   std::string about;
 };
 
-/// What the aggregator keeps of one case.
+/// Everything the aggregator keeps of one case (all its events share a partition, by key).
+/// An andon without a case is a case of its own, keyed "andon:<event_id>".
 struct CaseState {
-  std::vector<HandoffRecord> handoffs;  ///< in event time (occurred_at, then event_id)
-  std::vector<std::string> request_ids;
+  std::set<std::string> event_ids;  ///< seen: a repeat is a duplicate
+  std::map<std::string, RequestState> requests;  ///< by request_id
+  std::vector<HandoffRecord> handoffs;           ///< in event time (occurred_at, then event_id)
   std::vector<FeedbackRecord> feedback;
+  std::vector<AndonRecord> andons;
+  std::set<std::string> departments;  ///< named by its valid events
+  Timestamp last_event{};             ///< for retention
+};
+
+/// What a case contributes to the statistics, final for its current events: requests with their
+/// outcome, handoffs with their ping-pong, feedback with the department it is about, andons.
+struct CaseFacts {
+  struct Request {
+    std::string from;
+    std::string to;
+    Timestamp asked_at{};
+    Timestamp due_at{};
+    std::optional<schemas::Outcome> outcome;  ///< none: not answered
+    Timestamp answered_at{};
+  };
+  struct Handoff {
+    std::string from;
+    std::string to;
+    Timestamp at{};
+    bool ping_pong = false;  ///< the previous handoff of the case went to -> from
+  };
+  struct Feedback {
+    std::string about;
+    Timestamp at{};
+    bool solved = false;
+  };
+  std::vector<Request> requests;
+  std::vector<Handoff> handoffs;
+  std::vector<Feedback> feedback;
+  std::vector<AndonRecord> andons;
+  std::set<std::string> departments;
+};
+
+CaseFacts facts_of(const CaseState& state);
+
+/// Counts and event time of one partition.
+struct PartitionTotals {
+  graph::Totals totals;
+  std::optional<Timestamp> watermark;  ///< the largest occurred_at of an event that passed decoding
 };
 
 /// A valid event that the contract still rejects once its context is known: a response whose
@@ -62,50 +103,66 @@ struct CaseState {
 struct LateRejection {
   schemas::Event event;
   std::string code;    ///< "response_mismatch"
-  std::string reason;  ///< "/from: the request was made to Legal, not Sales"
+  std::string reason;  ///< "/from: the request r1 was made to B, not C"
 };
 
-/// The state of one input partition, fed events in offset order, answering the contract's
-/// statistics for any window. Kafka-free: `relmap map --events FILE` and the streaming aggregator
-/// run this same code.
+/// The state of one input partition, fed events in offset order. Kafka-free: `relmap map --events`
+/// and the streaming aggregator (which persists the changed cases) run this same code.
 ///
 /// Threading: not thread-safe; one owner applies events, then reads.
 class Aggregator {
  public:
   enum class Applied { counted, duplicate };
 
-  /// Applies one valid event. Late rejections (held responses found not to mirror their request)
-  /// are returned so the caller can dead-letter them; they are counted as rejected, not as events.
+  /// The case key of an event: its case_id, or "andon:<event_id>" for an andon without a case.
+  static std::string case_key(const schemas::Event& event);
+
+  /// Applies one valid event. Late rejections (responses found not to mirror their request) are
+  /// appended so the caller can dead-letter them; they count as rejected, not as events.
   Applied apply(const schemas::Event& event, std::vector<LateRejection>& late_rejections);
   /// Counts a record that failed decoding.
-  void count_rejected() { ++totals_.rejected; }
+  void count_rejected();
 
-  Timestamp watermark() const { return watermark_; }
-  bool has_events() const { return totals_.events > 0; }
-  const graph::Totals& totals() const { return totals_; }
-  const std::unordered_map<std::string, RequestState>& requests() const { return requests_; }
+  /// The keys of the cases changed since the last call (and whether the totals changed).
+  std::vector<std::string> take_changed_cases();
+  /// Removes the cases whose last event is older than `retention` before the watermark; returns their keys.
+  std::vector<std::string> expire_idle_cases(std::chrono::hours retention);
+
+  /// Puts back what a changelog holds (restore after a restart or a rebalance).
+  void restore_case(const std::string& key, CaseState state);
+  void restore_totals(const PartitionTotals& totals) { totals_ = totals; }
+
+  const PartitionTotals& totals() const { return totals_; }
   const std::unordered_map<std::string, CaseState>& cases() const { return cases_; }
-  const std::vector<AndonRecord>& andons() const { return andons_; }
-  const std::unordered_set<std::string>& departments() const { return departments_; }
+  std::size_t cases_in_memory() const { return cases_.size(); }
 
  private:
-  void apply_request(const schemas::Event& event, const schemas::Request& request,
+  void apply_request(const schemas::Event& event, const schemas::Request& request, CaseState& state,
                      std::vector<LateRejection>& late_rejections);
-  /// Applies a response to its (known) request; returns the mismatch, if any.
-  std::optional<LateRejection> apply_response(const schemas::Event& event, RequestState& state);
-  void apply_handoff(const schemas::Event& event, const schemas::Handoff& handoff);
+  std::optional<LateRejection> apply_response(const schemas::Event& event, RequestState& request);
+  void reject_late(LateRejection rejection, std::vector<LateRejection>& late_rejections);
 
-  std::unordered_set<std::string> event_ids_;
-  std::unordered_map<std::string, RequestState> requests_;
   std::unordered_map<std::string, CaseState> cases_;
-  std::vector<AndonRecord> andons_;
-  std::unordered_set<std::string> departments_;
-  graph::Totals totals_;
-  Timestamp watermark_{};
+  std::set<std::string> changed_;
+  PartitionTotals totals_;
 };
 
-/// Everything the graph needs for `window`, from the aggregators of all partitions; `expired` is
-/// decided against the global watermark (the largest of all partitions).
+/// Everything the graph needs for `window`, from the facts of every case and the totals of every
+/// partition; `expired` is decided against the global watermark (the largest of all partitions).
+class AggregatesBuilder {
+ public:
+  explicit AggregatesBuilder(graph::Window window) { aggregates_.window = std::move(window); }
+  void add_partition(const PartitionTotals& totals);
+  void add_case(CaseFacts facts) { facts_.push_back(std::move(facts)); }
+  graph::Aggregates build() &&;
+
+ private:
+  graph::Aggregates aggregates_;
+  std::optional<Timestamp> watermark_;
+  std::vector<CaseFacts> facts_;
+};
+
+/// The aggregates of in-memory aggregators (the offline path).
 graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window);
 
 }  // namespace relmap::consumer
