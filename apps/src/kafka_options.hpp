@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "relmap/kafka/config.hpp"
+#include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/producer/publisher.hpp"
 
 namespace relmap::app {
@@ -16,6 +17,8 @@ struct KafkaOptions {
   std::string properties_file;          ///< --kafka-config FILE (librdkafka properties, like kcat -F)
   std::vector<std::string> properties;  ///< -X key=value, passed to librdkafka untouched
   producer::Topics topics;
+  std::string changelog_topic = "relmap.state";
+  std::string aggregates_topic = "relmap.aggregates";
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
   /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`. `brokers_from_environment`:
@@ -23,6 +26,10 @@ struct KafkaOptions {
   void add_to(CLI::App& command, bool brokers_required, bool brokers_from_environment = true);
   /// Defaults, then the file, then -X, then --brokers. Throws on a bad file or assignment.
   kafka::Config config() const;
+  /// The streaming aggregation's topics.
+  consumer::StreamTopics stream_topics() const {
+    return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic};
+  }
   /// How events are written (the actor key). Throws when the key file cannot be read.
   producer::PublishSettings publish_settings() const;
 };

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   relmap::app::add_produce_command(app);
   relmap::app::add_ingest_command(app);
   relmap::app::add_generate_command(app);
+  relmap::app::add_aggregate_command(app);
   relmap::app::add_map_command(app);
   relmap::app::add_topics_command(app);
   relmap::app::add_demo_command(app);

@@ -5,6 +5,8 @@
 
 #include "commands.hpp"
 #include "input_options.hpp"
+#include "kafka_options.hpp"
+#include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/aggregator.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -15,6 +17,7 @@ namespace {
 
 struct MapOptions {
   InputOptions input;
+  KafkaOptions kafka;
   std::string from_day;
   std::string to_day;
   std::string format = "json";
@@ -27,7 +30,7 @@ std::optional<std::string> day_option(const std::string& day, const char* name) 
   return day;
 }
 
-void run_map(const MapOptions& options) {
+graph::Aggregates aggregates_from_file(const MapOptions& options, const graph::Window& window) {
   const schemas::Decoder decoder;
   consumer::Aggregator aggregator;
   std::vector<consumer::LateRejection> late_rejections;
@@ -42,8 +45,14 @@ void run_map(const MapOptions& options) {
     aggregator.apply(decoded.value(), late_rejections);
   });
   for (const auto& rejection : late_rejections) log->debug("{}: {}", rejection.event.event_id, rejection.reason);
+  return consumer::collect_aggregates({&aggregator}, window);
+}
+
+void run_map(const MapOptions& options) {
   const graph::Window window{day_option(options.from_day, "--from"), day_option(options.to_day, "--to")};
-  const auto aggregates = consumer::collect_aggregates({&aggregator}, window);
+  const auto aggregates = options.input.path.empty()
+                              ? consumer::read_aggregates(options.kafka.config(), options.kafka.stream_topics(), window)
+                              : aggregates_from_file(options, window);
   std::cout << graph::to_json(graph::build_relationship_map(aggregates, options.settings)) << '\n';
 }
 
@@ -52,9 +61,11 @@ void run_map(const MapOptions& options) {
 void add_map_command(CLI::App& app) {
   auto options = std::make_shared<MapOptions>();
   auto* command = app.add_subcommand("map", "The relationship map of a time window (the contract's graph JSON)");
-  command->add_option("--events", options->input.path, "compute offline from this event file (.jsonl, .csv, .xes, .xes.gz)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto* events = command->add_option("--events", options->input.path,
+                                     "compute offline from this event file (.jsonl, .csv, .xes, .xes.gz)")
+                       ->check(CLI::ExistingFile);
+  options->kafka.add_to(*command, false, false);
+  events->excludes(command->get_option("--brokers"));
   options->input.add_to(*command);
   command->add_option("--from", options->from_day, "first day of the window (UTC, inclusive)");
   command->add_option("--to", options->to_day, "last day of the window (UTC, inclusive)");
@@ -63,7 +74,12 @@ void add_map_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--imbalance-minimum", options->settings.imbalance_minimum, "... and at least this many resolved requests")
       ->capture_default_str();
-  command->callback([options] { run_map(*options); });
+  command->callback([options] {
+    if (options->input.path.empty() && options->kafka.brokers.empty()) {
+      throw CLI::RequiredError("--events FILE or --brokers B");
+    }
+    run_map(*options);
+  });
 }
 
 }  // namespace relmap::app

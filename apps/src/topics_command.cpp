@@ -16,9 +16,14 @@ struct TopicsOptions {
 };
 
 void create_relmap_topics(const TopicsOptions& options) {
+  // The changelog and aggregates topics mirror the events topic's partitions (partition p holds input
+  // partition p's state) and keep the latest record per key.
+  const std::vector<std::pair<std::string, std::string>> compacted = {{"cleanup.policy", "compact"}};
   const std::vector<kafka::NewTopic> topics = {
       {options.kafka.topics.events, options.partitions, options.replication_factor, {}},
       {options.kafka.topics.dead_letter, options.partitions, options.replication_factor, {}},
+      {options.kafka.changelog_topic, options.partitions, options.replication_factor, compacted},
+      {options.kafka.aggregates_topic, options.partitions, options.replication_factor, compacted},
   };
   kafka::create_topics(options.kafka.config(), topics, std::chrono::seconds{30});
   for (const auto& topic : topics) {

@@ -259,6 +259,13 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
   }
 }
 
+void Consumer::assign(const std::vector<TopicPartition>& partitions) {
+  const auto list = to_partition_list(partitions);
+  if (const auto error = rd_kafka_assign(handle_.get(), list.get())) {
+    throw KafkaException(make_error_code(error), "assign failed");
+  }
+}
+
 MessagePtr Consumer::poll(milliseconds timeout) {
   return MessagePtr{rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout))};
 }

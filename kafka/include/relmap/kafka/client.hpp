@@ -96,6 +96,8 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   void subscribe(const std::vector<std::string>& topics);
+  /// Reads the given partitions from the given offsets, outside any group (RD_KAFKA_OFFSET_BEGINNING...).
+  void assign(const std::vector<TopicPartition>& partitions);
   /// The next message or error event (check `message->err`); nullptr on timeout.
   MessagePtr poll(milliseconds timeout);
   /// Commits the given offsets (the next offset to read), or the current positions when empty.

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "relmap/consumer/aggregator.hpp"
+#include "relmap/graph/statistics.hpp"
+#include "relmap/kafka/client.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::consumer {
+
+/// The topics of the streaming aggregation. The changelog and aggregates topics are compacted and
+/// have as many partitions as the events topic: partition p of each holds input partition p's records.
+struct StreamTopics {
+  std::string events = "relmap.events";
+  std::string dead_letter = "relmap.events.dlq";
+  std::string changelog = "relmap.state";
+  std::string aggregates = "relmap.aggregates";
+};
+
+struct StreamSettings {
+  std::string group = "relmap-aggregator";
+  std::string instance_id;  ///< makes the transactional.id; a restarted instance reuses it to fence its zombie
+  std::size_t batch_messages = 5000;
+  std::chrono::milliseconds batch_time{500};
+  std::chrono::hours retention{24 * 90};
+  bool stop_at_end = false;  ///< exit once everything in the topic at start is processed and committed
+};
+
+/// Record keys in the changelog and aggregates topics.
+inline constexpr std::string_view kCaseKeyPrefix = "c:";
+inline constexpr std::string_view kTotalsKey = "t:";
+
+/// `relmap aggregate`: consumes the events topic in a consumer group and maintains one Aggregator per
+/// assigned partition, exactly once: each batch's changed case states (changelog), case facts
+/// (aggregates), dead letters and input offsets are committed in one Kafka transaction. On assignment a
+/// partition's state is restored from the changelog first; on an aborted transaction all state is
+/// restored again and consumption rewinds to the committed offsets.
+///
+/// Threading: run() on one thread; rebalance callbacks run inside its poll. Lifecycle: run() returns
+/// when `stop` becomes true (or at the end with stop_at_end), after committing and leaving the group.
+class StreamAggregator {
+ public:
+  StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings);
+  ~StreamAggregator();
+  StreamAggregator(const StreamAggregator&) = delete;
+  StreamAggregator& operator=(const StreamAggregator&) = delete;
+
+  void run(const std::atomic<bool>& stop);
+
+  struct Counters {
+    std::uint64_t messages = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t transactions = 0;
+    std::uint64_t aborts = 0;
+    std::uint64_t restores = 0;
+    std::chrono::milliseconds restore_time{0};
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+  Counters counters_;
+};
+
+/// Reads the aggregates topic to its end (read_committed) and builds the aggregates of `window`.
+graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window);
+
+}  // namespace relmap::consumer

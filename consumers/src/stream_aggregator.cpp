@@ -1,0 +1,375 @@
+#include "relmap/consumer/stream_aggregator.hpp"
+
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+#include "relmap/common/logging.hpp"
+#include "relmap/consumer/state_codec.hpp"
+
+namespace relmap::consumer {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+const auto& log() {
+  static const auto logger = relmap::logger("aggregate");
+  return logger;
+}
+
+/// The latest value of each key of a compacted topic's partition (a tombstone removes the key).
+using PartitionContents = std::unordered_map<std::string, std::string>;
+
+/// Reads the given partitions of a topic to their end (read_committed), all at once; calls
+/// `on_record` for every committed record instead of keeping contents when it is given.
+std::map<std::int32_t, PartitionContents> read_partitions(
+    const kafka::Config& base, const std::string& topic, const std::vector<std::int32_t>& partitions,
+    const std::function<void(const rd_kafka_message_t&)>& on_record = {}) {
+  std::map<std::int32_t, PartitionContents> contents;
+  if (partitions.empty()) return contents;
+  kafka::Config config = base;
+  config.set("isolation.level", "read_committed").set("enable.partition.eof", "true")
+      .set("enable.auto.commit", "false").set("group.id", "relmap-reader").set("fetch.wait.max.ms", "50");
+  kafka::Consumer reader(config);
+  std::vector<kafka::TopicPartition> assignment;
+  for (const auto partition : partitions) {
+    assignment.push_back({topic, partition, RD_KAFKA_OFFSET_BEGINNING});
+    contents[partition];
+  }
+  reader.assign(assignment);
+  std::set<std::int32_t> unfinished(partitions.begin(), partitions.end());
+  const auto deadline = Clock::now() + 10min;
+  while (!unfinished.empty() && Clock::now() < deadline) {
+    const auto message = reader.poll(200ms);
+    if (!message) continue;
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      unfinished.erase(message->partition);
+      continue;
+    }
+    if (message->err) {
+      log()->warn("reading {}[{}]: {}", topic, message->partition, rd_kafka_message_errstr(message.get()));
+      continue;
+    }
+    if (on_record) {
+      on_record(*message);
+      continue;
+    }
+    auto& latest = contents[message->partition];
+    std::string key{kafka::key(*message)};
+    if (message->payload == nullptr) {
+      latest.erase(key);
+    } else {
+      latest[std::move(key)] = std::string(kafka::payload(*message));
+    }
+  }
+  if (!unfinished.empty()) throw std::runtime_error("reading " + topic + " did not reach its end");
+  return contents;
+}
+
+}  // namespace
+
+class StreamAggregator::Impl {
+ public:
+  Impl(kafka::Config config, StreamTopics topics, StreamSettings settings, Counters& counters)
+      : base_(std::move(config)), topics_(std::move(topics)), settings_(std::move(settings)), counters_(counters) {
+    kafka::Config producer_config = base_;
+    producer_config.set("transactional.id", "relmap-aggregator-" + settings_.instance_id);
+    producer_ = std::make_unique<kafka::Producer>(producer_config);
+    kafka::throw_on_error(producer_->init_transactions(60s), "initialising transactions");
+
+    kafka::Config consumer_config = base_;
+    consumer_config.set("group.id", settings_.group).set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed").set("auto.offset.reset", "earliest")
+        .set_default("partition.assignment.strategy", "cooperative-sticky");
+    consumer_ = std::make_unique<kafka::Consumer>(
+        consumer_config, kafka::RebalanceListener{[this](const auto& partitions) { on_assigned(partitions); },
+                                                  [this](const auto& partitions, bool lost) { on_revoked(partitions, lost); }});
+  }
+
+  ~Impl() {
+    // The consumer's close runs the revoke callback, which uses the producer: close it first.
+    if (consumer_) consumer_->close();
+  }
+
+  void run(const std::atomic<bool>& stop) {
+    if (settings_.stop_at_end) {
+      end_targets_ = kafka::high_watermarks(base_, topics_.events, 30s);
+      if (end_targets_.empty()) throw std::runtime_error("topic " + topics_.events + " does not exist");
+    }
+    consumer_->subscribe({topics_.events});
+    auto next_report = Clock::now() + 10s;
+    auto next_end_check = Clock::now();
+    std::uint64_t reported_messages = 0;
+    while (!stop) {
+      const auto message = consumer_->poll(100ms);
+      if (message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        process(*message);
+      } else if (message && message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        log()->warn("consume: {}", rd_kafka_message_errstr(message.get()));
+      }
+      const auto now = Clock::now();
+      if (batch_messages_ > 0 && (batch_messages_ >= settings_.batch_messages || now - batch_started_ >= settings_.batch_time)) {
+        commit_batch();
+      }
+      if (settings_.stop_at_end && batch_messages_ == 0 && now >= next_end_check) {
+        if (reached_end()) break;
+        next_end_check = now + 500ms;
+      }
+      if (now >= next_report) {
+        log()->info("{} partition(s), {} msg/s, lag {}, {} rejected, {} transaction(s), {} abort(s), {} case(s) in memory",
+                    partitions_.size(), (counters_.messages - reported_messages) / 10, lag(), counters_.rejected,
+                    counters_.transactions, counters_.aborts, cases_in_memory());
+        reported_messages = counters_.messages;
+        next_report = now + 10s;
+      }
+    }
+    commit_batch();
+    consumer_->close();
+    if (in_transaction_) producer_->abort_transaction(30s);  // empty: nothing was produced since the last commit
+  }
+
+ private:
+  void on_assigned(const std::vector<kafka::TopicPartition>& assigned) {
+    std::vector<std::int32_t> partitions;
+    for (const auto& partition : assigned) partitions.push_back(partition.partition);
+    restore(partitions);
+  }
+
+  void on_revoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) {
+    if (lost) {
+      // Another member may own them already: what this batch did must not be committed.
+      log()->warn("{} partition(s) lost: aborting the open transaction", revoked.size());
+      for (const auto& partition : revoked) partitions_.erase(partition.partition);
+      abort_and_rewind();
+      return;
+    }
+    commit_batch();
+    for (const auto& partition : revoked) partitions_.erase(partition.partition);
+  }
+
+  /// Rebuilds the state of `partitions` from the changelog.
+  void restore(const std::vector<std::int32_t>& partitions) {
+    const auto started = Clock::now();
+    std::size_t cases = 0;
+    for (auto& [partition, contents] : read_partitions(base_, topics_.changelog, partitions)) {
+      Aggregator aggregator;
+      for (auto& [key, value] : contents) {
+        if (key == kTotalsKey) {
+          const auto totals = decode_totals(value);
+          if (!totals) throw std::runtime_error("unreadable totals in " + topics_.changelog);
+          aggregator.restore_totals(*totals);
+        } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
+          auto state = decode_case_state(value, decoder_);
+          if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics_.changelog);
+          aggregator.restore_case(key.substr(kCaseKeyPrefix.size()), std::move(*state));
+          ++cases;
+        }
+      }
+      partitions_[partition] = std::move(aggregator);
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    ++counters_.restores;
+    counters_.restore_time += took;
+    log()->info("restored {} partition(s), {} case(s), in {} ms", partitions.size(), cases, took.count());
+  }
+
+  void ensure_transaction() {
+    if (in_transaction_) return;
+    kafka::throw_on_error(producer_->begin_transaction(), "beginning a transaction");
+    in_transaction_ = true;
+  }
+
+  void produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
+               const kafka::Headers& headers = {}) {
+    ensure_transaction();
+    if (const auto error = producer_->produce(topic, key, value, headers, nullptr, partition)) {
+      throw kafka::KafkaException(error, "producing to " + topic + ": " + error.message());
+    }
+  }
+
+  void dead_letter(const rd_kafka_message_t& message, std::string_view bytes, std::string_view code,
+                   const std::string& reason) {
+    ++counters_.rejected;
+    produce(topics_.dead_letter, RD_KAFKA_PARTITION_UA, kafka::key(message), bytes,
+            {{"relmap.reason", reason},
+             {"relmap.reason_code", std::string(code)},
+             {"relmap.source", topics_.events + ":" + std::to_string(message.partition) + ":" + std::to_string(message.offset)}});
+  }
+
+  void process(const rd_kafka_message_t& message) {
+    const auto found = partitions_.find(message.partition);
+    if (found == partitions_.end()) return;  // revoked while in flight: its new owner reads it
+    if (batch_messages_++ == 0) batch_started_ = Clock::now();
+    ++counters_.messages;
+    Aggregator& aggregator = found->second;
+    const auto decoded = decoder_.decode(kafka::payload(message));
+    if (!decoded.has_value()) {
+      aggregator.count_rejected();
+      dead_letter(message, kafka::payload(message), schemas::to_string(decoded.error().code), decoded.error().to_string());
+      return;
+    }
+    late_.clear();
+    aggregator.apply(decoded.value(), late_);
+    for (const auto& rejection : late_) {
+      dead_letter(message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
+    }
+  }
+
+  void commit_batch() {
+    if (batch_messages_ == 0) return;
+    const bool expire = Clock::now() >= next_expiry_;
+    for (auto& [partition, aggregator] : partitions_) {
+      for (const auto& key : aggregator.take_changed_cases()) {
+        if (key.empty()) {
+          const std::string totals = encode_totals(aggregator.totals());
+          produce(topics_.changelog, partition, kTotalsKey, totals);
+          produce(topics_.aggregates, partition, kTotalsKey, totals);
+          continue;
+        }
+        const auto state = aggregator.cases().find(key);
+        if (state == aggregator.cases().end()) continue;
+        const std::string record_key = std::string(kCaseKeyPrefix) + key;
+        produce(topics_.changelog, partition, record_key, encode_case_state(state->second));
+        produce(topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state->second)));
+      }
+      if (expire) {
+        // Idle cases leave memory and the changelog; their facts stay in the aggregates topic.
+        for (const auto& key : aggregator.expire_idle_cases(settings_.retention)) {
+          produce(topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string_view{});
+        }
+      }
+    }
+    if (expire) next_expiry_ = Clock::now() + 30s;
+    std::vector<kafka::TopicPartition> offsets;
+    for (const auto& position : consumer_->position(consumer_->assignment())) {
+      if (position.offset >= 0 && partitions_.count(position.partition)) offsets.push_back(position);
+    }
+    ensure_transaction();
+    const auto group = consumer_->group_metadata();
+    kafka::KafkaError error = producer_->send_offsets_to_transaction(offsets, *group, 60s);
+    if (!error) error = producer_->commit_transaction(60s);
+    for (int retry = 0; error && error.is_retriable() && retry < 5; ++retry) {
+      log()->warn("commit failed, retrying: {}", error.message());
+      error = producer_->commit_transaction(60s);
+    }
+    if (error) {
+      if (!error.transaction_requires_abort()) throw kafka::KafkaException(error);
+      log()->warn("transaction aborted: {}", error.message());
+      abort_and_rewind();
+      return;
+    }
+    in_transaction_ = false;
+    batch_messages_ = 0;
+    ++counters_.transactions;
+  }
+
+  /// After an abort the in-memory state is ahead of what Kafka holds: restore it and read again from
+  /// the committed offsets.
+  void abort_and_rewind() {
+    if (in_transaction_) {
+      kafka::throw_on_error(producer_->abort_transaction(60s), "aborting a transaction");
+      in_transaction_ = false;
+    }
+    ++counters_.aborts;
+    batch_messages_ = 0;
+    std::vector<kafka::TopicPartition> owned;
+    std::vector<std::int32_t> partitions;
+    for (const auto& [partition, aggregator] : partitions_) {
+      owned.push_back({topics_.events, partition});
+      partitions.push_back(partition);
+    }
+    restore(partitions);
+    if (owned.empty()) return;
+    auto committed = consumer_->committed(owned, 30s);
+    for (auto& partition : committed) {
+      if (partition.offset < 0) partition.offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (const auto error = consumer_->seek(committed, 30s)) log()->warn("rewinding: {}", error.message());
+  }
+
+  bool reached_end() {
+    const auto committed = consumer_->committed(end_targets_, 30s);
+    for (std::size_t i = 0; i < committed.size(); ++i) {
+      if (end_targets_[i].offset > 0 && committed[i].offset < end_targets_[i].offset) return false;
+    }
+    return true;
+  }
+
+  std::int64_t lag() const {
+    std::int64_t total = 0;
+    for (const auto& position : consumer_->position(consumer_->assignment())) {
+      std::int64_t low = 0;
+      std::int64_t high = 0;
+      if (rd_kafka_get_watermark_offsets(consumer_->handle(), position.topic.c_str(), position.partition, &low, &high) ==
+              RD_KAFKA_RESP_ERR_NO_ERROR &&
+          position.offset >= 0) {
+        total += high - position.offset;
+      }
+    }
+    return total;
+  }
+
+  std::size_t cases_in_memory() const {
+    std::size_t total = 0;
+    for (const auto& [partition, aggregator] : partitions_) total += aggregator.cases_in_memory();
+    return total;
+  }
+
+  kafka::Config base_;
+  StreamTopics topics_;
+  StreamSettings settings_;
+  Counters& counters_;
+  schemas::Decoder decoder_;
+  std::map<std::int32_t, Aggregator> partitions_;
+  std::vector<LateRejection> late_;
+  std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
+  std::unique_ptr<kafka::Consumer> consumer_;
+  bool in_transaction_ = false;
+  std::size_t batch_messages_ = 0;
+  Clock::time_point batch_started_{};
+  Clock::time_point next_expiry_ = Clock::now() + 30s;
+  std::vector<kafka::TopicPartition> end_targets_;
+};
+
+StreamAggregator::StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(topics), std::move(settings), counters_)) {}
+
+StreamAggregator::~StreamAggregator() = default;
+
+void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
+
+graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window) {
+  const int partitions = kafka::partition_count(config, topics.aggregates, 30s);
+  if (partitions == 0) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
+  std::vector<std::int32_t> all(static_cast<std::size_t>(partitions));
+  for (int partition = 0; partition < partitions; ++partition) all[static_cast<std::size_t>(partition)] = partition;
+  AggregatesBuilder builder(window);
+  for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, all)) {
+    for (const auto& [key, value] : contents) {
+      if (key == kTotalsKey) {
+        const auto totals = decode_totals(value);
+        if (!totals) throw std::runtime_error("unreadable totals in " + topics.aggregates);
+        builder.add_partition(*totals);
+      } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
+        auto facts = decode_case_facts(value);
+        if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
+        builder.add_case(std::move(*facts));
+      }
+    }
+  }
+  auto aggregates = std::move(builder).build();
+  // Every rejection, the producers' and the aggregator's own (transactional), is a committed record
+  // of the dead-letter topic: that count is `rejected`.
+  std::uint64_t dead_letters = 0;
+  const int dead_letter_partitions = kafka::partition_count(config, topics.dead_letter, 30s);
+  std::vector<std::int32_t> dead_letter_all(static_cast<std::size_t>(dead_letter_partitions));
+  for (int partition = 0; partition < dead_letter_partitions; ++partition) {
+    dead_letter_all[static_cast<std::size_t>(partition)] = partition;
+  }
+  read_partitions(config, topics.dead_letter, dead_letter_all, [&](const rd_kafka_message_t&) { ++dead_letters; });
+  aggregates.totals.rejected = dead_letters;
+  return aggregates;
+}
+
+}  // namespace relmap::consumer
