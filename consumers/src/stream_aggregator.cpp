@@ -125,12 +125,18 @@ class StreamAggregator::Impl {
       }
     }
     commit_batch();
+    // librdkafka 2.0.2 asserts when a cooperative-sticky consumer closes before its first assignment
+    // (librdkafka #4312, fixed in 2.3.0): let the join finish first. What poll returns meanwhile is
+    // not processed, and no position is committed after it.
+    const auto join_deadline = Clock::now() + 60s;
+    while (!assigned_once_ && Clock::now() < join_deadline) consumer_->poll(100ms);
     consumer_->close();
     if (in_transaction_) producer_->abort_transaction(30s);  // empty: nothing was produced since the last commit
   }
 
  private:
   void on_assigned(const std::vector<kafka::TopicPartition>& assigned) {
+    assigned_once_ = true;
     std::vector<std::int32_t> partitions;
     for (const auto& partition : assigned) partitions.push_back(partition.partition);
     restore(partitions);
@@ -326,6 +332,7 @@ class StreamAggregator::Impl {
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;
   bool in_transaction_ = false;
+  bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;
   Clock::time_point batch_started_{};
   Clock::time_point next_expiry_ = Clock::now() + 30s;

@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
 """Runs `relmap map --events` and the reference on the same file and window; fails on any difference.
-Usage: compare_with_reference.py RELMAP EVENTS.jsonl [--from DAY] [--to DAY]"""
+Usage: compare_with_reference.py RELMAP EVENTS.jsonl [--from DAY] [--to DAY]
+       compare_with_reference.py --ours GRAPH.json EVENTS.jsonl [...]   (a graph JSON made otherwise,
+       e.g. `relmap map --brokers` after streaming the file through Kafka)"""
 import json
 import math
 import os
 import subprocess
 import sys
 
-relmap, events, window = sys.argv[1], sys.argv[2], sys.argv[3:]
 here = os.path.dirname(os.path.abspath(__file__))
-ours = json.loads(subprocess.run([relmap, "--log-level", "warn", "map", "--events", events, *window],
-                                 check=True, capture_output=True, text=True).stdout)
+if sys.argv[1] == "--ours":
+    ours_path, events, window = sys.argv[2], sys.argv[3], sys.argv[4:]
+    with open(ours_path) as ours_file:
+        ours = json.load(ours_file)
+else:
+    relmap, events, window = sys.argv[1], sys.argv[2], sys.argv[3:]
+    ours = json.loads(subprocess.run([relmap, "--log-level", "warn", "map", "--events", events, *window],
+                                     check=True, capture_output=True, text=True).stdout)
 reference = json.loads(subprocess.run([sys.executable, os.path.join(here, "contract_reference.py"), events, *window],
                                       check=True, capture_output=True, text=True).stdout)
 differences = []

@@ -1,0 +1,160 @@
+// relmap aggregate against a real broker: the aggregates read back from Kafka equal an independent
+// reference implementation of the contract, also when the aggregator is killed, when two instances
+// share the partitions and one dies, and when the broker goes away for a while.
+#include <csignal>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "../support/kafka_support.hpp"
+#include "relmap/kafka/client.hpp"
+
+namespace relmap {
+namespace {
+
+using namespace std::chrono_literals;
+using relmap::testing::PrivateBroker;
+using relmap::testing::real_brokers;
+using relmap::testing::run_command;
+using relmap::testing::spawn;
+using relmap::testing::stop_process;
+using relmap::testing::unique_name;
+
+const std::string kRelmap = RELMAP_BINARY;
+const std::string kCompare = std::string(RELMAP_SOURCE_DIR) + "/tests/reference/compare_with_reference.py";
+
+/// One run of the pipeline: its topics, its generated events, its consumer group.
+class Pipeline {
+ public:
+  Pipeline(std::string brokers, std::uint64_t cases, int partitions)
+      : brokers_(std::move(brokers)), name_(unique_name("agg")), events_file_(::testing::TempDir() + name_ + ".jsonl") {
+    run_command(kRelmap + " topics create " + topic_flags() + " --partitions " + std::to_string(partitions) + " >/dev/null");
+    run_command(kRelmap + " generate --seed 42 --cases " + std::to_string(cases) +
+                " --duplicates 0.03 --out-of-order 0.2 --invalid 0.01 -o " + events_file_ + " 2>/dev/null");
+  }
+
+  std::string topic_flags() const {
+    return "--brokers " + brokers_ + " --topic " + name_ + ".events --dlq-topic " + name_ + ".dlq --changelog-topic " +
+           name_ + ".state --aggregates-topic " + name_ + ".aggregates";
+  }
+
+  void produce() const { run_command(kRelmap + " --log-level warn produce " + topic_flags() + " " + events_file_ + " 2>&1"); }
+
+  /// The arguments of `relmap aggregate` for one instance (fast failure detection for the tests).
+  std::vector<std::string> aggregate_argv(const std::string& instance, bool stop_at_end,
+                                          const std::string& batch_messages = "2000") const {
+    std::vector<std::string> argv = {kRelmap, "--log-level", "warn", "aggregate", "--brokers", brokers_,
+                                     "--topic", name_ + ".events", "--dlq-topic", name_ + ".dlq",
+                                     "--changelog-topic", name_ + ".state", "--aggregates-topic", name_ + ".aggregates",
+                                     "--group", name_, "--instance-id", instance, "--batch-messages", batch_messages,
+                                     "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
+                                     "-X", "transaction.timeout.ms=10000"};
+    if (stop_at_end) argv.push_back("--stop-at-end");
+    return argv;
+  }
+
+  void aggregate_to_end(const std::string& instance = "main") const {
+    std::string command;
+    for (const auto& argument : aggregate_argv(instance, true)) command += argument + " ";
+    run_command(command + "2>&1");
+  }
+
+  /// `relmap map --brokers` against the independent reference on the generated file.
+  void expect_reference_answer() const {
+    const std::string graph = ::testing::TempDir() + name_ + ".graph.json";
+    run_command(kRelmap + " --log-level warn map " + topic_flags() + " > " + graph);
+    const std::string verdict = run_command("python3 " + kCompare + " --ours " + graph + " " + events_file_ + " 2>&1");
+    EXPECT_NE(verdict.find("identical:"), std::string::npos) << verdict;
+    // The offline path is the same code: it must agree to the byte.
+    EXPECT_EQ(run_command("cat " + graph), run_command(kRelmap + " --log-level warn map --events " + events_file_));
+  }
+
+  /// Input messages whose offsets the group has committed, and all input messages.
+  std::pair<std::int64_t, std::int64_t> committed_and_total() const {
+    kafka::Config config = relmap::testing::test_config(brokers_);
+    config.set("group.id", name_);
+    const auto ends = kafka::high_watermarks(config, name_ + ".events", 10s);
+    kafka::Consumer reader(config);
+    std::int64_t committed = 0;
+    std::int64_t total = 0;
+    // Waits while a killed instance's transaction is open (unstable offsets) until it times out.
+    for (const auto& partition : reader.committed(ends, 30s)) committed += std::max<std::int64_t>(partition.offset, 0);
+    for (const auto& partition : ends) total += partition.offset;
+    return {committed, total};
+  }
+
+  std::uint64_t events_in_file() const { return std::stoull(run_command("wc -l < " + events_file_)); }
+
+ private:
+  std::string brokers_;
+  std::string name_;
+  std::string events_file_;
+};
+
+TEST(Aggregate, TwoHundredThousandEventsEqualTheReference) {
+  Pipeline pipeline(real_brokers(), 34000, 6);
+  ASSERT_GE(pipeline.events_in_file(), 200000u);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  pipeline.expect_reference_answer();
+}
+
+TEST(Aggregate, KilledFiveTimesAtRandomPointsStillCountsEachEventOnce) {
+  Pipeline pipeline(real_brokers(), 40000, 6);
+  pipeline.produce();
+  std::mt19937 random(7);  // fixed: the same kill points every run
+  std::int64_t progress = 0;
+  for (int kill = 0; kill < 5; ++kill) {
+    // Throttled (small transactions), so that every kill lands in the middle of the stream.
+    auto argv = pipeline.aggregate_argv("killed", false, "100");
+    argv.insert(argv.end(), {"-X", "max.partition.fetch.bytes=20000"});
+    const int pid = spawn(argv, "/dev/null");
+    // A restart first waits for the killed member's session (6 s) to expire before it gets partitions.
+    const int waiting_for_the_group_ms = kill == 0 ? 2000 : 7000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(waiting_for_the_group_ms + random() % 1500));
+    stop_process(pid, SIGKILL);
+    const auto [committed, total] = pipeline.committed_and_total();
+    EXPECT_GE(committed, progress) << "committed offsets never go back";
+    EXPECT_LT(committed, total) << "kill " << kill << " came after the end: it proves nothing";
+    progress = committed;
+  }
+  EXPECT_GT(progress, 0) << "the killed instances committed some work";
+  pipeline.aggregate_to_end("killed");  // the same instance id fences what the killed ones left open
+  pipeline.expect_reference_answer();
+}
+
+TEST(Aggregate, TwoInstancesShareSixPartitionsAndOneDies) {
+  Pipeline pipeline(real_brokers(), 15000, 6);
+  // Throttled (small transactions), so that the second dies with work in hand.
+  const int first = spawn(pipeline.aggregate_argv("first", false, "100"), "/dev/null");
+  const int second = spawn(pipeline.aggregate_argv("second", false, "100"), "/dev/null");
+  std::this_thread::sleep_for(5s);  // both in the group, three partitions each, before the events arrive
+  pipeline.produce();
+  std::this_thread::sleep_for(1s);
+  stop_process(second, SIGKILL);
+  const auto [committed, total] = pipeline.committed_and_total();
+  EXPECT_LT(committed, total) << "the second instance died in the middle of the stream";
+  pipeline.aggregate_to_end("first-successor");
+  stop_process(first, SIGTERM);
+  std::this_thread::sleep_for(11s);  // the dead instance's open transaction times out (aborted)
+  pipeline.expect_reference_answer();
+}
+
+TEST(Aggregate, SurvivesTheBrokerStoppingForTenSeconds) {
+  PrivateBroker broker;
+  Pipeline pipeline(broker.bootstraps(), 10000, 3);
+  pipeline.produce();
+  const int pid = spawn(pipeline.aggregate_argv("steady", false), "/dev/null");
+  std::this_thread::sleep_for(3s);
+  broker.stop();
+  std::this_thread::sleep_for(10s);
+  broker.start();
+  std::this_thread::sleep_for(5s);
+  stop_process(pid, SIGTERM);
+  pipeline.aggregate_to_end("steady");
+  pipeline.expect_reference_answer();
+}
+
+}  // namespace
+}  // namespace relmap
