@@ -19,6 +19,7 @@ struct KafkaOptions {
   producer::Topics topics;
   std::string changelog_topic = "relmap.state";
   std::string aggregates_topic = "relmap.aggregates";
+  std::string alerts_topic = "relmap.alerts";
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
   /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`. `brokers_from_environment`:
@@ -28,7 +29,7 @@ struct KafkaOptions {
   kafka::Config config() const;
   /// The streaming aggregation's topics.
   consumer::StreamTopics stream_topics() const {
-    return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic};
+    return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic, alerts_topic};
   }
   /// How events are written (the actor key). Throws when the key file cannot be read.
   producer::PublishSettings publish_settings() const;

@@ -67,6 +67,13 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   return contents;
 }
 
+/// The alert of an andon pull: {"kind":"andon", the event's fields}.
+std::string andon_alert(const schemas::Event& event) {
+  std::string json = schemas::to_json(event);
+  json.insert(1, R"("kind":"andon",)");
+  return json;
+}
+
 }  // namespace
 
 class StreamAggregator::Impl {
@@ -216,7 +223,11 @@ class StreamAggregator::Impl {
       return;
     }
     late_.clear();
-    aggregator.apply(decoded.value(), late_);
+    const auto applied = aggregator.apply(decoded.value(), late_);
+    if (applied == Aggregator::Applied::counted && decoded.value().type() == schemas::EventType::andon) {
+      // Inside the transaction: published exactly once, however often the batch is retried.
+      produce(topics_.alerts, RD_KAFKA_PARTITION_UA, decoded.value().event_id, andon_alert(decoded.value()));
+    }
     for (const auto& rejection : late_) {
       dead_letter(message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
     }

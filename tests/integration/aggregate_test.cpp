@@ -36,7 +36,7 @@ class Pipeline {
 
   std::string topic_flags() const {
     return "--brokers " + brokers_ + " --topic " + name_ + ".events --dlq-topic " + name_ + ".dlq --changelog-topic " +
-           name_ + ".state --aggregates-topic " + name_ + ".aggregates";
+           name_ + ".state --aggregates-topic " + name_ + ".aggregates --alerts-topic " + name_ + ".alerts";
   }
 
   void produce() const { run_command(kRelmap + " --log-level warn produce " + topic_flags() + " " + events_file_ + " 2>&1"); }
@@ -47,6 +47,7 @@ class Pipeline {
     std::vector<std::string> argv = {kRelmap, "--log-level", "warn", "aggregate", "--brokers", brokers_,
                                      "--topic", name_ + ".events", "--dlq-topic", name_ + ".dlq",
                                      "--changelog-topic", name_ + ".state", "--aggregates-topic", name_ + ".aggregates",
+                                     "--alerts-topic", name_ + ".alerts",
                                      "--group", name_, "--instance-id", instance, "--batch-messages", batch_messages,
                                      "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
                                      "-X", "transaction.timeout.ms=10000"};
@@ -82,6 +83,13 @@ class Pipeline {
     for (const auto& partition : reader.committed(ends, 30s)) committed += std::max<std::int64_t>(partition.offset, 0);
     for (const auto& partition : ends) total += partition.offset;
     return {committed, total};
+  }
+
+  /// Alerts in the alerts topic (committed ones only), and andon events in the generated file.
+  std::pair<std::int64_t, std::int64_t> alerts_and_andons() const {
+    const auto alerts = run_command("kcat -b " + brokers_ + " -t " + name_ + ".alerts -C -e -q -X isolation.level=read_committed | wc -l");
+    const auto andons = run_command("sort -u " + events_file_ + " | grep -c '\"type\":\"andon\"' || true");
+    return {std::stoll(alerts), std::stoll(andons)};
   }
 
   std::uint64_t events_in_file() const { return std::stoull(run_command("wc -l < " + events_file_)); }
@@ -122,6 +130,9 @@ TEST(Aggregate, KilledFiveTimesAtRandomPointsStillCountsEachEventOnce) {
   EXPECT_GT(progress, 0) << "the killed instances committed some work";
   pipeline.aggregate_to_end("killed");  // the same instance id fences what the killed ones left open
   pipeline.expect_reference_answer();
+  const auto [alerts, andons] = pipeline.alerts_and_andons();
+  EXPECT_GT(andons, 0);
+  EXPECT_EQ(alerts, andons) << "one alert per andon pull, however often the aggregator died";
 }
 
 TEST(Aggregate, TwoInstancesShareSixPartitionsAndOneDies) {

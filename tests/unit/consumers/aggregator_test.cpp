@@ -170,6 +170,25 @@ TEST(Aggregator, AWindowSelectsRequestsByTheirDayAndOtherEventsByTheirOwn) {
   EXPECT_EQ(empty.departments.size(), 3u) << "departments are listed whatever the window";
 }
 
+TEST(Aggregator, IdleCasesLeaveMemoryAfterTheRetentionPeriod) {
+  const schemas::Decoder decoder;
+  Aggregator aggregator;
+  std::vector<LateRejection> late;
+  const auto handoff = [&](const std::string& id, const std::string& case_id, const std::string& at) {
+    return decoder
+        .decode(R"({"event_id":")" + id + R"(","type":"handoff","v":1,"occurred_at":")" + at + R"(","case_id":")" + case_id +
+                R"(","source":"t","from":"A","to":"B"})")
+        .value();
+  };
+  aggregator.apply(handoff("old", "OLD", "2026-01-01T00:00:00Z"), late);
+  aggregator.apply(handoff("recent", "RECENT", "2026-03-01T00:00:00Z"), late);
+  aggregator.apply(handoff("now", "NOW", "2026-04-15T00:00:00Z"), late);
+  const auto expired = aggregator.expire_idle_cases(std::chrono::hours{24 * 90});
+  EXPECT_EQ(expired, std::vector<std::string>{"OLD"}) << "idle more than 90 days before the watermark";
+  EXPECT_EQ(aggregator.cases_in_memory(), 2u);
+  EXPECT_EQ(aggregator.totals().totals.events, 3u) << "its events stay counted";
+}
+
 TEST(NearestRank, IsTheCeilOfQTimesNthSmallest) {
   EXPECT_EQ(graph::nearest_rank({5, 1, 3, 2, 4}, 0.5), 3.0);    // ceil(2.5) = 3rd
   EXPECT_EQ(graph::nearest_rank({5, 1, 3, 2, 4}, 0.9), 5.0);    // ceil(4.5) = 5th

@@ -21,6 +21,7 @@ struct StreamTopics {
   std::string dead_letter = "relmap.events.dlq";
   std::string changelog = "relmap.state";
   std::string aggregates = "relmap.aggregates";
+  std::string alerts = "relmap.alerts";  ///< andon pulls, as JSON, once each (in the transaction)
 };
 
 struct StreamSettings {
