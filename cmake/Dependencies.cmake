@@ -9,6 +9,7 @@ find_package(EXPAT REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
+pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph>=0.10)
 find_library(CSV_LIBRARY NAMES csv REQUIRED)  # libcsv ships no CMake or pkg-config file
 
 # RapidJSON's CMake config defines no target.

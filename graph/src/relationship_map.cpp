@@ -1,5 +1,7 @@
 #include "relmap/graph/relationship_map.hpp"
 
+#include "relmap/graph/analytics.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -84,6 +86,7 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     pair.flagged = std::abs(pair.imbalance) >= settings.imbalance_threshold && total >= settings.imbalance_minimum;
     map.pairs.push_back(pair);
   }
+  analyse_structure(map, settings);
   return map;
 }
 
@@ -164,6 +167,14 @@ std::string to_json(const RelationshipMap& map) {
     field(writer, "solved", department.solved);
     field(writer, "unsolved", department.unsolved);
     field(writer, "andon", department.andon);
+    writer.Key("community");
+    if (department.community) {
+      writer.Int(*department.community);
+    } else {
+      writer.Null();
+    }
+    field(writer, "betweenness", department.betweenness);
+    field(writer, "articulation_point", department.articulation_point);
     writer.EndObject();
   }
   writer.EndArray();
@@ -186,6 +197,7 @@ std::string to_json(const RelationshipMap& map) {
     field(writer, "handoffs", edge.stats.handoffs);
     field(writer, "ping_pong", edge.stats.ping_pong);
     field(writer, "andon", edge.stats.andon);
+    field(writer, "bridge", edge.bridge);
     writer.EndObject();
   }
   writer.EndArray();
@@ -203,6 +215,38 @@ std::string to_json(const RelationshipMap& map) {
     writer.EndObject();
   }
   writer.EndArray();
+
+  const auto write_names = [&](const std::vector<std::string>& names) {
+    writer.StartArray();
+    for (const auto& name : names) write_string(writer, name);
+    writer.EndArray();
+  };
+  writer.Key("silos");
+  writer.StartArray();
+  for (const auto& silo : map.silos) {
+    writer.StartObject();
+    writer.Key("departments");
+    write_names(silo.departments);
+    field(writer, "kind", silo.kind);
+    field(writer, "internal", silo.internal);
+    field(writer, "external", silo.external);
+    field(writer, "external_share", silo.external_share);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("communities");
+  writer.StartArray();
+  for (const auto& community : map.communities) {
+    writer.StartObject();
+    writer.Key("id");
+    writer.Int(community.id);
+    writer.Key("departments");
+    write_names(community.departments);
+    field(writer, "modularity_contribution", community.modularity_contribution);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  field(writer, "modularity", map.modularity);
   writer.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

@@ -22,6 +22,9 @@ struct DepartmentStats {
   std::uint64_t solved = 0;
   std::uint64_t unsolved = 0;
   std::uint64_t andon = 0;  ///< cords pulled about it
+  std::optional<int> community;     ///< see RelationshipMap::communities
+  double betweenness = 0;           ///< normalised to [0, 1] over the undirected map
+  bool articulation_point = false;  ///< its loss would disconnect the map
 };
 
 struct Edge {
@@ -30,6 +33,7 @@ struct Edge {
   EdgeStats stats;
   std::optional<double> response_time_p50_s;
   std::optional<double> response_time_p90_s;
+  bool bridge = false;  ///< the relationship between the two is the only link between two parts of the map
 };
 
 /// Give/get of an unordered pair: `a` gives to `b` what b asked of a and a resolved.
@@ -42,9 +46,24 @@ struct Pair {
   bool flagged = false;
 };
 
+struct Silo {
+  std::vector<std::string> departments;
+  std::string kind;  ///< "community", "component" or "isolated"
+  double internal = 0;
+  double external = 0;
+  double external_share = 0;
+};
+
+struct Community {
+  int id = 0;
+  std::vector<std::string> departments;
+  double modularity_contribution = 0;
+};
+
 struct MapSettings {
   double imbalance_threshold = 0.5;  ///< |imbalance| at least this ...
   std::uint64_t imbalance_minimum = 10;  ///< ... with at least this many resolved requests between them
+  double silo_external_share = 0.05;     ///< a community talking outside less than this is a silo
 };
 
 /// The relationship map of one window: the statistics of the contract's graph JSON.
@@ -55,6 +74,9 @@ struct RelationshipMap {
   std::vector<DepartmentStats> departments;  ///< by id (UTF-8 byte order)
   std::vector<Edge> edges;                   ///< by (from, to)
   std::vector<Pair> pairs;                   ///< by (a, b), a < b
+  std::vector<Silo> silos;
+  std::vector<Community> communities;        ///< ids in order of their first department
+  double modularity = 0;                     ///< of the communities, on the undirected weights
 };
 
 RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings = {});

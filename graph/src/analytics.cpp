@@ -1,0 +1,220 @@
+#include "relmap/graph/analytics.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/biconnected_components.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <igraph/igraph.h>
+
+namespace relmap::graph {
+namespace {
+
+using Undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                         boost::property<boost::edge_index_t, std::size_t>>;
+
+/// The undirected weighted map: vertex i is departments[i].
+struct WeightedMap {
+  std::size_t size = 0;
+  std::map<std::pair<std::size_t, std::size_t>, double> weights;  ///< (i, j), i < j, weight > 0
+  std::vector<double> degree;                                     ///< weighted degree
+  double total = 0;                                               ///< sum of weights (m)
+};
+
+WeightedMap weighted_map(const RelationshipMap& map, const std::map<std::string, std::size_t>& index) {
+  WeightedMap weighted;
+  weighted.size = map.departments.size();
+  weighted.degree.assign(weighted.size, 0);
+  for (const auto& edge : map.edges) {
+    const double weight = static_cast<double>(edge.stats.requests + edge.stats.handoffs);
+    if (weight <= 0 || edge.from == edge.to) continue;
+    const auto a = index.at(edge.from);
+    const auto b = index.at(edge.to);
+    weighted.weights[{std::min(a, b), std::max(a, b)}] += weight;
+  }
+  for (const auto& [pair, weight] : weighted.weights) {
+    weighted.degree[pair.first] += weight;
+    weighted.degree[pair.second] += weight;
+    weighted.total += weight;
+  }
+  return weighted;
+}
+
+/// igraph objects with their destructors, so nothing leaks when igraph reports an error.
+struct IgraphGraph {
+  igraph_t graph;
+  explicit IgraphGraph(const igraph_vector_int_t& edges, std::size_t vertices) {
+    if (igraph_create(&graph, &edges, static_cast<igraph_integer_t>(vertices), IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS) {
+      throw std::runtime_error("igraph_create failed");
+    }
+  }
+  ~IgraphGraph() { igraph_destroy(&graph); }
+};
+struct IntVector {
+  igraph_vector_int_t vector;
+  explicit IntVector(igraph_integer_t size = 0) { igraph_vector_int_init(&vector, size); }
+  ~IntVector() { igraph_vector_int_destroy(&vector); }
+};
+struct RealVector {
+  igraph_vector_t vector;
+  explicit RealVector(igraph_integer_t size = 0) { igraph_vector_init(&vector, size); }
+  ~RealVector() { igraph_vector_destroy(&vector); }
+};
+
+/// Louvain communities; membership[i] renumbered in order of each community's first vertex.
+std::vector<int> louvain(const WeightedMap& weighted) {
+  std::vector<int> membership(weighted.size);
+  if (weighted.size == 0) return membership;
+  IntVector edges(static_cast<igraph_integer_t>(2 * weighted.weights.size()));
+  RealVector weights(static_cast<igraph_integer_t>(weighted.weights.size()));
+  igraph_integer_t position = 0;
+  for (const auto& [pair, weight] : weighted.weights) {
+    VECTOR(edges.vector)[2 * position] = static_cast<igraph_integer_t>(pair.first);
+    VECTOR(edges.vector)[2 * position + 1] = static_cast<igraph_integer_t>(pair.second);
+    VECTOR(weights.vector)[position] = weight;
+    ++position;
+  }
+  IgraphGraph graph(edges.vector, weighted.size);
+  IntVector result;
+  // Louvain visits vertices in random order: a fixed seed makes the answer depend on the input only.
+  igraph_rng_seed(igraph_rng_default(), 20261123);
+  if (igraph_community_multilevel(&graph.graph, &weights.vector, 1.0, &result.vector, nullptr, nullptr) !=
+      IGRAPH_SUCCESS) {
+    throw std::runtime_error("igraph_community_multilevel failed");
+  }
+  std::map<igraph_integer_t, int> renumbered;
+  for (std::size_t i = 0; i < weighted.size; ++i) {
+    const auto [found, inserted] =
+        renumbered.try_emplace(VECTOR(result.vector)[static_cast<igraph_integer_t>(i)], static_cast<int>(renumbered.size()));
+    membership[i] = found->second;
+  }
+  return membership;
+}
+
+Undirected boost_graph(const WeightedMap& weighted) {
+  Undirected graph(weighted.size);
+  std::size_t edge_index = 0;
+  for (const auto& [pair, weight] : weighted.weights) {
+    boost::add_edge(pair.first, pair.second, edge_index++, graph);
+  }
+  return graph;
+}
+
+}  // namespace
+
+void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < map.departments.size(); ++i) index[map.departments[i].id] = i;
+  const WeightedMap weighted = weighted_map(map, index);
+  const std::size_t n = weighted.size;
+  if (n == 0) return;
+
+  // Communities and their modularity: Q_c = internal_c / m - (degree_c / 2m)^2.
+  const std::vector<int> membership = louvain(weighted);
+  const int community_count = n == 0 ? 0 : *std::max_element(membership.begin(), membership.end()) + 1;
+  std::vector<double> internal(static_cast<std::size_t>(community_count), 0);
+  std::vector<double> external(static_cast<std::size_t>(community_count), 0);
+  std::vector<double> degree(static_cast<std::size_t>(community_count), 0);
+  for (const auto& [pair, weight] : weighted.weights) {
+    const auto a = static_cast<std::size_t>(membership[pair.first]);
+    const auto b = static_cast<std::size_t>(membership[pair.second]);
+    if (a == b) {
+      internal[a] += weight;
+    } else {
+      external[a] += weight;
+      external[b] += weight;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) degree[static_cast<std::size_t>(membership[i])] += weighted.degree[i];
+  map.communities.clear();
+  map.modularity = 0;
+  for (int c = 0; c < community_count; ++c) {
+    Community community;
+    community.id = c;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (membership[i] == c) community.departments.push_back(map.departments[i].id);
+    }
+    if (weighted.total > 0) {
+      const double share = degree[static_cast<std::size_t>(c)] / (2 * weighted.total);
+      community.modularity_contribution = internal[static_cast<std::size_t>(c)] / weighted.total - share * share;
+    }
+    map.modularity += community.modularity_contribution;
+    map.communities.push_back(std::move(community));
+  }
+  for (std::size_t i = 0; i < n; ++i) map.departments[i].community = membership[i];
+
+  // Components, and which one holds the largest share of the weight.
+  const Undirected graph = boost_graph(weighted);
+  std::vector<int> component(n);
+  const int component_count = boost::connected_components(graph, component.data());
+  std::vector<double> component_weight(static_cast<std::size_t>(component_count), 0);
+  std::vector<std::size_t> component_size(static_cast<std::size_t>(component_count), 0);
+  for (const auto& [pair, weight] : weighted.weights) component_weight[static_cast<std::size_t>(component[pair.first])] += weight;
+  for (std::size_t i = 0; i < n; ++i) ++component_size[static_cast<std::size_t>(component[i])];
+  int largest = 0;
+  for (int c = 1; c < component_count; ++c) {
+    const auto candidate = static_cast<std::size_t>(c);
+    const auto best = static_cast<std::size_t>(largest);
+    if (component_weight[candidate] > component_weight[best] ||
+        (component_weight[candidate] == component_weight[best] && component_size[candidate] > component_size[best])) {
+      largest = c;
+    }
+  }
+
+  map.silos.clear();
+  std::vector<std::vector<std::string>> component_members(static_cast<std::size_t>(component_count));
+  for (std::size_t i = 0; i < n; ++i) component_members[static_cast<std::size_t>(component[i])].push_back(map.departments[i].id);
+  for (int c = 0; c < component_count; ++c) {
+    const auto& members = component_members[static_cast<std::size_t>(c)];
+    if (members.size() == 1 && component_weight[static_cast<std::size_t>(c)] == 0) {
+      map.silos.push_back({members, "isolated", 0, 0, 0});
+    } else if (c != largest) {
+      map.silos.push_back({members, "component", component_weight[static_cast<std::size_t>(c)], 0, 0});
+    }
+  }
+  for (const auto& community : map.communities) {
+    const auto c = static_cast<std::size_t>(community.id);
+    const auto first = index.at(community.departments.front());
+    const bool in_largest = component[first] == largest;
+    const bool whole_component = community.departments.size() == component_size[static_cast<std::size_t>(component[first])];
+    const double total = internal[c] + external[c];
+    if (!in_largest || whole_component || total == 0) continue;
+    const double share = external[c] / total;
+    if (share < settings.silo_external_share) {
+      map.silos.push_back({community.departments, "community", internal[c], external[c], share});
+    }
+  }
+
+  // Bridges: biconnected components made of a single edge. Articulation points come with them.
+  std::vector<std::size_t> edge_component(boost::num_edges(graph));
+  std::vector<std::size_t> articulation;
+  boost::biconnected_components(
+      graph, boost::make_iterator_property_map(edge_component.begin(), boost::get(boost::edge_index, graph)),
+      std::back_inserter(articulation));
+  std::map<std::size_t, std::size_t> edges_in_component;
+  for (const auto value : edge_component) ++edges_in_component[value];
+  std::set<std::pair<std::string, std::string>> bridges;
+  for (const auto edge : boost::make_iterator_range(boost::edges(graph))) {
+    if (edges_in_component[edge_component[boost::get(boost::edge_index, graph, edge)]] == 1) {
+      const auto& a = map.departments[boost::source(edge, graph)].id;
+      const auto& b = map.departments[boost::target(edge, graph)].id;
+      bridges.insert({std::min(a, b), std::max(a, b)});
+    }
+  }
+  for (auto& edge : map.edges) edge.bridge = bridges.count({std::min(edge.from, edge.to), std::max(edge.from, edge.to)}) > 0;
+  for (const auto vertex : articulation) map.departments[vertex].articulation_point = true;
+
+  // Brokers: Boost counts each unordered pair once; normalise by the number of pairs, (n-1)(n-2)/2.
+  std::vector<double> centrality(n, 0);
+  boost::brandes_betweenness_centrality(
+      graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, graph)));
+  const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2;
+  for (std::size_t i = 0; i < n; ++i) map.departments[i].betweenness = pairs > 0 ? centrality[i] / pairs : 0;
+}
+
+}  // namespace relmap::graph

@@ -1,0 +1,102 @@
+// The structure of small hand-built maps; every expected value is worked out in the comments.
+#include "relmap/graph/analytics.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace relmap::graph {
+namespace {
+
+/// Two triangles A-B-C and D-E-F (10 handoffs per side) joined by C-D (1), a pair X-Y (5) apart, and Z
+/// with no interaction.
+RelationshipMap two_triangles() {
+  Aggregates aggregates;
+  const auto link = [&](const char* a, const char* b, std::uint64_t handoffs) {
+    aggregates.edges[{a, b}].handoffs = handoffs;
+    aggregates.departments.insert(a);
+    aggregates.departments.insert(b);
+  };
+  link("A", "B", 10);
+  link("B", "C", 10);
+  link("C", "A", 10);
+  link("D", "E", 10);
+  link("E", "F", 10);
+  link("F", "D", 10);
+  link("C", "D", 1);
+  link("X", "Y", 5);
+  aggregates.departments.insert("Z");
+  return build_relationship_map(aggregates);
+}
+
+const DepartmentStats& department(const RelationshipMap& map, const std::string& id) {
+  return *std::find_if(map.departments.begin(), map.departments.end(), [&](const auto& d) { return d.id == id; });
+}
+
+TEST(Structure, CommunitiesFollowTheDenseParts) {
+  const auto map = two_triangles();
+  ASSERT_EQ(map.communities.size(), 4u);
+  EXPECT_EQ(map.communities[0].departments, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(map.communities[1].departments, (std::vector<std::string>{"D", "E", "F"}));
+  EXPECT_EQ(map.communities[2].departments, (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(map.communities[3].departments, (std::vector<std::string>{"Z"}));
+  EXPECT_EQ(department(map, "E").community, 1);
+  // m = 66. Triangle: internal 30, degree 61: 30/66 - (61/132)^2. Pair: 5/66 - (10/132)^2. Z: 0.
+  const double triangle = 30.0 / 66 - std::pow(61.0 / 132, 2);
+  const double pair = 5.0 / 66 - std::pow(10.0 / 132, 2);
+  EXPECT_NEAR(map.communities[0].modularity_contribution, triangle, 1e-12);
+  EXPECT_NEAR(map.communities[2].modularity_contribution, pair, 1e-12);
+  EXPECT_NEAR(map.modularity, 2 * triangle + pair, 1e-12);
+}
+
+TEST(Structure, SilosComponentsAndIsolatedDepartments) {
+  const auto map = two_triangles();
+  ASSERT_EQ(map.silos.size(), 4u);
+  // Components first: {X, Y} does not hold the largest share of the weight; Z has no interaction.
+  EXPECT_EQ(map.silos[0].kind, "component");
+  EXPECT_EQ(map.silos[0].departments, (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(map.silos[0].internal, 5);
+  EXPECT_EQ(map.silos[1].kind, "isolated");
+  EXPECT_EQ(map.silos[1].departments, (std::vector<std::string>{"Z"}));
+  // Each triangle talks outside through C-D only: 1 / (30 + 1) < 5%.
+  EXPECT_EQ(map.silos[2].kind, "community");
+  EXPECT_EQ(map.silos[2].departments, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(map.silos[2].internal, 30);
+  EXPECT_EQ(map.silos[2].external, 1);
+  EXPECT_NEAR(map.silos[2].external_share, 1.0 / 31, 1e-12);
+}
+
+TEST(Structure, BridgesAndArticulationPoints) {
+  const auto map = two_triangles();
+  for (const auto& edge : map.edges) {
+    const bool expected = (edge.from == "C" && edge.to == "D") || (edge.from == "X" && edge.to == "Y");
+    EXPECT_EQ(edge.bridge, expected) << edge.from << " -> " << edge.to;
+  }
+  for (const auto& d : map.departments) EXPECT_EQ(d.articulation_point, d.id == "C" || d.id == "D") << d.id;
+}
+
+TEST(Structure, BrokersByBetweenness) {
+  const auto map = two_triangles();
+  // 9 departments: 28 pairs. C lies on every shortest path from A or B to D, E or F (6 pairs); so does D
+  // for A, B or C to E or F (6 pairs).
+  EXPECT_NEAR(department(map, "C").betweenness, 6.0 / 28, 1e-12);
+  EXPECT_NEAR(department(map, "D").betweenness, 6.0 / 28, 1e-12);
+  EXPECT_EQ(department(map, "A").betweenness, 0);
+  EXPECT_EQ(department(map, "X").betweenness, 0);
+}
+
+TEST(Structure, EmptyAndSingleDepartmentMaps) {
+  const auto empty = build_relationship_map(Aggregates{});
+  EXPECT_TRUE(empty.communities.empty());
+  EXPECT_TRUE(empty.silos.empty());
+  Aggregates single;
+  single.departments.insert("Alone");
+  const auto one = build_relationship_map(single);
+  ASSERT_EQ(one.silos.size(), 1u);
+  EXPECT_EQ(one.silos[0].kind, "isolated");
+  EXPECT_EQ(one.departments[0].betweenness, 0);
+  EXPECT_EQ(one.modularity, 0);
+}
+
+}  // namespace
+}  // namespace relmap::graph
