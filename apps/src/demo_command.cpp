@@ -1,18 +1,21 @@
-// relmap demo: the whole path on the embedded default. librdkafka's mock cluster runs in-process;
-// events are validated and produced to it, consumed back through a consumer group, and summarised.
+// relmap demo: the whole pipeline on the embedded default. librdkafka's mock cluster runs in-process; a
+// generated organisation (or --events FILE) goes through the producer, the exactly-once aggregator and
+// the aggregates topic into the relationship map, and the headline findings are printed.
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "commands.hpp"
 #include "input_options.hpp"
 #include "relmap/common/logging.hpp"
-#include "relmap/consumer/event_tally.hpp"
-#include "relmap/graph/relationship_graph.hpp"
-#include "relmap/kafka/client.hpp"
+#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/graph/relationship_map.hpp"
 #include "relmap/kafka/mock_cluster.hpp"
 #include "relmap/producer/publisher.hpp"
+#include "relmap/producer/synthetic_org.hpp"
 
 namespace relmap::app {
 namespace {
@@ -21,93 +24,139 @@ using namespace std::chrono_literals;
 
 struct DemoOptions {
   InputOptions input;
+  producer::GeneratorSettings generator{.seed = 1, .cases = 3000, .duplicate_rate = 0.01, .out_of_order_rate = 0.1,
+                                        .invalid_rate = 0.002};
+  std::string out_dir;
   int partitions = 3;
 };
 
-/// Consumes the events and dead-letter topics until `expected` messages were read.
-consumer::EventTally consume_back(const std::string& bootstraps, const producer::Topics& topics,
-                                  std::uint64_t expected) {
-  kafka::Config config;
-  // The mock cluster's rebalances wait about session.timeout.ms; a short fetch wait keeps it quick.
-  config.set("bootstrap.servers", bootstraps).set("group.id", "relmap-demo").set("auto.offset.reset", "earliest")
-      .set("enable.auto.commit", "true").set("session.timeout.ms", "6000").set("heartbeat.interval.ms", "500")
-      .set("fetch.wait.max.ms", "5").set("client.id", "relmap-demo");
-  kafka::Consumer consumer(config);
-  consumer.subscribe({topics.events, topics.dead_letter});
-  const schemas::Decoder decoder;
-  consumer::EventTally tally;
-  std::uint64_t read = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 10min;
-  while (read < expected && std::chrono::steady_clock::now() < deadline) {
-    const auto message = consumer.poll(200ms);
-    if (!message || message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
-    if (message->err) {
-      relmap::logger("demo")->warn("consume: {}", rd_kafka_message_errstr(message.get()));
-      continue;
-    }
-    ++read;
-    if (rd_kafka_topic_name(message->rkt) == topics.dead_letter) {
-      tally.add_rejected(kafka::header(*message, producer::kReasonCodeHeader).value_or("unknown"));
-      continue;
-    }
-    const auto decoded = decoder.decode(kafka::payload(*message));
-    if (decoded.has_value()) tally.add(decoded.value());
-  }
-  if (read < expected) throw std::runtime_error("demo: read back only " + std::to_string(read) + " of " +
-                                                std::to_string(expected) + " messages");
-  return tally;
+std::string percent(std::optional<double> rate) {
+  if (!rate) return "-";
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(0) << *rate * 100 << "%";
+  return text.str();
 }
 
-void print_summary(const consumer::EventTally& tally, std::ostream& out) {
-  out << "\nEvents: " << tally.events() << " distinct (" << tally.duplicates() << " duplicate(s) counted once), "
-      << tally.rejected() << " rejected, " << tally.cases() << " case(s)\n";
-  for (const auto& [type, count] : tally.by_type()) out << "  " << std::setw(9) << schemas::to_string(type) << "  " << count << '\n';
-  if (!tally.rejected_by_reason().empty()) {
-    out << "Rejected (in the dead-letter topic, with their reason):\n";
-    for (const auto& [reason, count] : tally.rejected_by_reason()) out << "  " << reason << "  " << count << '\n';
-  }
-  graph::RelationshipGraph map;
-  for (const auto& department : tally.departments()) map.department(department);
-  for (const auto& [pair, count] : tally.interactions()) map.add_interactions(pair.first, pair.second, count);
-  const auto groups = map.connected_groups();
-  out << "Departments: " << map.department_count() << ", relationships: " << map.relationship_count()
-      << ", connected groups: " << groups.size();
-  if (!groups.empty()) out << " (largest holds " << groups.front().size() << ")";
-  out << '\n';
-  const auto strongest = map.strongest(10);
-  if (!strongest.empty()) out << "Strongest relationships (requests and handoffs):\n";
-  for (const auto& relationship : strongest) {
-    out << "  " << std::setw(6) << relationship.interactions << "  " << relationship.from << " -> " << relationship.to << '\n';
-  }
-  if (!tally.declined().empty()) {
-    out << "\"Not my role\" (declined requests):\n";
-    for (const auto& [pair, count] : tally.declined()) out << "  " << std::setw(6) << count << "  " << pair.first << " declined " << pair.second << '\n';
-  }
+std::string names(const std::vector<std::string>& departments) {
+  std::string joined;
+  for (const auto& department : departments) joined += (joined.empty() ? "" : ", ") + department;
+  return joined;
 }
 
-void run_demo(const DemoOptions& options) {
-  auto log = relmap::logger("demo");
-  kafka::MockCluster cluster;
-  const producer::Topics topics;
-  cluster.create_topic(topics.events, options.partitions);
-  cluster.create_topic(topics.dead_letter, 1);
-  std::cout << "Embedded Kafka (librdkafka mock cluster) at " << cluster.bootstraps() << "\n"
-            << "  e.g. kcat -b " << cluster.bootstraps() << " -t " << topics.events << " -C\n" << std::flush;
+void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
+  out << "\nThe map: " << map.departments.size() << " departments, " << map.edges.size() << " relationships, "
+      << map.totals.events << " events (" << map.totals.duplicates << " duplicates counted once, " << map.totals.rejected
+      << " rejected to the dead-letter topic), " << map.totals.cases << " cases, up to " << map.watermark.value_or("-")
+      << "\n";
 
-  kafka::Config producer_config;
-  producer_config.set("bootstrap.servers", cluster.bootstraps()).set("client.id", "relmap-demo");
-  producer::EventPublisher publisher(producer_config, topics);
-  options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
-    const auto result = publisher.publish(record, {options.input.path, line});
-    if (!result.has_value()) log->warn("{}:{}: {}", options.input.path, line, result.error().to_string());
+  out << "\nSilos (departments that work apart from the rest):\n";
+  if (map.silos.empty()) out << "  none\n";
+  for (const auto& silo : map.silos) {
+    out << "  " << std::left << std::setw(10) << silo.kind << names(silo.departments);
+    if (silo.kind == "community") out << "  (" << percent(silo.external_share) << " of their traffic goes outside)";
+    if (silo.kind == "component") out << "  (no link at all to the rest)";
+    out << "\n";
+  }
+
+  std::vector<const graph::DepartmentStats*> hotspots;
+  for (const auto& department : map.departments) {
+    if (department.requests_received >= 10 && department.not_my_role_rate) hotspots.push_back(&department);
+  }
+  std::sort(hotspots.begin(), hotspots.end(), [](auto a, auto b) { return *a->not_my_role_rate > *b->not_my_role_rate; });
+  out << "\n\"Not my role\" hotspots (share of requests received that were declined; dead ends incl. expired):\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, hotspots.size()); ++i) {
+    out << "  " << std::left << std::setw(16) << hotspots[i]->id << std::right << std::setw(5)
+        << percent(hotspots[i]->not_my_role_rate) << " declined, " << percent(hotspots[i]->dead_end_rate) << " dead ends, of "
+        << hotspots[i]->requests_received << " requests\n";
+  }
+
+  std::vector<const graph::Pair*> flagged;
+  for (const auto& pair : map.pairs) {
+    if (pair.flagged) flagged.push_back(&pair);
+  }
+  std::sort(flagged.begin(), flagged.end(), [](auto a, auto b) {
+    return std::abs(a->imbalance) * static_cast<double>(a->gives + a->gets) >
+           std::abs(b->imbalance) * static_cast<double>(b->gives + b->gets);
   });
-  if (!publisher.flush(2min)) throw std::runtime_error("demo: the mock cluster did not acknowledge every event");
-  const auto counts = publisher.counts();
-  std::cout << "Produced " << counts.sent << " event(s) to " << topics.events << " and " << counts.rejected
-            << " invalid record(s) to " << topics.dead_letter << "\n" << std::flush;
+  out << "\nGive/get imbalances (" << flagged.size() << " flagged; the strongest):\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, flagged.size()); ++i) {
+    const auto& pair = *flagged[i];
+    const bool a_gives = pair.gives >= pair.gets;
+    out << "  " << (a_gives ? pair.a : pair.b) << " gives to " << (a_gives ? pair.b : pair.a) << ": "
+        << std::max(pair.gives, pair.gets) << " resolved requests against " << std::min(pair.gives, pair.gets) << " back\n";
+  }
 
-  const auto tally = consume_back(cluster.bootstraps(), topics, counts.sent + counts.rejected);
-  print_summary(tally, std::cout);
+  std::vector<const graph::Edge*> bouncing;
+  for (const auto& edge : map.edges) {
+    if (edge.stats.ping_pong > 0) bouncing.push_back(&edge);
+  }
+  std::sort(bouncing.begin(), bouncing.end(), [](auto a, auto b) { return a->stats.ping_pong > b->stats.ping_pong; });
+  out << "\nPing-pong (cases handed straight back):\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, bouncing.size()); ++i) {
+    out << "  " << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << bouncing[i]->from << " -> " << bouncing[i]->to << "\n";
+  }
+
+  std::vector<const graph::DepartmentStats*> brokers;
+  for (const auto& department : map.departments) brokers.push_back(&department);
+  std::sort(brokers.begin(), brokers.end(), [](auto a, auto b) { return a->betweenness > b->betweenness; });
+  out << "\nBrokers (on the most shortest paths between others):\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, brokers.size()); ++i) {
+    out << "  " << std::left << std::setw(16) << brokers[i]->id << std::right << std::fixed << std::setprecision(3)
+        << brokers[i]->betweenness << (brokers[i]->articulation_point ? "  (its loss splits the map)" : "") << "\n";
+  }
+}
+
+void run_demo(DemoOptions& options) {
+  kafka::MockCluster cluster;
+  consumer::StreamTopics topics;
+  for (const auto& topic : {topics.events, topics.changelog, topics.aggregates}) cluster.create_topic(topic, options.partitions);
+  cluster.create_topic(topics.dead_letter, 1);
+  cluster.create_topic(topics.alerts, 1);
+  std::cout << "Embedded Kafka (librdkafka mock cluster) at " << cluster.bootstraps() << "\n"
+            << "  while the demo runs: kcat -b " << cluster.bootstraps() << " -t " << topics.events << " -C\n" << std::flush;
+
+  kafka::Config config;
+  config.set("bootstrap.servers", cluster.bootstraps()).set("client.id", "relmap-demo");
+  {
+    producer::EventPublisher publisher(config, {topics.events, topics.dead_letter});
+    const auto publish = [&](std::string_view record, std::uint64_t line) {
+      (void)publisher.publish(record, {options.input.path.empty() ? "generated" : options.input.path, line});
+      publisher.serve_deliveries(0ms);
+    };
+    if (options.input.path.empty()) {
+      std::uint64_t line = 0;
+      const auto generated = producer::generate_organisation(options.generator, [&](std::string_view record) { publish(record, ++line); });
+      std::cout << "Generated an organisation (seed " << options.generator.seed << "): " << generated.cases << " cases, "
+                << generated.events << " events, " << generated.duplicates << " duplicates, " << generated.invalid
+                << " invalid records.\n  Planted: a silo (Research, Patents, Lab), an island (Archive, Records), a "
+                   "'not my role' hotspot (Legal),\n  an imbalance (IT gives to Sales), a ping-pong pair (Billing, Returns).\n";
+    } else {
+      options.input.for_each_record(publish);
+    }
+    if (!publisher.flush(2min)) throw std::runtime_error("demo: the embedded Kafka did not acknowledge every event");
+    const auto counts = publisher.counts();
+    std::cout << "Produced " << counts.sent << " events to " << topics.events << ", " << counts.rejected
+              << " invalid records to " << topics.dead_letter << "\n" << std::flush;
+  }
+
+  // The mock drops offsets sent to transactions: the aggregator stops where it has read, not committed.
+  kafka::Config aggregator_config = config;
+  aggregator_config.set("session.timeout.ms", "6000").set("heartbeat.interval.ms", "500").set("fetch.wait.max.ms", "5");
+  consumer::StreamAggregator aggregator(aggregator_config, topics,
+                                        {.group = "relmap-demo", .instance_id = "demo", .stop_at_end = true, .end_by_position = true});
+  const std::atomic<bool> never{false};
+  aggregator.run(never);
+  std::cout << "Aggregated exactly once: " << aggregator.counters().messages << " messages in "
+            << aggregator.counters().transactions << " transactions\n" << std::flush;
+
+  const auto map = graph::build_relationship_map(consumer::read_aggregates(config, topics, {}));
+  print_findings(map, std::cout);
+  if (!options.out_dir.empty()) {
+    std::filesystem::create_directories(options.out_dir);
+    const auto path = std::filesystem::path(options.out_dir) / "map.json";
+    std::ofstream(path) << graph::to_json(map) << '\n';
+    std::cout << "\nWrote " << path.string() << "\n";
+  }
 }
 
 }  // namespace
@@ -115,10 +164,12 @@ void run_demo(const DemoOptions& options) {
 void add_demo_command(CLI::App& app) {
   auto options = std::make_shared<DemoOptions>();
   auto* command = app.add_subcommand("demo", "Run relmap end to end on the embedded Kafka (librdkafka's mock cluster)");
-  command->add_option("--events", options->input.path, "event file (.jsonl, .xes, .xes.gz)")
-      ->required()
+  command->add_option("--events", options->input.path, "events to use instead of a generated organisation (.jsonl, .csv, .xes, .xes.gz)")
       ->check(CLI::ExistingFile);
   options->input.add_to(*command);
+  command->add_option("--cases", options->generator.cases, "cases of the generated organisation")->capture_default_str();
+  command->add_option("--seed", options->generator.seed, "seed of the generated organisation")->capture_default_str();
+  command->add_option("--out", options->out_dir, "write the map (map.json) into this folder");
   command->add_option("--partitions", options->partitions, "partitions of the events topic")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -306,7 +306,7 @@ class StreamAggregator::Impl {
   }
 
   bool reached_end() {
-    const auto committed = consumer_->committed(end_targets_, 30s);
+    const auto committed = settings_.end_by_position ? consumer_->position(end_targets_) : consumer_->committed(end_targets_, 30s);
     for (std::size_t i = 0; i < committed.size(); ++i) {
       if (end_targets_[i].offset > 0 && committed[i].offset < end_targets_[i].offset) return false;
     }

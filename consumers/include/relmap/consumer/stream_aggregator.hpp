@@ -31,6 +31,9 @@ struct StreamSettings {
   std::chrono::milliseconds batch_time{500};
   std::chrono::hours retention{24 * 90};
   bool stop_at_end = false;  ///< exit once everything in the topic at start is processed and committed
+  /// With stop_at_end: the end is where this instance's consumed positions reach, not the group's
+  /// committed offsets. For librdkafka's mock cluster, which drops offsets sent to a transaction.
+  bool end_by_position = false;
 };
 
 /// Record keys in the changelog and aggregates topics.
