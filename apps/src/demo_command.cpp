@@ -64,6 +64,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   }
   std::sort(hotspots.begin(), hotspots.end(), [](auto a, auto b) { return *a->not_my_role_rate > *b->not_my_role_rate; });
   out << "\n\"Not my role\" hotspots (share of requests received that were declined; dead ends incl. expired):\n";
+  if (hotspots.empty()) out << "  none (no department received 10 requests)\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, hotspots.size()); ++i) {
     out << "  " << std::left << std::setw(16) << hotspots[i]->id << std::right << std::setw(5)
         << percent(hotspots[i]->not_my_role_rate) << " declined, " << percent(hotspots[i]->dead_end_rate) << " dead ends, of "
@@ -79,6 +80,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
            std::abs(b->imbalance) * static_cast<double>(b->gives + b->gets);
   });
   out << "\nGive/get imbalances (" << flagged.size() << " flagged; the strongest):\n";
+  if (flagged.empty()) out << "  none\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, flagged.size()); ++i) {
     const auto& pair = *flagged[i];
     const bool a_gives = pair.gives >= pair.gets;
@@ -92,8 +94,9 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   }
   std::sort(bouncing.begin(), bouncing.end(), [](auto a, auto b) { return a->stats.ping_pong > b->stats.ping_pong; });
   out << "\nPing-pong (cases handed straight back):\n";
+  if (bouncing.empty()) out << "  none\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, bouncing.size()); ++i) {
-    out << "  " << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << bouncing[i]->from << " -> " << bouncing[i]->to << "\n";
+    out << "  " << std::right << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << bouncing[i]->from << " -> " << bouncing[i]->to << "\n";
   }
 
   std::vector<const graph::DepartmentStats*> brokers;
