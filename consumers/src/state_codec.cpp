@@ -1,39 +1,30 @@
 #include "relmap/consumer/state_codec.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "relmap/common/json_writer.hpp"
 
 namespace relmap::consumer {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using rapidjson::Value;
 
-void put(Writer& writer, const char* key, const std::string& value) {
-  writer.Key(key);
-  writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-void put(Writer& writer, const char* key, Timestamp value) {
-  writer.Key(key);
-  writer.Int64(value.time_since_epoch().count());
-}
-void put(Writer& writer, const char* key, bool value) {
-  writer.Key(key);
-  writer.Bool(value);
-}
-void put(Writer& writer, const char* key, std::uint64_t value) {
-  writer.Key(key);
-  writer.Uint64(value);
-}
-void put_strings(Writer& writer, const char* key, const std::set<std::string>& values) {
-  writer.Key(key);
-  writer.StartArray();
-  for (const auto& value : values) writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  writer.EndArray();
-}
+/// Times in the topics: integer microseconds since the epoch.
+std::int64_t micros(Timestamp at) { return at.time_since_epoch().count(); }
 
-std::string finish(rapidjson::StringBuffer& buffer) { return {buffer.GetString(), buffer.GetSize()}; }
+/// Andons are the same in a case's state and in its facts.
+void write_andons(JsonWriter& json, const std::vector<AndonRecord>& andons) {
+  json.key("andons");
+  json.start_array();
+  for (const auto& andon : andons) {
+    json.start_object();
+    json.field("at", micros(andon.at));
+    json.field("from", andon.from);
+    json.field("about", andon.about);
+    json.end_object();
+  }
+  json.end_array();
+}
 
 /// Reading with checks: any missing or mistyped member makes the whole record unreadable.
 class Reader {
@@ -101,73 +92,60 @@ std::optional<schemas::Outcome> outcome_from(std::string_view name) {
 }  // namespace
 
 std::string encode_case_state(const CaseState& state) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.StartObject();
-  put_strings(writer, "ids", state.event_ids);
-  put_strings(writer, "departments", state.departments);
-  put(writer, "last", state.last_event);
-  writer.Key("requests");
-  writer.StartArray();
+  JsonWriter json;
+  json.start_object();
+  json.strings("ids", state.event_ids);
+  json.strings("departments", state.departments);
+  json.field("last", micros(state.last_event));
+  json.key("requests");
+  json.start_array();
   for (const auto& [id, request] : state.requests) {
-    writer.StartObject();
-    put(writer, "id", id);
-    put(writer, "seen", request.seen);
+    json.start_object();
+    json.field("id", id);
+    json.field("seen", request.seen);
     if (request.seen) {
-      put(writer, "from", request.from);
-      put(writer, "to", request.to);
-      put(writer, "at", request.asked_at);
-      put(writer, "due", request.due_at);
+      json.field("from", request.from);
+      json.field("to", request.to);
+      json.field("at", micros(request.asked_at));
+      json.field("due", micros(request.due_at));
     }
     if (request.answered) {
-      put(writer, "outcome", std::string(schemas::to_string(request.outcome)));
-      put(writer, "answered_at", request.answered_at);
-      put(writer, "answer_id", request.answer_event_id);
+      json.field("outcome", schemas::to_string(request.outcome));
+      json.field("answered_at", micros(request.answered_at));
+      json.field("answer_id", request.answer_event_id);
     }
-    writer.Key("waiting");
-    writer.StartArray();
-    for (const auto& response : request.waiting) {
-      const std::string json = schemas::to_json(response);
-      writer.String(json.c_str(), static_cast<rapidjson::SizeType>(json.size()));
-    }
-    writer.EndArray();
-    writer.EndObject();
+    json.key("waiting");
+    json.start_array();
+    for (const auto& response : request.waiting) json.value(schemas::to_json(response));
+    json.end_array();
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("handoffs");
-  writer.StartArray();
+  json.end_array();
+  json.key("handoffs");
+  json.start_array();
   for (const auto& handoff : state.handoffs) {
-    writer.StartObject();
-    put(writer, "at", handoff.at);
-    put(writer, "id", handoff.event_id);
-    put(writer, "from", handoff.from);
-    put(writer, "to", handoff.to);
-    writer.EndObject();
+    json.start_object();
+    json.field("at", micros(handoff.at));
+    json.field("id", handoff.event_id);
+    json.field("from", handoff.from);
+    json.field("to", handoff.to);
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("feedback");
-  writer.StartArray();
+  json.end_array();
+  json.key("feedback");
+  json.start_array();
   for (const auto& feedback : state.feedback) {
-    writer.StartObject();
-    put(writer, "at", feedback.at);
-    put(writer, "id", feedback.event_id);
-    put(writer, "solved", feedback.solved);
-    if (feedback.about) put(writer, "about", *feedback.about);
-    writer.EndObject();
+    json.start_object();
+    json.field("at", micros(feedback.at));
+    json.field("id", feedback.event_id);
+    json.field("solved", feedback.solved);
+    json.field_if_set("about", feedback.about);
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("andons");
-  writer.StartArray();
-  for (const auto& andon : state.andons) {
-    writer.StartObject();
-    put(writer, "at", andon.at);
-    put(writer, "from", andon.from);
-    put(writer, "about", andon.about);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  writer.EndObject();
-  return finish(buffer);
+  json.end_array();
+  write_andons(json, state.andons);
+  json.end_object();
+  return json.str();
 }
 
 std::optional<CaseState> decode_case_state(std::string_view json, const schemas::Decoder& decoder) {
@@ -229,58 +207,48 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
 }
 
 std::string encode_case_facts(const CaseFacts& facts) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.StartObject();
-  put_strings(writer, "departments", facts.departments);
-  writer.Key("requests");
-  writer.StartArray();
+  JsonWriter json;
+  json.start_object();
+  json.strings("departments", facts.departments);
+  json.key("requests");
+  json.start_array();
   for (const auto& request : facts.requests) {
-    writer.StartObject();
-    put(writer, "from", request.from);
-    put(writer, "to", request.to);
-    put(writer, "at", request.asked_at);
-    put(writer, "due", request.due_at);
+    json.start_object();
+    json.field("from", request.from);
+    json.field("to", request.to);
+    json.field("at", micros(request.asked_at));
+    json.field("due", micros(request.due_at));
     if (request.outcome) {
-      put(writer, "outcome", std::string(schemas::to_string(*request.outcome)));
-      put(writer, "answered_at", request.answered_at);
+      json.field("outcome", schemas::to_string(*request.outcome));
+      json.field("answered_at", micros(request.answered_at));
     }
-    writer.EndObject();
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("handoffs");
-  writer.StartArray();
+  json.end_array();
+  json.key("handoffs");
+  json.start_array();
   for (const auto& handoff : facts.handoffs) {
-    writer.StartObject();
-    put(writer, "from", handoff.from);
-    put(writer, "to", handoff.to);
-    put(writer, "at", handoff.at);
-    put(writer, "ping_pong", handoff.ping_pong);
-    writer.EndObject();
+    json.start_object();
+    json.field("from", handoff.from);
+    json.field("to", handoff.to);
+    json.field("at", micros(handoff.at));
+    json.field("ping_pong", handoff.ping_pong);
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("feedback");
-  writer.StartArray();
+  json.end_array();
+  json.key("feedback");
+  json.start_array();
   for (const auto& feedback : facts.feedback) {
-    writer.StartObject();
-    put(writer, "about", feedback.about);
-    put(writer, "at", feedback.at);
-    put(writer, "solved", feedback.solved);
-    writer.EndObject();
+    json.start_object();
+    json.field("about", feedback.about);
+    json.field("at", micros(feedback.at));
+    json.field("solved", feedback.solved);
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("andons");
-  writer.StartArray();
-  for (const auto& andon : facts.andons) {
-    writer.StartObject();
-    put(writer, "from", andon.from);
-    put(writer, "about", andon.about);
-    put(writer, "at", andon.at);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  writer.EndObject();
-  return finish(buffer);
+  json.end_array();
+  write_andons(json, facts.andons);
+  json.end_object();
+  return json.str();
 }
 
 std::optional<CaseFacts> decode_case_facts(std::string_view json) {
@@ -322,16 +290,15 @@ std::optional<CaseFacts> decode_case_facts(std::string_view json) {
 }
 
 std::string encode_totals(const PartitionTotals& totals) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.StartObject();
-  put(writer, "events", totals.totals.events);
-  put(writer, "duplicates", totals.totals.duplicates);
-  put(writer, "rejected", totals.totals.rejected);
-  put(writer, "cases", totals.totals.cases);
-  if (totals.watermark) put(writer, "watermark", *totals.watermark);
-  writer.EndObject();
-  return finish(buffer);
+  JsonWriter json;
+  json.start_object();
+  json.field("events", totals.totals.events);
+  json.field("duplicates", totals.totals.duplicates);
+  json.field("rejected", totals.totals.rejected);
+  json.field("cases", totals.totals.cases);
+  if (totals.watermark) json.field("watermark", micros(*totals.watermark));
+  json.end_object();
+  return json.str();
 }
 
 std::optional<PartitionTotals> decode_totals(std::string_view json) {

@@ -6,8 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "relmap/common/json_writer.hpp"
 
 namespace relmap::graph {
 
@@ -90,165 +89,109 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
   return map;
 }
 
-namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_string(Writer& writer, const std::string& value) {
-  writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void write_optional(Writer& writer, const std::optional<std::string>& value) {
-  if (value) {
-    write_string(writer, *value);
-  } else {
-    writer.Null();
-  }
-}
-
-void write_optional(Writer& writer, const std::optional<double>& value) {
-  if (value) {
-    writer.Double(*value);
-  } else {
-    writer.Null();
-  }
-}
-
-template <typename Value>
-void field(Writer& writer, const char* name, const Value& value) {
-  writer.Key(name);
-  if constexpr (std::is_same_v<Value, std::string>) {
-    write_string(writer, value);
-  } else if constexpr (std::is_same_v<Value, std::uint64_t>) {
-    writer.Uint64(value);
-  } else if constexpr (std::is_same_v<Value, bool>) {
-    writer.Bool(value);
-  } else if constexpr (std::is_same_v<Value, double>) {
-    writer.Double(value);
-  } else {
-    write_optional(writer, value);
-  }
-}
-
-}  // namespace
-
 std::string to_json(const RelationshipMap& map) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.StartObject();
-  field(writer, "watermark", map.watermark);
-  writer.Key("window");
-  writer.StartObject();
-  field(writer, "from", map.window.from);
-  field(writer, "to", map.window.to);
-  writer.EndObject();
-  writer.Key("totals");
-  writer.StartObject();
-  field(writer, "events", map.totals.events);
-  field(writer, "duplicates", map.totals.duplicates);
-  field(writer, "rejected", map.totals.rejected);
-  field(writer, "cases", map.totals.cases);
-  writer.EndObject();
+  JsonWriter json;
+  json.start_object();
+  json.field("watermark", map.watermark);
+  json.key("window");
+  json.start_object();
+  json.field("from", map.window.from);
+  json.field("to", map.window.to);
+  json.end_object();
+  json.key("totals");
+  json.start_object();
+  json.field("events", map.totals.events);
+  json.field("duplicates", map.totals.duplicates);
+  json.field("rejected", map.totals.rejected);
+  json.field("cases", map.totals.cases);
+  json.end_object();
 
-  writer.Key("departments");
-  writer.StartArray();
+  json.key("departments");
+  json.start_array();
   for (const auto& department : map.departments) {
-    writer.StartObject();
-    field(writer, "id", department.id);
-    field(writer, "requests_made", department.requests_made);
-    field(writer, "requests_received", department.requests_received);
-    field(writer, "gives", department.gives);
-    field(writer, "gets", department.gets);
-    field(writer, "give_ratio", department.give_ratio);
-    field(writer, "not_my_role_rate", department.not_my_role_rate);
-    field(writer, "dead_end_rate", department.dead_end_rate);
-    field(writer, "handoffs_in", department.handoffs_in);
-    field(writer, "handoffs_out", department.handoffs_out);
-    field(writer, "solved", department.solved);
-    field(writer, "unsolved", department.unsolved);
-    field(writer, "andon", department.andon);
-    writer.Key("community");
-    if (department.community) {
-      writer.Int(*department.community);
-    } else {
-      writer.Null();
-    }
-    field(writer, "betweenness", department.betweenness);
-    field(writer, "articulation_point", department.articulation_point);
-    writer.EndObject();
+    json.start_object();
+    json.field("id", department.id);
+    json.field("requests_made", department.requests_made);
+    json.field("requests_received", department.requests_received);
+    json.field("gives", department.gives);
+    json.field("gets", department.gets);
+    json.field("give_ratio", department.give_ratio);
+    json.field("not_my_role_rate", department.not_my_role_rate);
+    json.field("dead_end_rate", department.dead_end_rate);
+    json.field("handoffs_in", department.handoffs_in);
+    json.field("handoffs_out", department.handoffs_out);
+    json.field("solved", department.solved);
+    json.field("unsolved", department.unsolved);
+    json.field("andon", department.andon);
+    json.field("community", department.community);
+    json.field("betweenness", department.betweenness);
+    json.field("articulation_point", department.articulation_point);
+    json.end_object();
   }
-  writer.EndArray();
+  json.end_array();
 
-  writer.Key("edges");
-  writer.StartArray();
+  json.key("edges");
+  json.start_array();
   for (const auto& edge : map.edges) {
-    writer.StartObject();
-    field(writer, "from", edge.from);
-    field(writer, "to", edge.to);
-    field(writer, "requests", edge.stats.requests);
-    field(writer, "resolved", edge.stats.resolved);
-    field(writer, "declined", edge.stats.declined);
-    field(writer, "redirected", edge.stats.redirected);
-    field(writer, "open", edge.stats.open);
-    field(writer, "expired", edge.stats.expired);
-    field(writer, "dead_ends", edge.stats.dead_ends());
-    field(writer, "response_time_p50_s", edge.response_time_p50_s);
-    field(writer, "response_time_p90_s", edge.response_time_p90_s);
-    field(writer, "handoffs", edge.stats.handoffs);
-    field(writer, "ping_pong", edge.stats.ping_pong);
-    field(writer, "andon", edge.stats.andon);
-    field(writer, "bridge", edge.bridge);
-    writer.EndObject();
+    json.start_object();
+    json.field("from", edge.from);
+    json.field("to", edge.to);
+    json.field("requests", edge.stats.requests);
+    json.field("resolved", edge.stats.resolved);
+    json.field("declined", edge.stats.declined);
+    json.field("redirected", edge.stats.redirected);
+    json.field("open", edge.stats.open);
+    json.field("expired", edge.stats.expired);
+    json.field("dead_ends", edge.stats.dead_ends());
+    json.field("response_time_p50_s", edge.response_time_p50_s);
+    json.field("response_time_p90_s", edge.response_time_p90_s);
+    json.field("handoffs", edge.stats.handoffs);
+    json.field("ping_pong", edge.stats.ping_pong);
+    json.field("andon", edge.stats.andon);
+    json.field("bridge", edge.bridge);
+    json.end_object();
   }
-  writer.EndArray();
+  json.end_array();
 
-  writer.Key("pairs");
-  writer.StartArray();
+  json.key("pairs");
+  json.start_array();
   for (const auto& pair : map.pairs) {
-    writer.StartObject();
-    field(writer, "a", pair.a);
-    field(writer, "b", pair.b);
-    field(writer, "gives", pair.gives);
-    field(writer, "gets", pair.gets);
-    field(writer, "imbalance", pair.imbalance);
-    field(writer, "flagged", pair.flagged);
-    writer.EndObject();
+    json.start_object();
+    json.field("a", pair.a);
+    json.field("b", pair.b);
+    json.field("gives", pair.gives);
+    json.field("gets", pair.gets);
+    json.field("imbalance", pair.imbalance);
+    json.field("flagged", pair.flagged);
+    json.end_object();
   }
-  writer.EndArray();
+  json.end_array();
 
-  const auto write_names = [&](const std::vector<std::string>& names) {
-    writer.StartArray();
-    for (const auto& name : names) write_string(writer, name);
-    writer.EndArray();
-  };
-  writer.Key("silos");
-  writer.StartArray();
+  json.key("silos");
+  json.start_array();
   for (const auto& silo : map.silos) {
-    writer.StartObject();
-    writer.Key("departments");
-    write_names(silo.departments);
-    field(writer, "kind", silo.kind);
-    field(writer, "internal", silo.internal);
-    field(writer, "external", silo.external);
-    field(writer, "external_share", silo.external_share);
-    writer.EndObject();
+    json.start_object();
+    json.strings("departments", silo.departments);
+    json.field("kind", silo.kind);
+    json.field("internal", silo.internal);
+    json.field("external", silo.external);
+    json.field("external_share", silo.external_share);
+    json.end_object();
   }
-  writer.EndArray();
-  writer.Key("communities");
-  writer.StartArray();
+  json.end_array();
+  json.key("communities");
+  json.start_array();
   for (const auto& community : map.communities) {
-    writer.StartObject();
-    writer.Key("id");
-    writer.Int(community.id);
-    writer.Key("departments");
-    write_names(community.departments);
-    field(writer, "modularity_contribution", community.modularity_contribution);
-    writer.EndObject();
+    json.start_object();
+    json.field("id", community.id);
+    json.strings("departments", community.departments);
+    json.field("modularity_contribution", community.modularity_contribution);
+    json.end_object();
   }
-  writer.EndArray();
-  field(writer, "modularity", map.modularity);
-  writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  json.end_array();
+  json.field("modularity", map.modularity);
+  json.end_object();
+  return json.str();
 }
 
 }  // namespace relmap::graph

@@ -1,7 +1,6 @@
 #include "relmap/schemas/event.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "relmap/common/json_writer.hpp"
 
 namespace relmap::schemas {
 
@@ -36,78 +35,63 @@ std::string_view to_string(Severity severity) {
 
 namespace {
 
+/// Writes an event in its canonical form: fixed member order, absent optionals left out.
 class CanonicalWriter {
  public:
-  void field(const char* name, std::string_view value) {
-    writer_.Key(name);
-    writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  }
-  void field(const char* name, const std::string& value) { field(name, std::string_view{value}); }
-  void field(const char* name, const std::optional<std::string>& value) {
-    if (value) field(name, std::string_view{*value});
-  }
-  void field(const char* name, Timestamp value) { field(name, std::string_view{format_rfc3339(value)}); }
-  void field(const char* name, bool value) {
-    writer_.Key(name);
-    writer_.Bool(value);
-  }
-
   std::string write(const Event& event) {
-    writer_.StartObject();
-    field("event_id", event.event_id);
-    field("type", to_string(event.type()));
-    writer_.Key("v");
-    writer_.Int(1);
-    field("occurred_at", event.occurred_at);
-    field("case_id", event.case_id);
-    field("source", event.source);
-    field("actor", event.actor);
+    json_.start_object();
+    json_.field("event_id", event.event_id);
+    json_.field("type", to_string(event.type()));
+    json_.field("v", 1);
+    json_.field("occurred_at", format_rfc3339(event.occurred_at));
+    json_.field_if_set("case_id", event.case_id);
+    json_.field("source", event.source);
+    json_.field_if_set("actor", event.actor);
     if (!event.attrs.empty()) {
-      writer_.Key("attrs");
-      writer_.StartObject();
-      for (const auto& [key, value] : event.attrs) field(key.c_str(), value);
-      writer_.EndObject();
+      json_.key("attrs");
+      json_.start_object();
+      for (const auto& [key, value] : event.attrs) json_.field(key, value);
+      json_.end_object();
     }
     std::visit([this](const auto& body) { write_body(body); }, event.body);
-    writer_.EndObject();
-    return {buffer_.GetString(), buffer_.GetSize()};
+    json_.end_object();
+    return json_.str();
   }
 
  private:
   void write_body(const Request& request) {
-    field("from", request.from);
-    field("to", request.to);
-    field("request_id", request.request_id);
-    field("topic", request.topic);
-    field("due_at", request.due_at);
+    json_.field("from", request.from);
+    json_.field("to", request.to);
+    json_.field("request_id", request.request_id);
+    json_.field_if_set("topic", request.topic);
+    json_.field("due_at", format_rfc3339(request.due_at));
   }
   void write_body(const Response& response) {
-    field("from", response.from);
-    field("to", response.to);
-    field("request_id", response.request_id);
-    field("outcome", to_string(response.outcome));
-    field("redirect_to", response.redirect_to);
-    field("reason", response.reason);
+    json_.field("from", response.from);
+    json_.field("to", response.to);
+    json_.field("request_id", response.request_id);
+    json_.field("outcome", to_string(response.outcome));
+    json_.field_if_set("redirect_to", response.redirect_to);
+    json_.field_if_set("reason", response.reason);
   }
   void write_body(const Handoff& handoff) {
-    field("from", handoff.from);
-    field("to", handoff.to);
-    field("reason", handoff.reason);
+    json_.field("from", handoff.from);
+    json_.field("to", handoff.to);
+    json_.field_if_set("reason", handoff.reason);
   }
   void write_body(const Feedback& feedback) {
-    field("solved", feedback.solved);
-    field("about", feedback.about);
-    field("from", feedback.from);
+    json_.field("solved", feedback.solved);
+    json_.field_if_set("about", feedback.about);
+    json_.field_if_set("from", feedback.from);
   }
   void write_body(const Andon& andon) {
-    field("from", andon.from);
-    field("about", andon.about);
-    field("severity", to_string(andon.severity));
-    field("reason", andon.reason);
+    json_.field("from", andon.from);
+    json_.field("about", andon.about);
+    json_.field("severity", to_string(andon.severity));
+    json_.field("reason", andon.reason);
   }
 
-  rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+  JsonWriter json_;
 };
 
 }  // namespace

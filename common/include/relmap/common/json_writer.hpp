@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace relmap {
+
+/// Compact JSON output with typed members: the one way relmap writes its JSON documents.
+/// `field` writes an empty optional as null; `field_if_set` leaves it out.
+class JsonWriter {
+ public:
+  void start_object() { writer_.StartObject(); }
+  void end_object() { writer_.EndObject(); }
+  void start_array() { writer_.StartArray(); }
+  void end_array() { writer_.EndArray(); }
+  void key(std::string_view name) { writer_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())); }
+
+  void value(std::string_view text) { writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
+  void value(const char* text) { value(std::string_view{text}); }  // not bool
+  void value(const std::string& text) { value(std::string_view{text}); }
+  void value(bool flag) { writer_.Bool(flag); }
+  void value(int number) { writer_.Int(number); }
+  void value(std::int64_t number) { writer_.Int64(number); }
+  void value(std::uint64_t number) { writer_.Uint64(number); }
+  void value(double number) { writer_.Double(number); }
+  void null() { writer_.Null(); }
+  template <typename T>
+  void value(const std::optional<T>& maybe) {
+    if (maybe) {
+      value(*maybe);
+    } else {
+      null();
+    }
+  }
+
+  template <typename T>
+  void field(std::string_view name, const T& member) {
+    key(name);
+    value(member);
+  }
+  template <typename T>
+  void field_if_set(std::string_view name, const std::optional<T>& member) {
+    if (member) field(name, *member);
+  }
+  /// An array of strings (any range of string-like values).
+  template <typename Range>
+  void strings(std::string_view name, const Range& values) {
+    key(name);
+    start_array();
+    for (const auto& text : values) value(text);
+    end_array();
+  }
+
+  std::string str() const { return {buffer_.GetString(), buffer_.GetSize()}; }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+};
+
+}  // namespace relmap
