@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "input_options.hpp"
+#include "map_output.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -156,9 +157,13 @@ void run_demo(DemoOptions& options) {
   print_findings(map, std::cout);
   if (!options.out_dir.empty()) {
     std::filesystem::create_directories(options.out_dir);
-    const auto path = std::filesystem::path(options.out_dir) / "map.json";
-    std::ofstream(path) << graph::to_json(map) << '\n';
-    std::cout << "\nWrote " << path.string() << "\n";
+    std::cout << "\nWrote";
+    for (const char* format : {"json", "graphml", "svg"}) {
+      const auto path = std::filesystem::path(options.out_dir) / (std::string("map.") + format);
+      std::ofstream(path) << render_map(map, format);
+      std::cout << " " << path.string();
+    }
+    std::cout << "\n";
   }
 }
 
@@ -172,7 +177,7 @@ void add_demo_command(CLI::App& app) {
   options->input.add_to(*command);
   command->add_option("--cases", options->generator.cases, "cases of the generated organisation")->capture_default_str();
   command->add_option("--seed", options->generator.seed, "seed of the generated organisation")->capture_default_str();
-  command->add_option("--out", options->out_dir, "write the map (map.json) into this folder");
+  command->add_option("--out", options->out_dir, "write the map (map.json, map.graphml, map.svg) into this folder");
   command->add_option("--partitions", options->partitions, "partitions of the events topic")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

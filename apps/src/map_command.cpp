@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "input_options.hpp"
 #include "kafka_options.hpp"
+#include "map_output.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/aggregator.hpp"
@@ -53,7 +54,7 @@ void run_map(const MapOptions& options) {
   const auto aggregates = options.input.path.empty()
                               ? consumer::read_aggregates(options.kafka.config(), options.kafka.stream_topics(), window)
                               : aggregates_from_file(options, window);
-  std::cout << graph::to_json(graph::build_relationship_map(aggregates, options.settings)) << '\n';
+  std::cout << render_map(graph::build_relationship_map(aggregates, options.settings), options.format);
 }
 
 }  // namespace
@@ -69,7 +70,7 @@ void add_map_command(CLI::App& app) {
   options->input.add_to(*command);
   command->add_option("--from", options->from_day, "first day of the window (UTC, inclusive)");
   command->add_option("--to", options->to_day, "last day of the window (UTC, inclusive)");
-  command->add_option("--format", options->format, "output format")->check(CLI::IsMember({"json"}))->capture_default_str();
+  command->add_option("--format", options->format, "output format")->check(CLI::IsMember({"json", "dot", "svg", "graphml", "csv"}))->capture_default_str();
   command->add_option("--imbalance-threshold", options->settings.imbalance_threshold, "flag pairs with |imbalance| >= this")
       ->capture_default_str();
   command->add_option("--imbalance-minimum", options->settings.imbalance_minimum, "... and at least this many resolved requests")

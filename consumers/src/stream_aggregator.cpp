@@ -1,7 +1,9 @@
 #include "relmap/consumer/stream_aggregator.hpp"
 
 #include <functional>
+#include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "relmap/common/logging.hpp"
@@ -80,10 +82,7 @@ class StreamAggregator::Impl {
  public:
   Impl(kafka::Config config, StreamTopics topics, StreamSettings settings, Counters& counters)
       : base_(std::move(config)), topics_(std::move(topics)), settings_(std::move(settings)), counters_(counters) {
-    kafka::Config producer_config = base_;
-    producer_config.set("transactional.id", "relmap-aggregator-" + settings_.instance_id);
-    producer_ = std::make_unique<kafka::Producer>(producer_config);
-    kafka::throw_on_error(producer_->init_transactions(60s), "initialising transactions");
+    producer_ = make_producer();
 
     kafka::Config consumer_config = base_;
     consumer_config.set("group.id", settings_.group).set("enable.auto.commit", "false")
@@ -116,7 +115,8 @@ class StreamAggregator::Impl {
         log()->warn("consume: {}", rd_kafka_message_errstr(message.get()));
       }
       const auto now = Clock::now();
-      if (batch_messages_ > 0 && (batch_messages_ >= settings_.batch_messages || now - batch_started_ >= settings_.batch_time)) {
+      if (batch_messages_ > 0 &&
+          (failed_write_ || batch_messages_ >= settings_.batch_messages || now - batch_started_ >= settings_.batch_time)) {
         commit_batch();
       }
       if (settings_.stop_at_end && batch_messages_ == 0 && now >= next_end_check) {
@@ -142,6 +142,14 @@ class StreamAggregator::Impl {
   }
 
  private:
+  std::unique_ptr<kafka::Producer> make_producer() const {
+    kafka::Config producer_config = base_;
+    producer_config.set("transactional.id", "relmap-aggregator-" + settings_.instance_id);
+    auto producer = std::make_unique<kafka::Producer>(producer_config);
+    kafka::throw_on_error(producer->init_transactions(60s), "initialising transactions");
+    return producer;
+  }
+
   void on_assigned(const std::vector<kafka::TopicPartition>& assigned) {
     assigned_once_ = true;
     std::vector<std::int32_t> partitions;
@@ -196,9 +204,27 @@ class StreamAggregator::Impl {
   void produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
                const kafka::Headers& headers = {}) {
     ensure_transaction();
+    if (failed_write_) return;  // the batch is lost already: it is aborted and read again
     if (const auto error = producer_->produce(topic, key, value, headers, nullptr, partition)) {
-      throw kafka::KafkaException(error, "producing to " + topic + ": " + error.message());
+      // librdkafka refuses locally what it knows will fail (a topic it saw an error for): treated
+      // like a failed request, by aborting the batch; the topic's metadata is refreshed before the retry.
+      failed_write_ = FailedWrite{topic, error};
     }
+  }
+
+  /// Drops a batch that could not be written with the producer that failed: librdkafka 2.0.2 does not
+  /// always recover the idempotence sequence of a transaction it refused messages of locally ("skipped
+  /// sequence numbers" at the next commit), so a new producer with the same transactional.id takes
+  /// over (its initialisation aborts the open transaction on the broker). Waits a little longer after
+  /// each failure in a row.
+  void abort_failed_write() {
+    log()->warn("transaction aborted: producing to {} failed: {}", failed_write_->topic, failed_write_->error.message());
+    producer_.reset();
+    in_transaction_ = false;
+    producer_ = make_producer();
+    abort_and_rewind();
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(100ms * (1 << std::min(write_failures_, 6)), 5s));
+    ++write_failures_;
   }
 
   void dead_letter(const rd_kafka_message_t& message, std::string_view bytes, std::string_view code,
@@ -258,6 +284,10 @@ class StreamAggregator::Impl {
       }
     }
     if (expire) next_expiry_ = Clock::now() + 30s;
+    if (failed_write_) {
+      abort_failed_write();
+      return;
+    }
     std::vector<kafka::TopicPartition> offsets;
     for (const auto& position : consumer_->position(consumer_->assignment())) {
       if (position.offset >= 0 && partitions_.count(position.partition)) offsets.push_back(position);
@@ -278,6 +308,7 @@ class StreamAggregator::Impl {
     }
     in_transaction_ = false;
     batch_messages_ = 0;
+    write_failures_ = 0;
     ++counters_.transactions;
   }
 
@@ -290,6 +321,7 @@ class StreamAggregator::Impl {
     }
     ++counters_.aborts;
     batch_messages_ = 0;
+    failed_write_.reset();
     std::vector<kafka::TopicPartition> owned;
     std::vector<std::int32_t> partitions;
     for (const auto& [partition, aggregator] : partitions_) {
@@ -342,6 +374,12 @@ class StreamAggregator::Impl {
   std::vector<LateRejection> late_;
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;
+  struct FailedWrite {
+    std::string topic;
+    std::error_code error;
+  };
+  std::optional<FailedWrite> failed_write_;
+  int write_failures_ = 0;  ///< in a row
   bool in_transaction_ = false;
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;

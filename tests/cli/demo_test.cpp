@@ -31,6 +31,8 @@ TEST(DemoCommand, FindsThePlantedPatternsThroughTheWholePipeline) {
   EXPECT_EQ(first_after("Give/get imbalances").substr(0, 19), "  IT gives to Sales") << output;
   EXPECT_NE(first_after("Ping-pong").find("Returns -> Billing"), std::string::npos) << output;
   EXPECT_NE(run_command("cat " + out + "/map.json").find("\"silos\":[{"), std::string::npos);
+  EXPECT_NE(run_command("cat " + out + "/map.graphml").find("<graphml"), std::string::npos);
+  EXPECT_NE(run_command("cat " + out + "/map.svg").find("<title>Archive</title>"), std::string::npos);
 }
 
 TEST(DemoCommand, StreamsARealEventLog) {

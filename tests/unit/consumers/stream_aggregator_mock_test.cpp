@@ -51,11 +51,12 @@ class MockAggregation : public ::testing::Test {
 };
 
 TEST_F(MockAggregation, AFailedWriteAbortsTheTransactionAndRewinds) {
-  // Wait until the aggregator is working, then make its next produce request fail for good.
+  // Wait until the aggregator is working, then make its next three produce requests fail for good
+  // (librdkafka then also refuses writes to the topic locally until its metadata is refreshed).
   std::atomic<bool> injected{false};
   const auto counters = run_until([&](const StreamAggregator::Counters& now) {
     if (!injected && now.transactions >= 1) {
-      cluster_.inject_errors(kafka::ApiKey::produce, 1, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+      cluster_.inject_errors(kafka::ApiKey::produce, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
       injected = true;
     }
     return now.aborts >= 1 && now.transactions >= 3;
