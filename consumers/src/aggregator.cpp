@@ -82,6 +82,7 @@ void Aggregator::apply_request(const schemas::Event& event, const schemas::Reque
   entry.seen = true;
   entry.from = request.from;
   entry.to = request.to;
+  entry.topic = request.topic.value_or("");
   entry.asked_at = event.occurred_at;
   entry.due_at = request.due_at;
   auto waiting = std::move(entry.waiting);
@@ -147,7 +148,7 @@ CaseFacts facts_of(const CaseState& state) {
   const CaseFacts::Request* first_request = nullptr;
   for (const auto& [id, request] : state.requests) {
     if (!request.seen) continue;
-    facts.requests.push_back({request.from, request.to, request.asked_at, request.due_at,
+    facts.requests.push_back({request.from, request.to, request.topic, request.asked_at, request.due_at,
                               request.answered ? std::optional{request.outcome} : std::nullopt, request.answered_at});
   }
   for (const auto& request : facts.requests) {
@@ -181,10 +182,62 @@ void AggregatesBuilder::add_partition(const PartitionTotals& totals) {
   if (totals.watermark) watermark_ = watermark_ ? std::max(*watermark_, *totals.watermark) : *totals.watermark;
 }
 
+namespace {
+
+bool is_dead_end(const CaseFacts::Request& request, const std::optional<Timestamp>& watermark) {
+  if (request.outcome) return *request.outcome == schemas::Outcome::declined;
+  return watermark && request.due_at < *watermark;
+}
+
+/// The chain of a case (CONTRACT.md, "Cases"); nullopt for a case with no request and no handoff.
+std::optional<graph::CaseChain> chain_of(const std::string& case_key, const CaseFacts& facts,
+                                         const std::optional<Timestamp>& watermark) {
+  const CaseFacts::Request* first = nullptr;
+  const CaseFacts::Request* latest = nullptr;
+  for (const auto& request : facts.requests) {
+    if (first == nullptr || request.asked_at < first->asked_at) first = &request;
+    if (latest == nullptr || request.asked_at >= latest->asked_at) latest = &request;
+  }
+  if (first == nullptr && facts.handoffs.empty()) return std::nullopt;
+  graph::CaseChain chain;
+  chain.case_id = case_key;
+  Timestamp started = first != nullptr ? first->asked_at : facts.handoffs.front().at;
+  if (!facts.handoffs.empty()) started = std::min(started, facts.handoffs.front().at);
+  chain.started = format_day(started);
+  for (const auto& handoff : facts.handoffs) {
+    if (chain.owners.empty() || chain.owners.back() != handoff.from) chain.owners.push_back(handoff.from);
+    chain.owners.push_back(handoff.to);
+    if (handoff.ping_pong) ++chain.ping_pongs;
+  }
+  if (chain.owners.empty()) chain.owners.push_back(first->to);
+  const bool solved_feedback =
+      std::any_of(facts.feedback.begin(), facts.feedback.end(), [](const auto& feedback) { return feedback.solved; });
+  if (solved_feedback || (latest != nullptr && latest->outcome == schemas::Outcome::resolved)) {
+    chain.end = graph::CaseEnd::solved;
+  } else if (latest != nullptr && is_dead_end(*latest, watermark)) {
+    const auto handed_on_after = std::count_if(facts.handoffs.begin(), facts.handoffs.end(),
+                                               [&](const auto& handoff) { return handoff.at > latest->asked_at; });
+    if (handed_on_after == 0) {
+      chain.end = graph::CaseEnd::dead_end;
+      const auto handoffs_before = std::count_if(facts.handoffs.begin(), facts.handoffs.end(),
+                                                 [&](const auto& handoff) { return handoff.at <= latest->asked_at; });
+      chain.dead_end_step = static_cast<std::size_t>(handoffs_before) + 1;
+      chain.dead_end_at = latest->to;
+    }
+  }
+  return chain;
+}
+
+}  // namespace
+
 graph::Aggregates AggregatesBuilder::build() && {
   auto& window = aggregates_.window;
   if (watermark_) aggregates_.watermark = format_rfc3339(*watermark_);
-  for (const auto& facts : facts_) {
+  std::sort(facts_.begin(), facts_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [case_key, facts] : facts_) {
+    if (auto chain = chain_of(case_key, facts, watermark_); chain && window.contains(chain->started)) {
+      aggregates_.chains.push_back(std::move(*chain));
+    }
     aggregates_.departments.insert(facts.departments.begin(), facts.departments.end());
     for (const auto& request : facts.requests) {
       if (!window.contains(format_day(request.asked_at))) continue;
@@ -201,6 +254,11 @@ graph::Aggregates AggregatesBuilder::build() && {
         ++edge.expired;
       } else {
         ++edge.open;
+      }
+      if (!request.topic.empty()) {
+        auto& topic = aggregates_.topics[{request.from, request.to, request.topic}];
+        ++topic.requests;
+        if (is_dead_end(request, watermark_)) ++topic.dead_ends;
       }
     }
     for (const auto& handoff : facts.handoffs) {
@@ -225,7 +283,7 @@ graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& parti
   AggregatesBuilder builder(window);
   for (const auto* partition : partitions) {
     builder.add_partition(partition->totals());
-    for (const auto& [key, state] : partition->cases()) builder.add_case(facts_of(state));
+    for (const auto& [key, state] : partition->cases()) builder.add_case(key, facts_of(state));
   }
   return std::move(builder).build();
 }

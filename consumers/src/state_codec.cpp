@@ -42,6 +42,13 @@ class Reader {
     if (value == nullptr || !value->IsString()) return fail(std::string{});
     return {value->GetString(), value->GetStringLength()};
   }
+  /// Empty when absent.
+  std::string optional_string(const char* key) {
+    const Value* value = member(key);
+    if (value == nullptr) return {};
+    if (!value->IsString()) return fail(std::string{});
+    return {value->GetString(), value->GetStringLength()};
+  }
   Timestamp time(const char* key) {
     const Value* value = member(key);
     if (value == nullptr || !value->IsInt64()) return fail(Timestamp{});
@@ -106,6 +113,7 @@ std::string encode_case_state(const CaseState& state) {
     if (request.seen) {
       json.field("from", request.from);
       json.field("to", request.to);
+      if (!request.topic.empty()) json.field("topic", request.topic);
       json.field("at", micros(request.asked_at));
       json.field("due", micros(request.due_at));
     }
@@ -165,6 +173,7 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
     if (request.seen) {
       request.from = entry.string("from");
       request.to = entry.string("to");
+      request.topic = entry.optional_string("topic");
       request.asked_at = entry.time("at");
       request.due_at = entry.time("due");
     }
@@ -216,6 +225,7 @@ std::string encode_case_facts(const CaseFacts& facts) {
     json.start_object();
     json.field("from", request.from);
     json.field("to", request.to);
+    if (!request.topic.empty()) json.field("topic", request.topic);
     json.field("at", micros(request.asked_at));
     json.field("due", micros(request.due_at));
     if (request.outcome) {
@@ -260,8 +270,8 @@ std::optional<CaseFacts> decode_case_facts(std::string_view json) {
   facts.departments = root.strings("departments");
   for (const auto& value : root.array("requests").GetArray()) {
     Reader entry(value);
-    CaseFacts::Request request{entry.string("from"), entry.string("to"), entry.time("at"), entry.time("due"),
-                               std::nullopt, Timestamp{}};
+    CaseFacts::Request request{entry.string("from"), entry.string("to"), entry.optional_string("topic"),
+                               entry.time("at"), entry.time("due"), std::nullopt, Timestamp{}};
     if (entry.member("outcome") != nullptr) {
       request.outcome = outcome_from(entry.string("outcome"));
       if (!request.outcome) return std::nullopt;

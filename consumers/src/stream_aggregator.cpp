@@ -410,7 +410,7 @@ graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopic
       } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
         auto facts = decode_case_facts(value);
         if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
-        builder.add_case(std::move(*facts));
+        builder.add_case(key.substr(kCaseKeyPrefix.size()), std::move(*facts));
       }
     }
   }

@@ -27,6 +27,64 @@ std::optional<double> ratio(std::uint64_t part, std::uint64_t whole) {
 
 }  // namespace
 
+const char* to_string(CaseEnd end) {
+  switch (end) {
+    case CaseEnd::solved: return "solved";
+    case CaseEnd::dead_end: return "dead_end";
+    case CaseEnd::open: return "open";
+  }
+  return "open";
+}
+
+namespace {
+
+ChainsOverview summarise_chains(const std::vector<CaseChain>& chains, std::size_t top) {
+  ChainsOverview overview;
+  std::map<std::vector<std::string>, ChainPattern> patterns;
+  std::map<std::string, std::uint64_t> dead_ends_by_department;
+  std::uint64_t owners = 0;
+  for (const auto& chain : chains) {
+    ++overview.cases;
+    owners += chain.owners.size();
+    auto& pattern = patterns[chain.owners];
+    pattern.owners = chain.owners;
+    ++pattern.cases;
+    pattern.ping_pongs += chain.ping_pongs;
+    switch (chain.end) {
+      case CaseEnd::solved: ++overview.solved, ++pattern.solved; break;
+      case CaseEnd::open: ++overview.open, ++pattern.open; break;
+      case CaseEnd::dead_end:
+        ++overview.dead_ends, ++pattern.dead_ends;
+        if (overview.dead_ends_by_step.size() < chain.dead_end_step) overview.dead_ends_by_step.resize(chain.dead_end_step);
+        ++overview.dead_ends_by_step[chain.dead_end_step - 1];
+        ++dead_ends_by_department[chain.dead_end_at];
+        break;
+    }
+  }
+  overview.mean_length = ratio(owners, overview.cases);
+  for (auto& [key, pattern] : patterns) overview.most_frequent.push_back(std::move(pattern));
+  std::stable_sort(overview.most_frequent.begin(), overview.most_frequent.end(),
+                   [](const auto& a, const auto& b) { return a.cases > b.cases; });
+  if (overview.most_frequent.size() > top) overview.most_frequent.resize(top);
+  overview.dead_ends_by_department.assign(dead_ends_by_department.begin(), dead_ends_by_department.end());
+  std::stable_sort(overview.dead_ends_by_department.begin(), overview.dead_ends_by_department.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return overview;
+}
+
+std::vector<TopicRow> rank_topics(const std::map<TopicKey, TopicStats>& topics) {
+  std::vector<TopicRow> rows;
+  for (const auto& [key, stats] : topics) {
+    rows.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), stats.requests, stats.dead_ends});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.requests, b.dead_ends) < std::tie(a.requests, a.dead_ends);
+  });
+  return rows;
+}
+
+}  // namespace
+
 RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings) {
   RelationshipMap map;
   map.watermark = aggregates.watermark;
@@ -85,6 +143,8 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     pair.flagged = std::abs(pair.imbalance) >= settings.imbalance_threshold && total >= settings.imbalance_minimum;
     map.pairs.push_back(pair);
   }
+  map.chains = summarise_chains(aggregates.chains, settings.top_chains);
+  map.topics = rank_topics(aggregates.topics);
   analyse_structure(map, settings);
   return map;
 }
@@ -190,6 +250,59 @@ std::string to_json(const RelationshipMap& map) {
   }
   json.end_array();
   json.field("modularity", map.modularity);
+
+  json.key("chains");
+  json.start_object();
+  json.field("cases", map.chains.cases);
+  json.field("solved", map.chains.solved);
+  json.field("dead_ends", map.chains.dead_ends);
+  json.field("open", map.chains.open);
+  json.field("mean_length", map.chains.mean_length);
+  json.key("most_frequent");
+  json.start_array();
+  for (const auto& pattern : map.chains.most_frequent) {
+    json.start_object();
+    json.strings("owners", pattern.owners);
+    json.field("cases", pattern.cases);
+    json.field("solved", pattern.solved);
+    json.field("dead_ends", pattern.dead_ends);
+    json.field("open", pattern.open);
+    json.field("ping_pongs", pattern.ping_pongs);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("dead_ends_by_step");
+  json.start_array();
+  for (std::size_t step = 0; step < map.chains.dead_ends_by_step.size(); ++step) {
+    json.start_object();
+    json.field("step", static_cast<std::uint64_t>(step + 1));
+    json.field("dead_ends", map.chains.dead_ends_by_step[step]);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("dead_ends_by_department");
+  json.start_array();
+  for (const auto& [department, count] : map.chains.dead_ends_by_department) {
+    json.start_object();
+    json.field("department", department);
+    json.field("dead_ends", count);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+
+  json.key("topics");
+  json.start_array();
+  for (const auto& topic : map.topics) {
+    json.start_object();
+    json.field("from", topic.from);
+    json.field("to", topic.to);
+    json.field("topic", topic.topic);
+    json.field("requests", topic.requests);
+    json.field("dead_ends", topic.dead_ends);
+    json.end_object();
+  }
+  json.end_array();
   json.end_object();
   return json.str();
 }

@@ -31,15 +31,14 @@ void feed(Fed& fed, const std::string& path) {
   }
 }
 
-graph::RelationshipMap lifecycle_map(const graph::Window& window = {}) {
-  static Fed fed;
-  static bool loaded = false;
-  if (!loaded) {
-    feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/lifecycle.jsonl");
-    loaded = true;
-  }
+/// The map of one file of tests/data/events/.
+graph::RelationshipMap map_of(const std::string& name, const graph::Window& window = {}) {
+  Fed fed;
+  feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/" + name);
   return graph::build_relationship_map(collect_aggregates({&fed.aggregator}, window));
 }
+
+graph::RelationshipMap lifecycle_map(const graph::Window& window = {}) { return map_of("lifecycle.jsonl", window); }
 
 const graph::Edge& edge(const graph::RelationshipMap& map, const std::string& from, const std::string& to) {
   for (const auto& candidate : map.edges) {
@@ -195,6 +194,58 @@ TEST(NearestRank, IsTheCeilOfQTimesNthSmallest) {
   EXPECT_EQ(graph::nearest_rank({1, 2, 3, 4}, 0.5), 2.0);       // ceil(2) = 2nd
   EXPECT_EQ(graph::nearest_rank({7}, 0.9), 7.0);
   EXPECT_FALSE(graph::nearest_rank({}, 0.5).has_value());
+}
+
+// chains.jsonl: C1 X>Y>Z, then Z asks W, declined, nothing follows: a dead end at the 3rd owner, at W.
+// C2 the same, but Z hands on to V afterwards: open. C3 like C1 but the request expires (due 04-01
+// 12:00, watermark 04-03 09:00). C4, C5, C6: requests X->Y only (owner Y): resolved, declined, open.
+TEST(Chains, EndStatesLengthsAndMostFrequentChains) {
+  const auto map = map_of("chains.jsonl");
+  const auto& chains = map.chains;
+  EXPECT_EQ(chains.cases, 6u);
+  EXPECT_EQ(chains.solved, 1u);
+  EXPECT_EQ(chains.dead_ends, 3u);
+  EXPECT_EQ(chains.open, 2u);
+  EXPECT_EQ(chains.mean_length, 13.0 / 6) << "owners: 3 + 4 + 3 + 1 + 1 + 1";
+  ASSERT_EQ(chains.most_frequent.size(), 3u);
+  EXPECT_EQ(chains.most_frequent[0].owners, (std::vector<std::string>{"Y"}));
+  EXPECT_EQ(chains.most_frequent[0].cases, 3u);
+  EXPECT_EQ(chains.most_frequent[0].solved, 1u);
+  EXPECT_EQ(chains.most_frequent[0].dead_ends, 1u);
+  EXPECT_EQ(chains.most_frequent[0].open, 1u);
+  EXPECT_EQ(chains.most_frequent[1].owners, (std::vector<std::string>{"X", "Y", "Z"}));
+  EXPECT_EQ(chains.most_frequent[1].dead_ends, 2u);
+  EXPECT_EQ(chains.most_frequent[2].owners, (std::vector<std::string>{"X", "Y", "Z", "V"}));
+  EXPECT_EQ(chains.most_frequent[2].open, 1u);
+}
+
+TEST(Chains, WhereDeadEndsHappen) {
+  const auto map = map_of("chains.jsonl");
+  EXPECT_EQ(map.chains.dead_ends_by_step, (std::vector<std::uint64_t>{1, 0, 2}));
+  EXPECT_EQ(map.chains.dead_ends_by_department,
+            (std::vector<std::pair<std::string, std::uint64_t>>{{"W", 2}, {"Y", 1}}));
+}
+
+TEST(Chains, AWindowTakesTheCasesThatStartedInIt) {
+  const auto map = map_of("chains.jsonl", {std::string("2026-04-02"), std::string("2026-04-02")});
+  EXPECT_EQ(map.chains.cases, 2u) << "C4 and C5";
+  EXPECT_EQ(map.chains.solved, 1u);
+  EXPECT_EQ(map.chains.dead_ends, 1u);
+}
+
+TEST(Topics, RankedByVolumeThenDeadEnds) {
+  const auto map = map_of("chains.jsonl");
+  ASSERT_EQ(map.topics.size(), 3u);
+  EXPECT_EQ(map.topics[0].topic, "parts") << "2 requests, 2 dead ends (C1 declined, C3 expired)";
+  EXPECT_EQ(map.topics[0].from, "Z");
+  EXPECT_EQ(map.topics[0].to, "W");
+  EXPECT_EQ(map.topics[0].requests, 2u);
+  EXPECT_EQ(map.topics[0].dead_ends, 2u);
+  EXPECT_EQ(map.topics[1].topic, "refund") << "2 requests, 1 dead end";
+  EXPECT_EQ(map.topics[1].dead_ends, 1u);
+  EXPECT_EQ(map.topics[2].topic, "invoice");
+  EXPECT_EQ(map.topics[2].requests, 1u);
+  EXPECT_EQ(map.topics[2].dead_ends, 0u);
 }
 
 }  // namespace

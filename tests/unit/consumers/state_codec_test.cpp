@@ -67,7 +67,7 @@ TEST(StateCodec, FactsReadBackGiveTheSameMap) {
   for (const auto& [key, state] : original.cases()) {
     auto facts = decode_case_facts(encode_case_facts(facts_of(state)));
     ASSERT_TRUE(facts.has_value()) << key;
-    builder.add_case(std::move(*facts));
+    builder.add_case(key, std::move(*facts));
   }
   EXPECT_EQ(map_json(std::move(builder).build()), map_json(collect_aggregates({&original}, {})));
 }

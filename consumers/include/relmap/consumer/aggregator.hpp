@@ -20,6 +20,7 @@ struct RequestState {
   bool seen = false;  ///< the request itself arrived
   std::string from;
   std::string to;
+  std::string topic;  ///< empty when the request named none
   Timestamp asked_at{};
   Timestamp due_at{};
   bool answered = false;
@@ -67,6 +68,7 @@ struct CaseFacts {
   struct Request {
     std::string from;
     std::string to;
+    std::string topic;
     Timestamp asked_at{};
     Timestamp due_at{};
     std::optional<schemas::Outcome> outcome;  ///< none: not answered
@@ -153,13 +155,13 @@ class AggregatesBuilder {
  public:
   explicit AggregatesBuilder(graph::Window window) { aggregates_.window = std::move(window); }
   void add_partition(const PartitionTotals& totals);
-  void add_case(CaseFacts facts) { facts_.push_back(std::move(facts)); }
+  void add_case(std::string case_key, CaseFacts facts) { facts_.emplace_back(std::move(case_key), std::move(facts)); }
   graph::Aggregates build() &&;
 
  private:
   graph::Aggregates aggregates_;
   std::optional<Timestamp> watermark_;
-  std::vector<CaseFacts> facts_;
+  std::vector<std::pair<std::string, CaseFacts>> facts_;  ///< by case key
 };
 
 /// The aggregates of in-memory aggregators (the offline path).

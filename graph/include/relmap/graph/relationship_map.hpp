@@ -60,10 +60,42 @@ struct Community {
   double modularity_contribution = 0;
 };
 
+/// Cases that went through the same owners, in the same order.
+struct ChainPattern {
+  std::vector<std::string> owners;
+  std::uint64_t cases = 0;
+  std::uint64_t solved = 0;
+  std::uint64_t dead_ends = 0;
+  std::uint64_t open = 0;
+  std::uint64_t ping_pongs = 0;
+};
+
+/// The service chains of the cases that started in the window.
+struct ChainsOverview {
+  std::uint64_t cases = 0;
+  std::uint64_t solved = 0;
+  std::uint64_t dead_ends = 0;
+  std::uint64_t open = 0;
+  std::optional<double> mean_length;              ///< owners per case
+  std::vector<ChainPattern> most_frequent;        ///< by cases, then owners; at most MapSettings::top_chains
+  std::vector<std::uint64_t> dead_ends_by_step;   ///< [i]: dead ends at the (i+1)-th owner of the chain
+  std::vector<std::pair<std::string, std::uint64_t>> dead_ends_by_department;  ///< by count, then id
+};
+
+/// A request topic on one relationship ("which issues crop up time and again").
+struct TopicRow {
+  std::string from;
+  std::string to;
+  std::string topic;
+  std::uint64_t requests = 0;
+  std::uint64_t dead_ends = 0;
+};
+
 struct MapSettings {
   double imbalance_threshold = 0.5;  ///< |imbalance| at least this ...
   std::uint64_t imbalance_minimum = 10;  ///< ... with at least this many resolved requests between them
   double silo_external_share = 0.05;     ///< a community talking outside less than this is a silo
+  std::size_t top_chains = 10;           ///< most frequent chains listed
 };
 
 /// The relationship map of one window: the statistics of the contract's graph JSON.
@@ -77,6 +109,8 @@ struct RelationshipMap {
   std::vector<Silo> silos;
   std::vector<Community> communities;        ///< ids in order of their first department
   double modularity = 0;                     ///< of the communities, on the undirected weights
+  ChainsOverview chains;
+  std::vector<TopicRow> topics;              ///< by requests, then dead ends, then (from, to, topic)
 };
 
 RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings = {});

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,31 @@ struct FeedbackCounts {
   std::uint64_t unsolved = 0;
 };
 
+/// How a case ended (CONTRACT.md, "Cases").
+enum class CaseEnd { solved, dead_end, open };
+
+const char* to_string(CaseEnd end);
+
+/// One case's service chain: the owners its handoffs passed it through.
+struct CaseChain {
+  std::string case_id;
+  std::string started;               ///< UTC day of its first request or handoff
+  std::vector<std::string> owners;   ///< the first owner, then each handoff's `to`; without handoffs the first request's `to`
+  std::uint64_t ping_pongs = 0;
+  CaseEnd end = CaseEnd::open;
+  std::size_t dead_end_step = 0;     ///< for a dead end: 1-based position in `owners` of the owner when it was asked
+  std::string dead_end_at;           ///< for a dead end: the department that declined or let it expire
+};
+
+/// Requests about one topic on one relationship.
+struct TopicStats {
+  std::uint64_t requests = 0;
+  std::uint64_t dead_ends = 0;
+};
+
+/// (from, to, topic)
+using TopicKey = std::tuple<std::string, std::string, std::string>;
+
 /// What the aggregation hands the graph: everything needed for one window, from all partitions.
 struct Aggregates {
   std::optional<std::string> watermark;  ///< RFC 3339, the largest event time seen
@@ -55,6 +81,8 @@ struct Aggregates {
   std::set<std::string> departments;  ///< every department named by a valid event
   std::map<std::pair<std::string, std::string>, EdgeStats> edges;
   std::map<std::string, FeedbackCounts> feedback;  ///< by the department it is about
+  std::vector<CaseChain> chains;                   ///< cases that started in the window, by case id
+  std::map<TopicKey, TopicStats> topics;           ///< requests in the window that named a topic
 };
 
 /// The nearest-rank percentile: the ceil(q * n)-th smallest value; nullopt for no values.
