@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "input_options.hpp"
 #include "map_output.hpp"
+#include "reports.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -153,17 +154,24 @@ void run_demo(DemoOptions& options) {
   std::cout << "Aggregated exactly once: " << aggregator.counters().messages << " messages in "
             << aggregator.counters().transactions << " transactions\n" << std::flush;
 
-  const auto map = graph::build_relationship_map(consumer::read_aggregates(config, topics, {}));
+  const auto snapshot = consumer::read_aggregates_snapshot(config, topics);
+  const auto map = graph::build_relationship_map(snapshot.build({}));
   print_findings(map, std::cout);
   if (!options.out_dir.empty()) {
-    std::filesystem::create_directories(options.out_dir);
+    const std::filesystem::path out(options.out_dir);
+    std::filesystem::create_directories(out);
     std::cout << "\nWrote";
     for (const char* format : {"json", "graphml", "svg"}) {
-      const auto path = std::filesystem::path(options.out_dir) / (std::string("map.") + format);
+      const auto path = out / (std::string("map.") + format);
       std::ofstream(path) << render_map(map, format);
       std::cout << " " << path.string();
     }
-    std::cout << "\n";
+    // The reports cover the last four weeks of the data, compared with the four weeks before.
+    const auto period = report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
+    const auto reports = write_all_reports(out / "reports", graph::build_relationship_map(snapshot.build(period.current)),
+                                           graph::build_relationship_map(snapshot.build(period.previous)));
+    std::cout << "\n      " << reports << " department reports (" << *period.current.from << " to " << *period.current.to
+              << ") in " << (out / "reports").string() << "/\n";
   }
 }
 

@@ -175,10 +175,10 @@ CaseFacts facts_of(const CaseState& state) {
 }
 
 void AggregatesBuilder::add_partition(const PartitionTotals& totals) {
-  aggregates_.totals.events += totals.totals.events;
-  aggregates_.totals.duplicates += totals.totals.duplicates;
-  aggregates_.totals.rejected += totals.totals.rejected;
-  aggregates_.totals.cases += totals.totals.cases;
+  totals_.events += totals.totals.events;
+  totals_.duplicates += totals.totals.duplicates;
+  totals_.rejected += totals.totals.rejected;
+  totals_.cases += totals.totals.cases;
   if (totals.watermark) watermark_ = watermark_ ? std::max(*watermark_, *totals.watermark) : *totals.watermark;
 }
 
@@ -230,18 +230,19 @@ std::optional<graph::CaseChain> chain_of(const std::string& case_key, const Case
 
 }  // namespace
 
-graph::Aggregates AggregatesBuilder::build() && {
-  auto& window = aggregates_.window;
-  if (watermark_) aggregates_.watermark = format_rfc3339(*watermark_);
-  std::sort(facts_.begin(), facts_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
+  graph::Aggregates aggregates;
+  aggregates.window = window;
+  aggregates.totals = totals_;
+  if (watermark_) aggregates.watermark = format_rfc3339(*watermark_);
   for (const auto& [case_key, facts] : facts_) {
     if (auto chain = chain_of(case_key, facts, watermark_); chain && window.contains(chain->started)) {
-      aggregates_.chains.push_back(std::move(*chain));
+      aggregates.chains.push_back(std::move(*chain));
     }
-    aggregates_.departments.insert(facts.departments.begin(), facts.departments.end());
+    aggregates.departments.insert(facts.departments.begin(), facts.departments.end());
     for (const auto& request : facts.requests) {
       if (!window.contains(format_day(request.asked_at))) continue;
-      auto& edge = aggregates_.edges[{request.from, request.to}];
+      auto& edge = aggregates.edges[{request.from, request.to}];
       ++edge.requests;
       if (request.outcome) {
         switch (*request.outcome) {
@@ -256,36 +257,36 @@ graph::Aggregates AggregatesBuilder::build() && {
         ++edge.open;
       }
       if (!request.topic.empty()) {
-        auto& topic = aggregates_.topics[{request.from, request.to, request.topic}];
+        auto& topic = aggregates.topics[{request.from, request.to, request.topic}];
         ++topic.requests;
         if (is_dead_end(request, watermark_)) ++topic.dead_ends;
       }
     }
     for (const auto& handoff : facts.handoffs) {
       if (!window.contains(format_day(handoff.at))) continue;
-      auto& edge = aggregates_.edges[{handoff.from, handoff.to}];
+      auto& edge = aggregates.edges[{handoff.from, handoff.to}];
       ++edge.handoffs;
       if (handoff.ping_pong) ++edge.ping_pong;
     }
     for (const auto& feedback : facts.feedback) {
       if (!window.contains(format_day(feedback.at))) continue;
-      auto& counts = aggregates_.feedback[feedback.about];
+      auto& counts = aggregates.feedback[feedback.about];
       ++(feedback.solved ? counts.solved : counts.unsolved);
     }
     for (const auto& andon : facts.andons) {
-      if (window.contains(format_day(andon.at))) ++aggregates_.edges[{andon.from, andon.about}].andon;
+      if (window.contains(format_day(andon.at))) ++aggregates.edges[{andon.from, andon.about}].andon;
     }
   }
-  return std::move(aggregates_);
+  return aggregates;
 }
 
-graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window) {
-  AggregatesBuilder builder(window);
+AggregatesBuilder snapshot_of(const std::vector<const Aggregator*>& partitions) {
+  AggregatesBuilder builder;
   for (const auto* partition : partitions) {
     builder.add_partition(partition->totals());
     for (const auto& [key, state] : partition->cases()) builder.add_case(key, facts_of(state));
   }
-  return std::move(builder).build();
+  return builder;
 }
 
 }  // namespace relmap::consumer

@@ -395,12 +395,12 @@ StreamAggregator::~StreamAggregator() = default;
 
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
-graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window) {
+AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
   const int partitions = kafka::partition_count(config, topics.aggregates, 30s);
   if (partitions == 0) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   std::vector<std::int32_t> all(static_cast<std::size_t>(partitions));
   for (int partition = 0; partition < partitions; ++partition) all[static_cast<std::size_t>(partition)] = partition;
-  AggregatesBuilder builder(window);
+  AggregatesBuilder builder;
   for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, all)) {
     for (const auto& [key, value] : contents) {
       if (key == kTotalsKey) {
@@ -414,7 +414,6 @@ graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopic
       }
     }
   }
-  auto aggregates = std::move(builder).build();
   // Every rejection, the producers' and the aggregator's own (transactional), is a committed record
   // of the dead-letter topic: that count is `rejected`.
   std::uint64_t dead_letters = 0;
@@ -424,8 +423,12 @@ graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopic
     dead_letter_all[static_cast<std::size_t>(partition)] = partition;
   }
   read_partitions(config, topics.dead_letter, dead_letter_all, [&](const rd_kafka_message_t&) { ++dead_letters; });
-  aggregates.totals.rejected = dead_letters;
-  return aggregates;
+  builder.set_rejected(dead_letters);
+  return builder;
+}
+
+graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window) {
+  return read_aggregates_snapshot(config, topics).build(window);
 }
 
 }  // namespace relmap::consumer

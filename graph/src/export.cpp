@@ -8,7 +8,8 @@
 #include <boost/graph/graphml.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
-#include <csv.h>
+
+#include "csv_field.hpp"
 
 namespace relmap::graph {
 namespace {
@@ -114,12 +115,6 @@ boost::dynamic_properties statistics(Graph& graph) {
   properties.property("andon", boost::get(&Link::andon, graph));
   properties.property("bridge", boost::get(&Link::bridge, graph));
   return properties;
-}
-
-std::string csv_field(const std::string& text) {
-  std::string quoted(text.size() * 2 + 2, '\0');
-  quoted.resize(csv_write(quoted.data(), quoted.size(), text.data(), text.size()));
-  return quoted;
 }
 
 }  // namespace

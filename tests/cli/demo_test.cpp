@@ -2,6 +2,8 @@
 #include <fstream>
 #include <map>
 
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 
 #include "../support/kafka_support.hpp"
@@ -33,6 +35,10 @@ TEST(DemoCommand, FindsThePlantedPatternsThroughTheWholePipeline) {
   EXPECT_NE(run_command("cat " + out + "/map.json").find("\"silos\":[{"), std::string::npos);
   EXPECT_NE(run_command("cat " + out + "/map.graphml").find("<graphml"), std::string::npos);
   EXPECT_NE(run_command("cat " + out + "/map.svg").find("<title>Archive</title>"), std::string::npos);
+  const std::string index = run_command("cat " + out + "/reports/index.html");
+  EXPECT_NE(index.find("<a href=\"Customer_20Care.html\">Customer Care</a>"), std::string::npos) << index;
+  EXPECT_NE(run_command("cat " + out + "/reports/Customer_20Care.html").find("<h1>Handoff report: Customer Care</h1>"),
+            std::string::npos);
 }
 
 TEST(DemoCommand, StreamsARealEventLog) {
@@ -70,6 +76,34 @@ TEST(DemoCommand, CountsInvalidRecordsAndDuplicatesOnce) {
   EXPECT_NE(output.find("2 events (1 duplicates counted once, " + rejected + " rejected to the dead-letter topic), 1 cases"),
             std::string::npos)
       << output;
+}
+
+}  // namespace
+}  // namespace relmap
+
+namespace relmap {
+namespace {
+
+TEST(ReportCommand, EveryFormatFromAnEventFile) {
+  const std::string report = kRelmap + " --log-level warn report --events " + kCorpus +
+                             "chains.jsonl --department Y --from 2026-04-02 --to 2026-04-03 --format ";
+  EXPECT_NE(run_command(report + "md").find("| Requests received | 3 (+3) |"), std::string::npos);
+  EXPECT_NE(run_command(report + "json").find(R"("previous_window":{"from":"2026-03-31","to":"2026-04-01"})"),
+            std::string::npos);
+  EXPECT_NE(run_command(report + "csv").find("\"Y\",give_get,\"X\",\"Gives to them\",1,0,1\r\n"), std::string::npos);
+  EXPECT_NE(run_command(report + "html").find("<h1>Handoff report: Y</h1>"), std::string::npos);
+}
+
+TEST(ReportCommand, DefaultsToTheLastFourWeeksOfTheData) {
+  const std::string output = run_command(kRelmap + " --log-level warn report --events " + kCorpus +
+                                         "chains.jsonl --department Y --format json");
+  EXPECT_NE(output.find(R"("window":{"from":"2026-03-07","to":"2026-04-03"})"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("previous_window":{"from":"2026-02-07","to":"2026-03-06"})"), std::string::npos) << output;
+}
+
+TEST(ReportCommand, AnUnknownDepartmentIsAnError) {
+  const int status = std::system((kRelmap + " report --events " + kCorpus + "chains.jsonl --department Nobody > /dev/null 2>&1").c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
 }
 
 }  // namespace

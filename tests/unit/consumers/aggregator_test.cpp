@@ -8,34 +8,16 @@
 
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/schemas/decoder.hpp"
+#include "../../support/event_files.hpp"
 
 namespace relmap::consumer {
 namespace {
 
-struct Fed {
-  Aggregator aggregator;
-  std::vector<LateRejection> late;
-};
+using testing::FedAggregator;
+using testing::feed_file;
 
-void feed(Fed& fed, const std::string& path) {
-  const schemas::Decoder decoder;
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  for (std::string line; std::getline(in, line);) {
-    const auto decoded = decoder.decode(line);
-    if (decoded.has_value()) {
-      fed.aggregator.apply(decoded.value(), fed.late);
-    } else {
-      fed.aggregator.count_rejected();
-    }
-  }
-}
-
-/// The map of one file of tests/data/events/.
 graph::RelationshipMap map_of(const std::string& name, const graph::Window& window = {}) {
-  Fed fed;
-  feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/" + name);
-  return graph::build_relationship_map(collect_aggregates({&fed.aggregator}, window));
+  return testing::map_of_file(name, window);
 }
 
 graph::RelationshipMap lifecycle_map(const graph::Window& window = {}) { return map_of("lifecycle.jsonl", window); }
@@ -96,8 +78,8 @@ TEST(Aggregator, ExpiredAgainstTheWatermarkElseOpen) {
 }
 
 TEST(Aggregator, RejectsAResponseThatDoesNotMirrorItsRequest) {
-  Fed fed;
-  feed(fed, std::string(RELMAP_TEST_DATA_DIR) + "/events/lifecycle.jsonl");
+  FedAggregator fed;
+  feed_file(fed, "lifecycle.jsonl");
   ASSERT_EQ(fed.late.size(), 1u);
   EXPECT_EQ(fed.late[0].event.event_id, "p4");
   EXPECT_EQ(fed.late[0].code, "response_mismatch");

@@ -6,25 +6,12 @@
 
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/schemas/decoder.hpp"
+#include "../../support/event_files.hpp"
 
 namespace relmap::consumer {
 namespace {
 
-Aggregator lifecycle() {
-  const schemas::Decoder decoder;
-  Aggregator aggregator;
-  std::vector<LateRejection> late;
-  std::ifstream in(std::string(RELMAP_TEST_DATA_DIR) + "/events/lifecycle.jsonl");
-  for (std::string line; std::getline(in, line);) {
-    const auto decoded = decoder.decode(line);
-    if (decoded.has_value()) {
-      aggregator.apply(decoded.value(), late);
-    } else {
-      aggregator.count_rejected();
-    }
-  }
-  return aggregator;
-}
+Aggregator lifecycle() { return testing::aggregator_of_file("lifecycle.jsonl"); }
 
 std::string map_json(const graph::Aggregates& aggregates) {
   return graph::to_json(graph::build_relationship_map(aggregates));
@@ -62,14 +49,14 @@ TEST(StateCodec, ARestoredAggregatorAnswersAsTheOriginal) {
 
 TEST(StateCodec, FactsReadBackGiveTheSameMap) {
   const Aggregator original = lifecycle();
-  AggregatesBuilder builder({});
+  AggregatesBuilder builder;
   builder.add_partition(*decode_totals(encode_totals(original.totals())));
   for (const auto& [key, state] : original.cases()) {
     auto facts = decode_case_facts(encode_case_facts(facts_of(state)));
     ASSERT_TRUE(facts.has_value()) << key;
     builder.add_case(key, std::move(*facts));
   }
-  EXPECT_EQ(map_json(std::move(builder).build()), map_json(collect_aggregates({&original}, {})));
+  EXPECT_EQ(map_json(builder.build({})), map_json(collect_aggregates({&original}, {})));
 }
 
 TEST(StateCodec, RefusesWhatItCannotRead) {

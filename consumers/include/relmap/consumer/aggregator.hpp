@@ -149,22 +149,30 @@ class Aggregator {
   PartitionTotals totals_;
 };
 
-/// Everything the graph needs for `window`, from the facts of every case and the totals of every
-/// partition; `expired` is decided against the global watermark (the largest of all partitions).
+/// The facts of every case and the totals of every partition: what the aggregates of any window are
+/// built from (`expired` is decided against the global watermark, the largest of all partitions).
 class AggregatesBuilder {
  public:
-  explicit AggregatesBuilder(graph::Window window) { aggregates_.window = std::move(window); }
   void add_partition(const PartitionTotals& totals);
-  void add_case(std::string case_key, CaseFacts facts) { facts_.emplace_back(std::move(case_key), std::move(facts)); }
-  graph::Aggregates build() &&;
+  void add_case(std::string case_key, CaseFacts facts) { facts_.insert_or_assign(std::move(case_key), std::move(facts)); }
+  /// Replaces the partitions' count of rejected records (the streamed path counts the dead-letter topic).
+  void set_rejected(std::uint64_t rejected) { totals_.rejected = rejected; }
+
+  const std::optional<Timestamp>& watermark() const { return watermark_; }
+  graph::Aggregates build(const graph::Window& window) const;
 
  private:
-  graph::Aggregates aggregates_;
+  graph::Totals totals_;
   std::optional<Timestamp> watermark_;
-  std::vector<std::pair<std::string, CaseFacts>> facts_;  ///< by case key
+  std::map<std::string, CaseFacts> facts_;  ///< by case key
 };
 
-/// The aggregates of in-memory aggregators (the offline path).
-graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window);
+/// The facts of in-memory aggregators (the offline path).
+AggregatesBuilder snapshot_of(const std::vector<const Aggregator*>& partitions);
+
+/// The aggregates of in-memory aggregators for one window.
+inline graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>& partitions, const graph::Window& window) {
+  return snapshot_of(partitions).build(window);
+}
 
 }  // namespace relmap::consumer

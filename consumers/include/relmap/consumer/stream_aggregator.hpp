@@ -73,7 +73,9 @@ class StreamAggregator {
   Counters counters_;
 };
 
-/// Reads the aggregates topic to its end (read_committed) and builds the aggregates of `window`.
+/// Reads the aggregates topic and the dead-letter topic to their end (read_committed).
+AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
+/// ... and builds the aggregates of `window`.
 graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window);
 
 }  // namespace relmap::consumer

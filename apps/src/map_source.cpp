@@ -1,0 +1,47 @@
+#include "map_source.hpp"
+
+#include "relmap/common/logging.hpp"
+#include "relmap/common/time.hpp"
+#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::app {
+
+void MapSource::add_to(CLI::App& command) {
+  auto* events = command.add_option("--events", input.path, "compute offline from this event file (.jsonl, .csv, .xes, .xes.gz)")
+                     ->check(CLI::ExistingFile);
+  kafka.add_to(command, false, false);
+  events->excludes(command.get_option("--brokers"));
+  input.add_to(command);
+}
+
+void MapSource::require_one() const {
+  if (input.path.empty() && kafka.brokers.empty()) throw CLI::RequiredError("--events FILE or --brokers B");
+}
+
+consumer::AggregatesBuilder MapSource::load() const {
+  if (input.path.empty()) return consumer::read_aggregates_snapshot(kafka.config(), kafka.stream_topics());
+  const schemas::Decoder decoder;
+  consumer::Aggregator aggregator;
+  std::vector<consumer::LateRejection> late_rejections;
+  auto log = relmap::logger("map");
+  input.for_each_record([&](std::string_view record, std::uint64_t line) {
+    const auto decoded = decoder.decode(record);
+    if (!decoded.has_value()) {
+      aggregator.count_rejected();
+      log->debug("{}:{}: {}", input.path, line, decoded.error().to_string());
+      return;
+    }
+    aggregator.apply(decoded.value(), late_rejections);
+  });
+  for (const auto& rejection : late_rejections) log->debug("{}: {}", rejection.event.event_id, rejection.reason);
+  return consumer::snapshot_of({&aggregator});
+}
+
+std::optional<std::string> day_option(const std::string& day, const char* name) {
+  if (day.empty()) return std::nullopt;
+  if (!parse_rfc3339(day + "T00:00:00Z")) throw std::invalid_argument(std::string(name) + ": not a day (YYYY-MM-DD): " + day);
+  return day;
+}
+
+}  // namespace relmap::app

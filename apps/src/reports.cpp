@@ -1,0 +1,80 @@
+#include "reports.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <stdexcept>
+
+namespace relmap::app {
+namespace {
+
+/// A file name for a department id (ids may hold any character but control characters): distinct ids
+/// give distinct names.
+std::string file_name_of(const std::string& id) {
+  std::string name;
+  for (const unsigned char c : id) {
+    if (std::isalnum(c) || c == '-' || c == '.') {
+      name += static_cast<char>(c);
+    } else {
+      // '_' and two hex digits: safe in a file name and in a URL without escaping.
+      static const char* const kHex = "0123456789ABCDEF";
+      name += '_';
+      name += kHex[c >> 4];
+      name += kHex[c & 0xF];
+    }
+  }
+  return name + ".html";
+}
+
+std::string html_escape(const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    if (c == '<') escaped += "&lt;";
+    else if (c == '>') escaped += "&gt;";
+    else if (c == '&') escaped += "&amp;";
+    else if (c == '"') escaped += "&quot;";
+    else escaped += c;
+  }
+  return escaped;
+}
+
+}  // namespace
+
+ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                           std::optional<std::string> to, int days) {
+  if (!to) {
+    if (!watermark) throw std::invalid_argument("no events yet: nothing to report");
+    to = format_day(*watermark);
+  }
+  if (!from) {
+    const auto last = parse_rfc3339(*to + "T00:00:00Z");
+    if (!last) throw std::invalid_argument("--to: not a day: " + *to);
+    from = format_day(*last - std::chrono::days(days - 1));
+  }
+  graph::Window current{from, to};
+  return {current, graph::previous_window(current)};
+}
+
+std::string render_report(const graph::DepartmentReport& report, const std::string& format) {
+  if (format == "md") return graph::to_markdown(report);
+  if (format == "html") return graph::to_html(report);
+  if (format == "csv") return graph::to_csv(report);
+  if (format == "json") return graph::to_json(report) + "\n";
+  throw std::invalid_argument("unknown report format " + format);
+}
+
+std::size_t write_all_reports(const std::filesystem::path& folder, const graph::RelationshipMap& current,
+                              const graph::RelationshipMap& previous) {
+  std::filesystem::create_directories(folder);
+  std::ofstream index(folder / "index.html");
+  index << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Handoff reports</title></head>"
+        << "<body style=\"font-family:system-ui,Helvetica,Arial,sans-serif\"><h1>Handoff reports</h1><ul>\n";
+  for (const auto& department : current.departments) {
+    const auto name = file_name_of(department.id);
+    std::ofstream(folder / name) << graph::to_html(graph::make_department_report(current, previous, department.id));
+    index << "<li><a href=\"" << name << "\">" << html_escape(department.id) << "</a></li>\n";
+  }
+  index << "</ul></body></html>\n";
+  return current.departments.size();
+}
+
+}  // namespace relmap::app

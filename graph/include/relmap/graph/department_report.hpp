@@ -1,0 +1,64 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relmap/graph/relationship_map.hpp"
+
+namespace relmap::graph {
+
+/// One statistic of a report, in the window and in the previous window of equal length.
+struct Figure {
+  enum class Kind { count, rate, seconds };
+  Kind kind = Kind::count;
+  std::optional<double> current;   ///< none where undefined (a rate with no denominator)
+  std::optional<double> previous;
+  /// current - previous, where both are defined.
+  std::optional<double> change() const {
+    if (!current || !previous) return std::nullopt;
+    return *current - *previous;
+  }
+};
+
+struct ReportRow {
+  std::string label;
+  std::vector<Figure> figures;  ///< one per column of its section
+};
+
+/// A table of the report: rows (a partner, a topic, or a statistic) by columns.
+struct ReportSection {
+  std::string id;     ///< stable, for JSON and CSV
+  std::string title;  ///< for people
+  std::string row_heading;
+  std::vector<std::string> columns;
+  std::vector<ReportRow> rows;
+};
+
+/// A department head's handoff report: who the department gives to and gets from, the dead ends it
+/// caused and suffered, response times, ping-pong partners, recurring topics, andon pulls and the
+/// "did we solve your problem?" rate, each beside its value in the previous period.
+struct DepartmentReport {
+  std::string department;
+  Window window;
+  Window previous_window;
+  std::optional<std::string> watermark;
+  std::vector<ReportSection> sections;
+};
+
+/// The window of equal length that ends the day before `window` starts (both ends must be set).
+Window previous_window(const Window& window);
+
+/// `current` and `previous` are the maps of a window and of its previous window.
+/// Throws std::invalid_argument when the department is in neither.
+DepartmentReport make_department_report(const RelationshipMap& current, const RelationshipMap& previous,
+                                        const std::string& department);
+
+std::string to_json(const DepartmentReport& report);
+std::string to_markdown(const DepartmentReport& report);
+/// A self-contained page (inline CSS, printable).
+std::string to_html(const DepartmentReport& report);
+/// One line per figure: section, row, column, value, previous, change.
+std::string to_csv(const DepartmentReport& report);
+
+}  // namespace relmap::graph

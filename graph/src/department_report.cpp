@@ -1,0 +1,499 @@
+#include "relmap/graph/department_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "csv_field.hpp"
+#include "relmap/common/json_writer.hpp"
+#include "relmap/common/time.hpp"
+
+namespace relmap::graph {
+namespace {
+
+using Kind = Figure::Kind;
+
+/// Lookups into one map.
+class MapIndex {
+ public:
+  explicit MapIndex(const RelationshipMap& map) : map_(map) {
+    for (const auto& department : map.departments) departments_[department.id] = &department;
+    for (const auto& edge : map.edges) edges_[{edge.from, edge.to}] = &edge;
+    for (const auto& topic : map.topics) topics_[{topic.from, topic.to, topic.topic}] = &topic;
+  }
+  const RelationshipMap& map() const { return map_; }
+  const DepartmentStats* department(const std::string& id) const { return find(departments_, id); }
+  const Edge* edge(const std::string& from, const std::string& to) const { return find(edges_, {from, to}); }
+  const TopicRow* topic(const TopicKey& key) const { return find(topics_, key); }
+  /// A statistic of the edge, 0 when there is no such edge.
+  double edge_count(const std::string& from, const std::string& to, std::uint64_t EdgeStats::*member) const {
+    const Edge* found = edge(from, to);
+    return found == nullptr ? 0.0 : static_cast<double>(found->stats.*member);
+  }
+  double dead_ends(const std::string& from, const std::string& to) const {
+    const Edge* found = edge(from, to);
+    return found == nullptr ? 0.0 : static_cast<double>(found->stats.dead_ends());
+  }
+  std::optional<double> edge_percentile(const std::string& from, const std::string& to, bool p90) const {
+    const Edge* found = edge(from, to);
+    if (found == nullptr) return std::nullopt;
+    return p90 ? found->response_time_p90_s : found->response_time_p50_s;
+  }
+  const std::vector<TopicRow>& topics() const { return map_.topics; }
+  const std::vector<Edge>& edges() const { return map_.edges; }
+
+ private:
+  template <typename Map>
+  static typename Map::mapped_type find(const Map& index, const typename Map::key_type& key) {
+    const auto found = index.find(key);
+    return found == index.end() ? nullptr : found->second;
+  }
+  const RelationshipMap& map_;
+  std::map<std::string, const DepartmentStats*> departments_;
+  std::map<std::pair<std::string, std::string>, const Edge*> edges_;
+  std::map<TopicKey, const TopicRow*> topics_;
+};
+
+std::optional<double> count(std::uint64_t value) { return static_cast<double>(value); }
+
+std::optional<double> share(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+/// A figure of the department, computed the same way from both maps.
+using DepartmentValue = std::function<std::optional<double>(const MapIndex&, const std::string& department)>;
+/// A figure of the department's relationship with one partner.
+using PartnerValue = std::function<std::optional<double>(const MapIndex&, const std::string& department, const std::string& partner)>;
+
+struct Column {
+  std::string name;
+  Kind kind;
+  PartnerValue value;
+};
+
+/// A section with a row per partner that has a non-zero figure in either period, by the first column.
+ReportSection partner_section(std::string id, std::string title, const std::vector<Column>& columns,
+                              const MapIndex& current, const MapIndex& previous, const std::string& department,
+                              const std::set<std::string>& partners) {
+  ReportSection section{std::move(id), std::move(title), "Department", {}, {}};
+  for (const auto& column : columns) section.columns.push_back(column.name);
+  for (const auto& partner : partners) {
+    ReportRow row{partner, {}};
+    bool any = false;
+    for (const auto& column : columns) {
+      Figure figure{column.kind, column.value(current, department, partner), column.value(previous, department, partner)};
+      any = any || figure.current.value_or(0) != 0 || figure.previous.value_or(0) != 0;
+      row.figures.push_back(figure);
+    }
+    if (any) section.rows.push_back(std::move(row));
+  }
+  std::stable_sort(section.rows.begin(), section.rows.end(), [](const auto& a, const auto& b) {
+    return a.figures.front().current.value_or(0) > b.figures.front().current.value_or(0);
+  });
+  return section;
+}
+
+/// The partners of `department` in a map: every department it shares an edge with.
+void add_partners(const MapIndex& index, const std::string& department, std::set<std::string>& partners) {
+  for (const auto& edge : index.edges()) {
+    if (edge.from == department) partners.insert(edge.to);
+    if (edge.to == department) partners.insert(edge.from);
+  }
+}
+
+std::optional<double> response_time_answering(const MapIndex& index, const std::string& department, double q) {
+  std::vector<double> times;
+  for (const auto& edge : index.edges()) {
+    if (edge.to == department) times.insert(times.end(), edge.stats.response_times_s.begin(), edge.stats.response_times_s.end());
+  }
+  return nearest_rank(std::move(times), q);
+}
+
+ReportSection summary_section(const MapIndex& current, const MapIndex& previous, const std::string& department) {
+  const auto stat = [](std::uint64_t DepartmentStats::*member) -> DepartmentValue {
+    return [member](const MapIndex& index, const std::string& id) -> std::optional<double> {
+      const auto* found = index.department(id);
+      return count(found == nullptr ? 0 : found->*member);
+    };
+  };
+  const auto rate = [](std::optional<double> DepartmentStats::*member) -> DepartmentValue {
+    return [member](const MapIndex& index, const std::string& id) -> std::optional<double> {
+      const auto* found = index.department(id);
+      return found == nullptr ? std::nullopt : found->*member;
+    };
+  };
+  const std::vector<std::tuple<std::string, Kind, DepartmentValue>> rows = {
+      {"Requests received", Kind::count, stat(&DepartmentStats::requests_received)},
+      {"Requests made", Kind::count, stat(&DepartmentStats::requests_made)},
+      {"Gives (requests received and resolved)", Kind::count, stat(&DepartmentStats::gives)},
+      {"Gets (requests made and resolved)", Kind::count, stat(&DepartmentStats::gets)},
+      {"Give ratio", Kind::rate, rate(&DepartmentStats::give_ratio)},
+      {"\"Not my role\" rate", Kind::rate, rate(&DepartmentStats::not_my_role_rate)},
+      {"Dead-end rate", Kind::rate, rate(&DepartmentStats::dead_end_rate)},
+      {"Response time when answering, median", Kind::seconds,
+       [](const MapIndex& index, const std::string& id) { return response_time_answering(index, id, 0.5); }},
+      {"Response time when answering, 90th percentile", Kind::seconds,
+       [](const MapIndex& index, const std::string& id) { return response_time_answering(index, id, 0.9); }},
+      {"Handoffs in", Kind::count, stat(&DepartmentStats::handoffs_in)},
+      {"Handoffs out", Kind::count, stat(&DepartmentStats::handoffs_out)},
+      {"\"Did we solve your problem?\" yes", Kind::rate,
+       [](const MapIndex& index, const std::string& id) -> std::optional<double> {
+         const auto* found = index.department(id);
+         return found == nullptr ? std::nullopt : share(found->solved, found->solved + found->unsolved);
+       }},
+      {"Feedback answers", Kind::count,
+       [](const MapIndex& index, const std::string& id) -> std::optional<double> {
+         const auto* found = index.department(id);
+         return count(found == nullptr ? 0 : found->solved + found->unsolved);
+       }},
+      {"Andon cords pulled about it", Kind::count, stat(&DepartmentStats::andon)},
+      {"Andon cords it pulled", Kind::count,
+       [](const MapIndex& index, const std::string& id) -> std::optional<double> {
+         std::uint64_t pulled = 0;
+         for (const auto& edge : index.edges()) pulled += edge.from == id ? edge.stats.andon : 0;
+         return count(pulled);
+       }},
+      {"Cases that ended in a dead end with it", Kind::count,
+       [](const MapIndex& index, const std::string& id) -> std::optional<double> {
+         for (const auto& [at, dead_ends] : index.map().chains.dead_ends_by_department) {
+           if (at == id) return count(dead_ends);
+         }
+         return count(0);
+       }},
+  };
+  ReportSection section{"summary", "Summary", "Statistic", {"Value"}, {}};
+  for (const auto& [label, kind, value] : rows) {
+    section.rows.push_back({label, {Figure{kind, value(current, department), value(previous, department)}}});
+  }
+  return section;
+}
+
+ReportSection topics_section(const MapIndex& current, const MapIndex& previous, const std::string& department) {
+  std::set<TopicKey> keys;
+  for (const auto* index : {&current, &previous}) {
+    for (const auto& topic : index->topics()) {
+      if (topic.from == department || topic.to == department) keys.insert({topic.from, topic.to, topic.topic});
+    }
+  }
+  ReportSection section{"topics", "Recurring topics", "Topic (asking -> asked)", {"Requests", "Dead ends"}, {}};
+  for (const auto& key : keys) {
+    const auto figure = [&key](const MapIndex& index, std::uint64_t TopicRow::*member) -> std::optional<double> {
+      const auto* found = index.topic(key);
+      return count(found == nullptr ? 0 : found->*member);
+    };
+    section.rows.push_back({std::get<2>(key) + " (" + std::get<0>(key) + " -> " + std::get<1>(key) + ")",
+                            {Figure{Kind::count, figure(current, &TopicRow::requests), figure(previous, &TopicRow::requests)},
+                             Figure{Kind::count, figure(current, &TopicRow::dead_ends), figure(previous, &TopicRow::dead_ends)}}});
+  }
+  std::stable_sort(section.rows.begin(), section.rows.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.figures[0].current.value_or(0), a.figures[1].current.value_or(0)) >
+           std::pair(b.figures[0].current.value_or(0), b.figures[1].current.value_or(0));
+  });
+  return section;
+}
+
+}  // namespace
+
+Window previous_window(const Window& window) {
+  if (!window.from || !window.to) throw std::invalid_argument("the previous period needs a window with both ends");
+  const auto from = parse_rfc3339(*window.from + "T00:00:00Z");
+  const auto to = parse_rfc3339(*window.to + "T00:00:00Z");
+  if (!from || !to || *to < *from) throw std::invalid_argument("not a window: " + *window.from + " to " + *window.to);
+  const auto length = *to - *from + std::chrono::days(1);
+  return {format_day(*from - length), format_day(*from - std::chrono::days(1))};
+}
+
+DepartmentReport make_department_report(const RelationshipMap& current_map, const RelationshipMap& previous_map,
+                                        const std::string& department) {
+  const MapIndex current(current_map);
+  const MapIndex previous(previous_map);
+  if (current.department(department) == nullptr && previous.department(department) == nullptr) {
+    std::string known;
+    for (std::size_t i = 0; i < current_map.departments.size() && i < 12; ++i) {
+      known += (i == 0 ? "" : ", ") + current_map.departments[i].id;
+    }
+    throw std::invalid_argument("no department \"" + department + "\" in the map (departments: " + known +
+                                (current_map.departments.size() > 12 ? ", ...)" : ")"));
+  }
+  std::set<std::string> partners;
+  add_partners(current, department, partners);
+  add_partners(previous, department, partners);
+
+  const auto edge_count = [](std::uint64_t EdgeStats::*member, bool outgoing) -> PartnerValue {
+    return [member, outgoing](const MapIndex& index, const std::string& self, const std::string& partner) -> std::optional<double> {
+      return outgoing ? index.edge_count(self, partner, member) : index.edge_count(partner, self, member);
+    };
+  };
+  const auto dead_ends = [](bool outgoing) -> PartnerValue {
+    return [outgoing](const MapIndex& index, const std::string& self, const std::string& partner) -> std::optional<double> {
+      return outgoing ? index.dead_ends(self, partner) : index.dead_ends(partner, self);
+    };
+  };
+  const auto percentile = [](bool self_answers, bool p90) -> PartnerValue {
+    return [self_answers, p90](const MapIndex& index, const std::string& self, const std::string& partner) {
+      return self_answers ? index.edge_percentile(partner, self, p90) : index.edge_percentile(self, partner, p90);
+    };
+  };
+  const PartnerValue imbalance = [](const MapIndex& index, const std::string& self, const std::string& partner) -> std::optional<double> {
+    const double gives = index.edge_count(partner, self, &EdgeStats::resolved);
+    const double gets = index.edge_count(self, partner, &EdgeStats::resolved);
+    if (gives + gets == 0) return std::nullopt;
+    return (gives - gets) / (gives + gets);
+  };
+
+  DepartmentReport report{department, current_map.window, previous_map.window, current_map.watermark, {}};
+  report.sections.push_back(summary_section(current, previous, department));
+  report.sections.push_back(partner_section(
+      "give_get", "Who it gives to and gets from",
+      {{"Gives to them", Kind::count, edge_count(&EdgeStats::resolved, false)},
+       {"Gets from them", Kind::count, edge_count(&EdgeStats::resolved, true)},
+       {"Imbalance", Kind::rate, imbalance},
+       {"Requests from them", Kind::count, edge_count(&EdgeStats::requests, false)},
+       {"Requests to them", Kind::count, edge_count(&EdgeStats::requests, true)}},
+      current, previous, department, partners));
+  report.sections.push_back(partner_section(
+      "dead_ends_caused", "Dead ends it caused (their requests it declined or let expire)",
+      {{"Dead ends", Kind::count, dead_ends(false)},
+       {"Declined", Kind::count, edge_count(&EdgeStats::declined, false)},
+       {"Expired", Kind::count, edge_count(&EdgeStats::expired, false)},
+       {"Their requests", Kind::count, edge_count(&EdgeStats::requests, false)}},
+      current, previous, department, partners));
+  report.sections.push_back(partner_section(
+      "dead_ends_suffered", "Dead ends it suffered (its requests they declined or let expire)",
+      {{"Dead ends", Kind::count, dead_ends(true)},
+       {"Declined", Kind::count, edge_count(&EdgeStats::declined, true)},
+       {"Expired", Kind::count, edge_count(&EdgeStats::expired, true)},
+       {"Its requests", Kind::count, edge_count(&EdgeStats::requests, true)}},
+      current, previous, department, partners));
+  report.sections.push_back(partner_section(
+      "response_times", "Response times",
+      {{"It answers them, median", Kind::seconds, percentile(true, false)},
+       {"It answers them, p90", Kind::seconds, percentile(true, true)},
+       {"They answer it, median", Kind::seconds, percentile(false, false)},
+       {"They answer it, p90", Kind::seconds, percentile(false, true)}},
+      current, previous, department, partners));
+  report.sections.push_back(partner_section(
+      "ping_pong", "Ping-pong partners (a case handed back straight away)",
+      {{"Handed back to it", Kind::count, edge_count(&EdgeStats::ping_pong, false)},
+       {"Handed back by it", Kind::count, edge_count(&EdgeStats::ping_pong, true)},
+       {"Handoffs to them", Kind::count, edge_count(&EdgeStats::handoffs, true)},
+       {"Handoffs from them", Kind::count, edge_count(&EdgeStats::handoffs, false)}},
+      current, previous, department, partners));
+  report.sections.push_back(topics_section(current, previous, department));
+  report.sections.push_back(partner_section(
+      "andon", "Andon cords",
+      {{"Pulled by them about it", Kind::count, edge_count(&EdgeStats::andon, false)},
+       {"Pulled by it about them", Kind::count, edge_count(&EdgeStats::andon, true)}},
+      current, previous, department, partners));
+  return report;
+}
+
+namespace {
+
+std::string window_text(const Window& window) {
+  return window.from.value_or("the beginning") + " to " + window.to.value_or("the end");
+}
+
+std::string format_number(double value, int decimals) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(decimals);
+  out << value;
+  return out.str();
+}
+
+std::string format_value(Kind kind, double value) {
+  switch (kind) {
+    case Kind::count: return format_number(value, 0);
+    case Kind::rate: return format_number(100 * value, 1) + "%";
+    case Kind::seconds: {
+      const double magnitude = std::abs(value);
+      if (magnitude >= 86400) return format_number(value / 86400, 1) + " d";
+      if (magnitude >= 3600) return format_number(value / 3600, 1) + " h";
+      if (magnitude >= 60) return format_number(value / 60, 1) + " min";
+      return format_number(value, 0) + " s";
+    }
+  }
+  return {};
+}
+
+std::string format_change(Kind kind, double change) {
+  if (change == 0) return "±0";
+  const std::string sign = change > 0 ? "+" : "-";
+  if (kind == Kind::rate) return sign + format_number(100 * std::abs(change), 1) + " pp";
+  return sign + format_value(kind, std::abs(change));
+}
+
+/// "12 (+3)", "12 (new)", "-" for undefined.
+std::string cell_text(const Figure& figure) {
+  if (!figure.current) return figure.previous ? "- (was " + format_value(figure.kind, *figure.previous) + ")" : "-";
+  std::string text = format_value(figure.kind, *figure.current);
+  if (const auto change = figure.change()) return text + " (" + format_change(figure.kind, *change) + ")";
+  return text + " (new)";
+}
+
+std::string html_escape(const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string markdown_escape(const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    if (c == '|' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+}  // namespace
+
+std::string to_json(const DepartmentReport& report) {
+  JsonWriter json;
+  json.start_object();
+  json.field("department", report.department);
+  json.field("watermark", report.watermark);
+  for (const auto& [name, window] : {std::pair{"window", &report.window}, std::pair{"previous_window", &report.previous_window}}) {
+    json.key(name);
+    json.start_object();
+    json.field("from", window->from);
+    json.field("to", window->to);
+    json.end_object();
+  }
+  json.key("sections");
+  json.start_array();
+  for (const auto& section : report.sections) {
+    json.start_object();
+    json.field("id", section.id);
+    json.field("title", section.title);
+    json.strings("columns", section.columns);
+    json.key("rows");
+    json.start_array();
+    for (const auto& row : section.rows) {
+      json.start_object();
+      json.field("label", row.label);
+      json.key("figures");
+      json.start_array();
+      for (std::size_t i = 0; i < row.figures.size(); ++i) {
+        json.start_object();
+        json.field("column", section.columns[i]);
+        json.field("value", row.figures[i].current);
+        json.field("previous", row.figures[i].previous);
+        json.field("change", row.figures[i].change());
+        json.end_object();
+      }
+      json.end_array();
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.str();
+}
+
+std::string to_markdown(const DepartmentReport& report) {
+  std::ostringstream out;
+  out << "# Handoff report: " << markdown_escape(report.department) << "\n\n"
+      << "Period: " << window_text(report.window) << ", compared with " << window_text(report.previous_window)
+      << " (changes in brackets). Data up to " << report.watermark.value_or("-") << ".\n";
+  for (const auto& section : report.sections) {
+    out << "\n## " << markdown_escape(section.title) << "\n\n";
+    if (section.rows.empty()) {
+      out << "None in either period.\n";
+      continue;
+    }
+    out << "| " << markdown_escape(section.row_heading) << " |";
+    for (const auto& column : section.columns) out << ' ' << markdown_escape(column) << " |";
+    out << "\n|---|";
+    for (std::size_t i = 0; i < section.columns.size(); ++i) out << "---:|";
+    out << '\n';
+    for (const auto& row : section.rows) {
+      out << "| " << markdown_escape(row.label) << " |";
+      for (const auto& figure : row.figures) out << ' ' << cell_text(figure) << " |";
+      out << '\n';
+    }
+  }
+  return out.str();
+}
+
+std::string to_html(const DepartmentReport& report) {
+  std::ostringstream out;
+  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Handoff report: "
+      << html_escape(report.department) << "</title>\n<style>\n"
+      << "body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em auto;max-width:62em;color:#222;padding:0 1em}\n"
+      << "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}\n"
+      << "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee}\n"
+      << "th{text-align:left;background:#f4f4f4}td.n{text-align:right;white-space:nowrap}\n"
+      << ".change{color:#666;font-size:.85em}.meta{color:#555}.none{color:#888;font-style:italic}\n"
+      << "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
+      << "</style></head><body>\n<h1>Handoff report: " << html_escape(report.department) << "</h1>\n"
+      << "<p class=\"meta\">Period " << window_text(report.window) << ", compared with "
+      << window_text(report.previous_window) << ". Data up to " << html_escape(report.watermark.value_or("-"))
+      << ".</p>\n";
+  for (const auto& section : report.sections) {
+    out << "<section id=\"" << section.id << "\"><h2>" << html_escape(section.title) << "</h2>\n";
+    if (section.rows.empty()) {
+      out << "<p class=\"none\">None in either period.</p></section>\n";
+      continue;
+    }
+    out << "<table><thead><tr><th>" << html_escape(section.row_heading) << "</th>";
+    for (const auto& column : section.columns) out << "<th>" << html_escape(column) << "</th>";
+    out << "</tr></thead><tbody>\n";
+    for (const auto& row : section.rows) {
+      out << "<tr><td>" << html_escape(row.label) << "</td>";
+      for (const auto& figure : row.figures) {
+        out << "<td class=\"n\">" << (figure.current ? format_value(figure.kind, *figure.current) : "-");
+        if (const auto change = figure.change()) {
+          out << " <span class=\"change\">" << format_change(figure.kind, *change) << "</span>";
+        } else if (figure.current) {
+          out << " <span class=\"change\">new</span>";
+        }
+        out << "</td>";
+      }
+      out << "</tr>\n";
+    }
+    out << "</tbody></table></section>\n";
+  }
+  out << "</body></html>\n";
+  return out.str();
+}
+
+std::string to_csv(const DepartmentReport& report) {
+  std::ostringstream out;
+  out << "department,section,row,column,value,previous,change\r\n";
+  const auto number = [](const std::optional<double>& value) {
+    std::ostringstream text;
+    text.precision(12);
+    if (value) text << *value;
+    return text.str();
+  };
+  for (const auto& section : report.sections) {
+    for (const auto& row : section.rows) {
+      for (std::size_t i = 0; i < row.figures.size(); ++i) {
+        const auto& figure = row.figures[i];
+        out << csv_field(report.department) << ',' << section.id << ',' << csv_field(row.label) << ','
+            << csv_field(section.columns[i]) << ',' << number(figure.current) << ',' << number(figure.previous) << ','
+            << number(figure.change()) << "\r\n";
+      }
+    }
+  }
+  return out.str();
+}
+
+}  // namespace relmap::graph

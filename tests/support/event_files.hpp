@@ -1,0 +1,47 @@
+#pragma once
+// The files of tests/data/events/ fed to the Kafka-free aggregator, as `relmap map --events` does.
+
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "relmap/consumer/aggregator.hpp"
+#include "relmap/graph/relationship_map.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::testing {
+
+struct FedAggregator {
+  consumer::Aggregator aggregator;
+  std::vector<consumer::LateRejection> late;
+};
+
+/// Applies each line of tests/data/events/<name>; lines that fail decoding count as rejected.
+inline void feed_file(FedAggregator& fed, const std::string& name) {
+  const schemas::Decoder decoder;
+  std::ifstream in(std::string(RELMAP_TEST_DATA_DIR) + "/events/" + name);
+  if (!in) throw std::runtime_error("cannot read tests/data/events/" + name);
+  for (std::string line; std::getline(in, line);) {
+    const auto decoded = decoder.decode(line);
+    if (decoded.has_value()) {
+      fed.aggregator.apply(decoded.value(), fed.late);
+    } else {
+      fed.aggregator.count_rejected();
+    }
+  }
+}
+
+inline consumer::Aggregator aggregator_of_file(const std::string& name) {
+  FedAggregator fed;
+  feed_file(fed, name);
+  return std::move(fed.aggregator);
+}
+
+/// The map of one window of tests/data/events/<name>.
+inline graph::RelationshipMap map_of_file(const std::string& name, const graph::Window& window = {}) {
+  const auto aggregator = aggregator_of_file(name);
+  return graph::build_relationship_map(consumer::collect_aggregates({&aggregator}, window));
+}
+
+}  // namespace relmap::testing
