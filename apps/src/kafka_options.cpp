@@ -20,6 +20,8 @@ void KafkaOptions::add_to(CLI::App& command, bool brokers_required, bool brokers
   command.add_option("--changelog-topic", changelog_topic, "compacted topic of the aggregator's state")->capture_default_str();
   command.add_option("--aggregates-topic", aggregates_topic, "compacted topic of the aggregates")->capture_default_str();
   command.add_option("--alerts-topic", alerts_topic, "topic of the alerts (andon pulls)")->capture_default_str();
+  command.add_option("--departments-topic", departments_topic, "compacted topic of the department directory")
+      ->capture_default_str();
   command.add_option("--actor-key-file", actor_key_file,
                      "key for the HMAC that replaces actors (else RELMAP_ACTOR_KEY; without a key actors are dropped)")
       ->check(CLI::ExistingFile);

@@ -20,6 +20,7 @@ struct KafkaOptions {
   std::string changelog_topic = "relmap.state";
   std::string aggregates_topic = "relmap.aggregates";
   std::string alerts_topic = "relmap.alerts";
+  std::string departments_topic = "relmap.departments";
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
   /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`. `brokers_from_environment`:

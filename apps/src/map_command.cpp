@@ -22,7 +22,8 @@ struct MapOptions {
 void run_map(const MapOptions& options) {
   const graph::Window window{day_option(options.from_day, "--from"), day_option(options.to_day, "--to")};
   const auto aggregates = options.source.load().build(window);
-  std::cout << render_map(graph::build_relationship_map(aggregates, options.settings), options.format);
+  std::cout << render_map(graph::build_relationship_map(aggregates, options.settings, options.source.directory()),
+                          options.format);
 }
 
 }  // namespace

@@ -13,6 +13,15 @@ void MapSource::add_to(CLI::App& command) {
   kafka.add_to(command, false, false);
   events->excludes(command.get_option("--brokers"));
   input.add_to(command);
+  command.add_option("--directory", directory_file,
+                     "department directory CSV (id,name,unit,customer_facing); default with --brokers: the departments topic")
+      ->check(CLI::ExistingFile);
+}
+
+graph::Directory MapSource::directory() const {
+  if (!directory_file.empty()) return graph::read_directory_csv(directory_file);
+  if (!input.path.empty()) return {};
+  return consumer::read_directory(kafka.config(), kafka.departments_topic);
 }
 
 void MapSource::require_one() const {

@@ -23,8 +23,9 @@ void run_report(const ReportOptions& options) {
   const auto snapshot = options.source.load();
   const auto period = report_period(snapshot.watermark(), day_option(options.from_day, "--from"),
                                     day_option(options.to_day, "--to"), options.days);
-  const auto current = graph::build_relationship_map(snapshot.build(period.current), options.settings);
-  const auto previous = graph::build_relationship_map(snapshot.build(period.previous), options.settings);
+  const auto directory = options.source.directory();
+  const auto current = graph::build_relationship_map(snapshot.build(period.current), options.settings, directory);
+  const auto previous = graph::build_relationship_map(snapshot.build(period.previous), options.settings, directory);
   std::cout << render_report(graph::make_department_report(current, previous, options.department), options.format);
 }
 

@@ -25,6 +25,7 @@ void create_relmap_topics(const TopicsOptions& options) {
       {options.kafka.changelog_topic, options.partitions, options.replication_factor, compacted},
       {options.kafka.aggregates_topic, options.partitions, options.replication_factor, compacted},
       {options.kafka.alerts_topic, 1, options.replication_factor, {}},
+      {options.kafka.departments_topic, 1, options.replication_factor, compacted},
   };
   kafka::create_topics(options.kafka.config(), topics, std::chrono::seconds{30});
   for (const auto& topic : topics) {

@@ -395,6 +395,23 @@ StreamAggregator::~StreamAggregator() = default;
 
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
+graph::Directory read_directory(const kafka::Config& config, const std::string& topic) {
+  graph::Directory directory;
+  const int partitions = kafka::partition_count(config, topic, 30s);
+  std::vector<std::int32_t> all;
+  for (int partition = 0; partition < partitions; ++partition) all.push_back(partition);
+  for (const auto& [partition, contents] : read_partitions(config, topic, all)) {
+    for (const auto& [id, value] : contents) {
+      if (auto entry = graph::directory_entry_from_json(id, value)) {
+        directory.entries[id] = std::move(*entry);
+      } else {
+        log()->warn("{}: unreadable directory entry for '{}': {}", topic, id, value);
+      }
+    }
+  }
+  return directory;
+}
+
 AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
   const int partitions = kafka::partition_count(config, topics.aggregates, 30s);
   if (partitions == 0) throw std::runtime_error("topic " + topics.aggregates + " does not exist");

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "csv_field.hpp"
+#include "relmap/common/csv.hpp"
 #include "relmap/common/json_writer.hpp"
 #include "relmap/common/time.hpp"
 
@@ -439,7 +439,7 @@ std::string to_html(const DepartmentReport& report) {
       << "body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em auto;max-width:62em;color:#222;padding:0 1em}\n"
       << "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}\n"
       << "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee}\n"
-      << "th{text-align:left;background:#f4f4f4}td.n{text-align:right;white-space:nowrap}\n"
+      << "th{text-align:left;background:#f4f4f4}th:not(:first-child){text-align:right}td.n{text-align:right;white-space:nowrap}\n"
       << ".change{color:#666;font-size:.85em}.meta{color:#555}.none{color:#888;font-style:italic}\n"
       << "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
       << "</style></head><body>\n<h1>Handoff report: " << html_escape(report.department) << "</h1>\n"
@@ -487,8 +487,8 @@ std::string to_csv(const DepartmentReport& report) {
     for (const auto& row : section.rows) {
       for (std::size_t i = 0; i < row.figures.size(); ++i) {
         const auto& figure = row.figures[i];
-        out << csv_field(report.department) << ',' << section.id << ',' << csv_field(row.label) << ','
-            << csv_field(section.columns[i]) << ',' << number(figure.current) << ',' << number(figure.previous) << ','
+        out << csv_quote(report.department) << ',' << section.id << ',' << csv_quote(row.label) << ','
+            << csv_quote(section.columns[i]) << ',' << number(figure.current) << ',' << number(figure.previous) << ','
             << number(figure.change()) << "\r\n";
       }
     }

@@ -9,13 +9,15 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
 
-#include "csv_field.hpp"
+#include "relmap/common/csv.hpp"
 
 namespace relmap::graph {
 namespace {
 
 struct Node {
   std::string id;
+  std::string name;
+  std::string unit;
   int community = -1;
   double betweenness = 0;
   std::uint64_t requests_made = 0;
@@ -57,6 +59,8 @@ Graph build(const RelationshipMap& map) {
   for (const auto& department : map.departments) {
     Node node;
     node.id = department.id;
+    node.name = department.name;
+    node.unit = department.unit;
     node.community = department.community.value_or(-1);
     node.betweenness = department.betweenness;
     node.requests_made = department.requests_made;
@@ -94,7 +98,9 @@ Graph build(const RelationshipMap& map) {
 /// The statistics both GraphML and DOT carry.
 boost::dynamic_properties statistics(Graph& graph) {
   boost::dynamic_properties properties(boost::ignore_other_properties);
-  properties.property("label", boost::get(&Node::id, graph));
+  properties.property("label", boost::get(&Node::name, graph));
+  properties.property("department", boost::get(&Node::id, graph));
+  properties.property("unit", boost::get(&Node::unit, graph));
   properties.property("community", boost::get(&Node::community, graph));
   properties.property("betweenness", boost::get(&Node::betweenness, graph));
   properties.property("requests_made", boost::get(&Node::requests_made, graph));
@@ -156,7 +162,7 @@ std::string to_csv(const RelationshipMap& map) {
   };
   for (const auto& edge : map.edges) {
     const auto& stats = edge.stats;
-    out << csv_field(edge.from) << ',' << csv_field(edge.to) << ',' << stats.requests << ',' << stats.resolved << ','
+    out << csv_quote(edge.from) << ',' << csv_quote(edge.to) << ',' << stats.requests << ',' << stats.resolved << ','
         << stats.declined << ',' << stats.redirected << ',' << stats.open << ',' << stats.expired << ','
         << stats.dead_ends() << ',' << optional(edge.response_time_p50_s) << ',' << optional(edge.response_time_p90_s)
         << ',' << stats.handoffs << ',' << stats.ping_pong << ',' << stats.andon << ',' << (edge.bridge ? "true" : "false")

@@ -85,7 +85,33 @@ std::vector<TopicRow> rank_topics(const std::map<TopicKey, TopicStats>& topics) 
 
 }  // namespace
 
-RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings) {
+/// Sets each community's units and each unit's communities, once communities are known.
+void align_units(RelationshipMap& map) {
+  std::map<std::string, UnitAlignment> units;
+  std::map<int, std::set<std::string>> units_of_community;
+  for (const auto& department : map.departments) {
+    if (department.unit.empty()) continue;
+    auto& unit = units[department.unit];
+    unit.unit = department.unit;
+    unit.departments.push_back(department.id);
+    if (department.community) {
+      if (std::find(unit.communities.begin(), unit.communities.end(), *department.community) == unit.communities.end()) {
+        unit.communities.push_back(*department.community);
+      }
+      units_of_community[*department.community].insert(department.unit);
+    }
+  }
+  for (auto& [name, unit] : units) {
+    std::sort(unit.communities.begin(), unit.communities.end());
+    map.units.push_back(std::move(unit));
+  }
+  for (auto& community : map.communities) {
+    const auto& names = units_of_community[community.id];
+    community.units.assign(names.begin(), names.end());
+  }
+}
+
+RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings, const Directory& directory) {
   RelationshipMap map;
   map.watermark = aggregates.watermark;
   map.window = aggregates.window;
@@ -93,6 +119,7 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
 
   std::map<std::string, DepartmentStats> departments;
   for (const auto& id : aggregates.departments) departments[id].id = id;
+  for (const auto& [id, entry] : directory.entries) departments[id].id = id;
   std::map<std::pair<std::string, std::string>, Pair> pairs;
 
   for (const auto& [key, stats] : aggregates.edges) {
@@ -128,6 +155,11 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     counts.second += stats.dead_ends();
   }
   for (auto& [id, department] : departments) {
+    department.name = directory.name_of(id);
+    if (const auto* entry = directory.find(id)) {
+      department.unit = entry->unit;
+      department.customer_facing = entry->customer_facing;
+    }
     department.give_ratio = ratio(department.gives, department.gives + department.gets);
     department.not_my_role_rate = ratio(declined_and_dead_ends[id].first, department.requests_received);
     department.dead_end_rate = ratio(declined_and_dead_ends[id].second, department.requests_received);
@@ -146,6 +178,7 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
   map.chains = summarise_chains(aggregates.chains, settings.top_chains);
   map.topics = rank_topics(aggregates.topics);
   analyse_structure(map, settings);
+  align_units(map);
   return map;
 }
 
@@ -171,6 +204,9 @@ std::string to_json(const RelationshipMap& map) {
   for (const auto& department : map.departments) {
     json.start_object();
     json.field("id", department.id);
+    json.field("name", department.name);
+    json.field("unit", department.unit.empty() ? std::nullopt : std::optional{department.unit});
+    json.field("customer_facing", department.customer_facing);
     json.field("requests_made", department.requests_made);
     json.field("requests_received", department.requests_received);
     json.field("gives", department.gives);
@@ -246,10 +282,25 @@ std::string to_json(const RelationshipMap& map) {
     json.field("id", community.id);
     json.strings("departments", community.departments);
     json.field("modularity_contribution", community.modularity_contribution);
+    json.strings("units", community.units);
     json.end_object();
   }
   json.end_array();
   json.field("modularity", map.modularity);
+  json.key("units");
+  json.start_array();
+  for (const auto& unit : map.units) {
+    json.start_object();
+    json.field("unit", unit.unit);
+    json.strings("departments", unit.departments);
+    json.key("communities");
+    json.start_array();
+    for (const int community : unit.communities) json.value(community);
+    json.end_array();
+    json.field("split", unit.split());
+    json.end_object();
+  }
+  json.end_array();
 
   json.key("chains");
   json.start_object();

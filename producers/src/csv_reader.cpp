@@ -4,9 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <csv.h>
-#include <zlib.h>
-
+#include "relmap/common/csv.hpp"
 #include "relmap/producer/process_log.hpp"
 
 namespace relmap::producer {
@@ -17,11 +15,7 @@ class CsvLogBuilder {
  public:
   explicit CsvLogBuilder(const ProcessLogSettings& settings) : settings_(settings) {}
 
-  void field(const char* data, std::size_t size) { row_.emplace_back(data, size); }
-
-  void end_row() {
-    std::vector<std::string> row;
-    row.swap(row_);
+  void add_row(const std::vector<std::string>& row) {
     ++row_number_;
     if (row_number_ == 1) {
       index_header(row);
@@ -80,7 +74,6 @@ class CsvLogBuilder {
   };
 
   const ProcessLogSettings& settings_;
-  std::vector<std::string> row_;
   std::uint64_t row_number_ = 0;
   std::uint64_t rows_without_case_ = 0;
   std::size_t case_column_ = 0;
@@ -90,41 +83,12 @@ class CsvLogBuilder {
   std::vector<LoggedCase> cases_;
 };
 
-void on_field(void* data, std::size_t size, void* builder) {
-  static_cast<CsvLogBuilder*>(builder)->field(static_cast<const char*>(data), data ? size : 0);
-}
-void on_row_end(int, void* builder) { static_cast<CsvLogBuilder*>(builder)->end_row(); }
-
 }  // namespace
 
 ProcessLogCounts read_csv_log(const std::string& path, const ProcessLogSettings& settings,
                               const std::function<void(const schemas::Event&)>& on_handoff) {
-  std::unique_ptr<gzFile_s, decltype(&gzclose)> file{gzopen(path.c_str(), "rb"), &gzclose};
-  if (!file) throw std::runtime_error("cannot read " + path);
-  csv_parser parser{};
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) throw std::runtime_error("cannot start the CSV parser");
-  std::unique_ptr<csv_parser, decltype(&csv_free)> owned{&parser, &csv_free};
-  csv_set_delim(&parser, static_cast<unsigned char>(settings.delimiter));
   CsvLogBuilder builder(settings);
-  std::vector<char> buffer(1 << 16);
-  std::uint64_t offset = 0;
-  while (true) {
-    const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (read < 0) {
-      int code = 0;
-      throw std::runtime_error(path + ": " + gzerror(file.get(), &code));
-    }
-    if (read == 0) break;
-    const auto size = static_cast<std::size_t>(read);
-    if (csv_parse(&parser, buffer.data(), size, on_field, on_row_end, &builder) != size) {
-      throw std::runtime_error(path + ": malformed CSV near byte " + std::to_string(offset + size) + ": " +
-                               csv_strerror(csv_error(&parser)));
-    }
-    offset += size;
-  }
-  if (csv_fini(&parser, on_field, on_row_end, &builder) != 0) {
-    throw std::runtime_error(path + ": malformed CSV at the end: " + csv_strerror(csv_error(&parser)));
-  }
+  for_each_csv_row(path, settings.delimiter, [&](const std::vector<std::string>& row) { builder.add_row(row); });
   return builder.emit(on_handoff);
 }
 

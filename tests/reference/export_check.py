@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The map's GraphML, CSV and DOT/SVG read back by independent readers (NetworkX, Python's csv,
 Graphviz) hold exactly what the JSON map holds.
-Usage: export_check.py RELMAP EVENTS_FILE"""
+Usage: export_check.py RELMAP EVENTS_FILE [MAP OPTIONS...]   (e.g. --directory FILE)"""
 import csv
 import io
 import json
@@ -11,11 +11,11 @@ import xml.etree.ElementTree as ElementTree
 
 import networkx as nx
 
-relmap, events = sys.argv[1], sys.argv[2]
+relmap, events, map_options = sys.argv[1], sys.argv[2], sys.argv[3:]
 
 
 def run_map(output_format):
-    return subprocess.run([relmap, "--log-level", "warn", "map", "--events", events, "--format", output_format],
+    return subprocess.run([relmap, "--log-level", "warn", "map", "--events", events, "--format", output_format] + map_options,
                           check=True, capture_output=True, text=True).stdout
 
 
@@ -32,8 +32,8 @@ def expect(what, ours, expected):
 
 # GraphML, as Gephi and yEd would read it.
 graphml = nx.read_graphml(io.StringIO(run_map("graphml")))
-# Boost writes its own node ids; the department is the label, as Gephi and yEd show it.
-graphml = nx.relabel_nodes(graphml, {node: attributes.get("label") for node, attributes in graphml.nodes(data=True)})
+# Boost writes its own node ids; the department id is an attribute, its name the label Gephi and yEd show.
+graphml = nx.relabel_nodes(graphml, {node: attributes.get("department") for node, attributes in graphml.nodes(data=True)})
 expect("GraphML departments", set(graphml.nodes), set(departments))
 expect("GraphML relationships", set(graphml.edges), set(edges))
 for node, attributes in graphml.nodes(data=True):
@@ -41,6 +41,7 @@ for node, attributes in graphml.nodes(data=True):
     for field in ("gives", "gets", "requests_made", "requests_received", "handoffs_in", "handoffs_out"):
         expect(f"GraphML {node}.{field}", attributes.get(field), d.get(field))
     expect(f"GraphML {node}.community", attributes.get("community"), d.get("community", -1))
+    expect(f"GraphML {node}.label", attributes.get("label"), d.get("name"))
     expect(f"GraphML {node}.articulation_point", attributes.get("articulation_point"), d.get("articulation_point"))
     if abs(attributes.get("betweenness", -1) - d.get("betweenness", -2)) > 1e-6 * max(1.0, d.get("betweenness", 0)):
         failures.append(f"GraphML {node}.betweenness: {attributes.get('betweenness')} != {d.get('betweenness')}")
@@ -71,6 +72,8 @@ namespace = {"svg": "http://www.w3.org/2000/svg"}
 groups = svg.findall(".//svg:g", namespace)
 titles = lambda kind: [g.find("svg:title", namespace).text for g in groups if g.get("class") == kind]
 expect("SVG departments", sorted(titles("node")), sorted(departments))
+labels = [text.text for g in groups if g.get("class") == "node" for text in g.findall("svg:text", namespace)]
+expect("SVG labels", sorted(labels), sorted(d["name"] for d in departments.values()))
 expect("SVG relationships", len(titles("edge")), len(edges))
 
 print(f"{len(departments)} departments, {len(edges)} relationships; {len(failures)} difference(s)")

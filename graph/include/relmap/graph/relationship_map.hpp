@@ -4,12 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "relmap/graph/directory.hpp"
 #include "relmap/graph/statistics.hpp"
 
 namespace relmap::graph {
 
 struct DepartmentStats {
   std::string id;
+  std::string name;  ///< from the directory; the id where it names none
+  std::string unit;  ///< formal unit from the directory; empty where none
+  std::optional<bool> customer_facing;
   std::uint64_t requests_made = 0;
   std::uint64_t requests_received = 0;
   std::uint64_t gives = 0;  ///< requests received and resolved
@@ -58,6 +62,15 @@ struct Community {
   int id = 0;
   std::vector<std::string> departments;
   double modularity_contribution = 0;
+  std::vector<std::string> units;  ///< the formal units of its departments (directory); more than one: it cuts across the org chart
+};
+
+/// A formal unit of the directory beside the discovered communities.
+struct UnitAlignment {
+  std::string unit;
+  std::vector<std::string> departments;
+  std::vector<int> communities;  ///< of its departments; more than one: the unit is split
+  bool split() const { return communities.size() > 1; }
 };
 
 /// Cases that went through the same owners, in the same order.
@@ -109,11 +122,14 @@ struct RelationshipMap {
   std::vector<Silo> silos;
   std::vector<Community> communities;        ///< ids in order of their first department
   double modularity = 0;                     ///< of the communities, on the undirected weights
+  std::vector<UnitAlignment> units;          ///< by unit; empty without a directory
   ChainsOverview chains;
   std::vector<TopicRow> topics;              ///< by requests, then dead ends, then (from, to, topic)
 };
 
-RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings = {});
+/// `directory`: names, units and departments with no interaction (which the map reports as isolated).
+RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings = {},
+                                       const Directory& directory = {});
 
 /// The contract's graph JSON ("The graph as JSON" in CONTRACT.md).
 std::string to_json(const RelationshipMap& map);
