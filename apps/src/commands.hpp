@@ -13,6 +13,7 @@ void add_ingest_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_aggregate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_directory_command(CLI::App& app);
 
 /// Thrown by a command for a failure that has been explained to the user; main exits with `code`.
 struct CommandFailed {

@@ -8,11 +8,14 @@
 #include <memory>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "commands.hpp"
 #include "input_options.hpp"
 #include "map_output.hpp"
 #include "reports.hpp"
 #include "relmap/common/logging.hpp"
+#include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/kafka/mock_cluster.hpp"
@@ -29,8 +32,17 @@ struct DemoOptions {
   producer::GeneratorSettings generator{.seed = 1, .cases = 3000, .duplicate_rate = 0.01, .out_of_order_rate = 0.1,
                                         .invalid_rate = 0.002};
   std::string out_dir;
+  std::string directory_file;
   int partitions = 3;
 };
+
+/// "Information Technology (IT)", or the id alone where the directory names it no differently.
+std::string display(const graph::RelationshipMap& map, const std::string& id) {
+  for (const auto& department : map.departments) {
+    if (department.id == id && department.name != id) return department.name + " (" + id + ")";
+  }
+  return id;
+}
 
 std::string percent(std::optional<double> rate) {
   if (!rate) return "-";
@@ -39,9 +51,9 @@ std::string percent(std::optional<double> rate) {
   return text.str();
 }
 
-std::string names(const std::vector<std::string>& departments) {
+std::string names(const graph::RelationshipMap& map, const std::vector<std::string>& departments) {
   std::string joined;
-  for (const auto& department : departments) joined += (joined.empty() ? "" : ", ") + department;
+  for (const auto& department : departments) joined += (joined.empty() ? "" : ", ") + display(map, department);
   return joined;
 }
 
@@ -54,7 +66,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   out << "\nSilos (departments that work apart from the rest):\n";
   if (map.silos.empty()) out << "  none\n";
   for (const auto& silo : map.silos) {
-    out << "  " << std::left << std::setw(10) << silo.kind << names(silo.departments);
+    out << "  " << std::left << std::setw(10) << silo.kind << names(map, silo.departments);
     if (silo.kind == "community") out << "  (" << percent(silo.external_share) << " of their traffic goes outside)";
     if (silo.kind == "component") out << "  (no link at all to the rest)";
     out << "\n";
@@ -68,7 +80,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   out << "\n\"Not my role\" hotspots (share of requests received that were declined; dead ends incl. expired):\n";
   if (hotspots.empty()) out << "  none (no department received 10 requests)\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, hotspots.size()); ++i) {
-    out << "  " << std::left << std::setw(16) << hotspots[i]->id << std::right << std::setw(5)
+    out << "  " << std::left << std::setw(16) << display(map, hotspots[i]->id) << std::right << std::setw(5)
         << percent(hotspots[i]->not_my_role_rate) << " declined, " << percent(hotspots[i]->dead_end_rate) << " dead ends, of "
         << hotspots[i]->requests_received << " requests\n";
   }
@@ -86,7 +98,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   for (std::size_t i = 0; i < std::min<std::size_t>(3, flagged.size()); ++i) {
     const auto& pair = *flagged[i];
     const bool a_gives = pair.gives >= pair.gets;
-    out << "  " << (a_gives ? pair.a : pair.b) << " gives to " << (a_gives ? pair.b : pair.a) << ": "
+    out << "  " << display(map, a_gives ? pair.a : pair.b) << " gives to " << display(map, a_gives ? pair.b : pair.a) << ": "
         << std::max(pair.gives, pair.gets) << " resolved requests against " << std::min(pair.gives, pair.gets) << " back\n";
   }
 
@@ -98,7 +110,7 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   out << "\nPing-pong (cases handed straight back):\n";
   if (bouncing.empty()) out << "  none\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, bouncing.size()); ++i) {
-    out << "  " << std::right << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << bouncing[i]->from << " -> " << bouncing[i]->to << "\n";
+    out << "  " << std::right << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << display(map, bouncing[i]->from) << " -> " << display(map, bouncing[i]->to) << "\n";
   }
 
   std::vector<const graph::DepartmentStats*> brokers;
@@ -106,9 +118,49 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   std::sort(brokers.begin(), brokers.end(), [](auto a, auto b) { return a->betweenness > b->betweenness; });
   out << "\nBrokers (on the most shortest paths between others):\n";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, brokers.size()); ++i) {
-    out << "  " << std::left << std::setw(16) << brokers[i]->id << std::right << std::fixed << std::setprecision(3)
+    out << "  " << std::left << std::setw(16) << display(map, brokers[i]->id) << std::right << std::fixed << std::setprecision(3)
         << brokers[i]->betweenness << (brokers[i]->articulation_point ? "  (its loss splits the map)" : "") << "\n";
   }
+
+  if (map.units.empty()) return;
+  out << "\nThe org chart against the real collaboration (formal units beside the communities):\n";
+  bool any = false;
+  for (const auto& unit : map.units) {
+    if (!unit.split()) continue;
+    any = true;
+    out << "  unit " << unit.unit << " is split:";
+    for (const int community : unit.communities) {
+      std::vector<std::string> members;
+      for (const auto& id : unit.departments) {
+        for (const auto& department : map.departments) {
+          if (department.id == id && department.community == community) members.push_back(id);
+        }
+      }
+      out << (community == unit.communities.front() ? " " : " | ") << names(map, members);
+    }
+    out << "\n";
+  }
+  for (const auto& community : map.communities) {
+    if (community.units.size() < 2) continue;
+    any = true;
+    out << "  community " << names(map, community.departments) << " spans units ";
+    for (const auto& unit : community.units) out << (unit == community.units.front() ? "" : ", ") << unit;
+    out << "\n";
+  }
+  if (!any) out << "  every unit works as one community, and no community crosses units\n";
+}
+
+/// The directory CSV to use: --directory, else the generated organisation's (written into --out, or
+/// a temporary file), else none.
+std::string directory_file_of(const DemoOptions& options) {
+  if (!options.directory_file.empty()) return options.directory_file;
+  if (!options.input.path.empty()) return {};
+  const auto path = options.out_dir.empty()
+                        ? std::filesystem::temp_directory_path() / ("relmap-demo-directory-" + std::to_string(::getpid()) + ".csv")
+                        : std::filesystem::path(options.out_dir) / "directory.csv";
+  if (!options.out_dir.empty()) std::filesystem::create_directories(options.out_dir);
+  std::ofstream(path) << producer::organisation_directory_csv();
+  return path.string();
 }
 
 void run_demo(DemoOptions& options) {
@@ -117,6 +169,8 @@ void run_demo(DemoOptions& options) {
   for (const auto& topic : {topics.events, topics.changelog, topics.aggregates}) cluster.create_topic(topic, options.partitions);
   cluster.create_topic(topics.dead_letter, 1);
   cluster.create_topic(topics.alerts, 1);
+  const std::string departments_topic = "relmap.departments";
+  cluster.create_topic(departments_topic, 1);
   std::cout << "Embedded Kafka (librdkafka mock cluster) at " << cluster.bootstraps() << "\n"
             << "  while the demo runs: kcat -b " << cluster.bootstraps() << " -t " << topics.events << " -C\n" << std::flush;
 
@@ -154,8 +208,16 @@ void run_demo(DemoOptions& options) {
   std::cout << "Aggregated exactly once: " << aggregator.counters().messages << " messages in "
             << aggregator.counters().transactions << " transactions\n" << std::flush;
 
+  // The directory goes through its topic too: what the map shows is what any instance would read.
+  if (const auto directory_csv = directory_file_of(options); !directory_csv.empty()) {
+    consumer::publish_directory(config, departments_topic, graph::read_directory_csv(directory_csv));
+  }
+  const auto directory = consumer::read_directory(config, departments_topic);
+  if (!directory.entries.empty()) {
+    std::cout << "Department directory: " << directory.entries.size() << " departments in " << departments_topic << "\n";
+  }
   const auto snapshot = consumer::read_aggregates_snapshot(config, topics);
-  const auto map = graph::build_relationship_map(snapshot.build({}));
+  const auto map = graph::build_relationship_map(snapshot.build({}), {}, directory);
   print_findings(map, std::cout);
   if (!options.out_dir.empty()) {
     const std::filesystem::path out(options.out_dir);
@@ -168,8 +230,8 @@ void run_demo(DemoOptions& options) {
     }
     // The reports cover the last four weeks of the data, compared with the four weeks before.
     const auto period = report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
-    const auto reports = write_all_reports(out / "reports", graph::build_relationship_map(snapshot.build(period.current)),
-                                           graph::build_relationship_map(snapshot.build(period.previous)));
+    const auto reports = write_all_reports(out / "reports", graph::build_relationship_map(snapshot.build(period.current), {}, directory),
+                                           graph::build_relationship_map(snapshot.build(period.previous), {}, directory));
     std::cout << "\n      " << reports << " department reports (" << *period.current.from << " to " << *period.current.to
               << ") in " << (out / "reports").string() << "/\n";
   }
@@ -186,6 +248,9 @@ void add_demo_command(CLI::App& app) {
   command->add_option("--cases", options->generator.cases, "cases of the generated organisation")->capture_default_str();
   command->add_option("--seed", options->generator.seed, "seed of the generated organisation")->capture_default_str();
   command->add_option("--out", options->out_dir, "write the map (map.json, map.graphml, map.svg) into this folder");
+  command->add_option("--directory", options->directory_file,
+                      "department directory CSV (id,name,unit,customer_facing); the generated organisation has its own")
+      ->check(CLI::ExistingFile);
   command->add_option("--partitions", options->partitions, "partitions of the events topic")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

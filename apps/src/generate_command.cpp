@@ -16,6 +16,7 @@ struct GenerateOptions {
   std::string out_path;
   std::string start_day = "2026-01-05";
   int days = 90;
+  std::string directory_path;
 };
 
 void run_generate(GenerateOptions& options) {
@@ -47,6 +48,11 @@ void run_generate(GenerateOptions& options) {
     out.flush();
     if (!out) throw std::runtime_error("writing the events failed");
   }
+  if (!options.directory_path.empty()) {
+    std::ofstream directory(options.directory_path, std::ios::binary | std::ios::trunc);
+    directory << producer::organisation_directory_csv();
+    if (!directory) throw std::runtime_error("cannot write " + options.directory_path);
+  }
   std::cerr << "generated " << counts.cases << " case(s): " << counts.events << " event(s), " << counts.duplicates
             << " duplicate(s), " << counts.invalid << " invalid line(s)\n";
 }
@@ -60,6 +66,8 @@ void add_generate_command(CLI::App& app) {
       "Planted patterns: a silo (Research, Patents, Lab), an island (Archive, Records), a 'not my role'\n"
       "hotspot (Legal), a give/get imbalance (IT gives to Sales) and a ping-pong pair (Billing, Returns).\n"
       "The same seed gives the same events.");
+  command->add_option("--directory-out", options->directory_path,
+                      "also write the organisation's department directory (CSV) here");
   command->add_option("--seed", options->settings.seed, "random seed")->capture_default_str();
   command->add_option("--cases", options->settings.cases, "number of cases (about 7 events each)")->capture_default_str();
   auto* out = command->add_option("--out,-o", options->out_path, "write JSONL here (default: stdout)");

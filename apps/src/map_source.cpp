@@ -2,6 +2,7 @@
 
 #include "relmap/common/logging.hpp"
 #include "relmap/common/time.hpp"
+#include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/schemas/decoder.hpp"
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "relmap/common/logging.hpp"
+#include "read_topic.hpp"
 #include "relmap/consumer/state_codec.hpp"
 
 namespace relmap::consumer {
@@ -18,55 +19,6 @@ using Clock = std::chrono::steady_clock;
 const auto& log() {
   static const auto logger = relmap::logger("aggregate");
   return logger;
-}
-
-/// The latest value of each key of a compacted topic's partition (a tombstone removes the key).
-using PartitionContents = std::unordered_map<std::string, std::string>;
-
-/// Reads the given partitions of a topic to their end (read_committed), all at once; calls
-/// `on_record` for every committed record instead of keeping contents when it is given.
-std::map<std::int32_t, PartitionContents> read_partitions(
-    const kafka::Config& base, const std::string& topic, const std::vector<std::int32_t>& partitions,
-    const std::function<void(const rd_kafka_message_t&)>& on_record = {}) {
-  std::map<std::int32_t, PartitionContents> contents;
-  if (partitions.empty()) return contents;
-  kafka::Config config = base;
-  config.set("isolation.level", "read_committed").set("enable.partition.eof", "true")
-      .set("enable.auto.commit", "false").set("group.id", "relmap-reader").set("fetch.wait.max.ms", "50");
-  kafka::Consumer reader(config);
-  std::vector<kafka::TopicPartition> assignment;
-  for (const auto partition : partitions) {
-    assignment.push_back({topic, partition, RD_KAFKA_OFFSET_BEGINNING});
-    contents[partition];
-  }
-  reader.assign(assignment);
-  std::set<std::int32_t> unfinished(partitions.begin(), partitions.end());
-  const auto deadline = Clock::now() + 10min;
-  while (!unfinished.empty() && Clock::now() < deadline) {
-    const auto message = reader.poll(200ms);
-    if (!message) continue;
-    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      unfinished.erase(message->partition);
-      continue;
-    }
-    if (message->err) {
-      log()->warn("reading {}[{}]: {}", topic, message->partition, rd_kafka_message_errstr(message.get()));
-      continue;
-    }
-    if (on_record) {
-      on_record(*message);
-      continue;
-    }
-    auto& latest = contents[message->partition];
-    std::string key{kafka::key(*message)};
-    if (message->payload == nullptr) {
-      latest.erase(key);
-    } else {
-      latest[std::move(key)] = std::string(kafka::payload(*message));
-    }
-  }
-  if (!unfinished.empty()) throw std::runtime_error("reading " + topic + " did not reach its end");
-  return contents;
 }
 
 /// The alert of an andon pull: {"kind":"andon", the event's fields}.
@@ -394,23 +346,6 @@ StreamAggregator::StreamAggregator(kafka::Config config, StreamTopics topics, St
 StreamAggregator::~StreamAggregator() = default;
 
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
-
-graph::Directory read_directory(const kafka::Config& config, const std::string& topic) {
-  graph::Directory directory;
-  const int partitions = kafka::partition_count(config, topic, 30s);
-  std::vector<std::int32_t> all;
-  for (int partition = 0; partition < partitions; ++partition) all.push_back(partition);
-  for (const auto& [partition, contents] : read_partitions(config, topic, all)) {
-    for (const auto& [id, value] : contents) {
-      if (auto entry = graph::directory_entry_from_json(id, value)) {
-        directory.entries[id] = std::move(*entry);
-      } else {
-        log()->warn("{}: unreadable directory entry for '{}': {}", topic, id, value);
-      }
-    }
-  }
-  return directory;
-}
 
 AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
   const int partitions = kafka::partition_count(config, topics.aggregates, 30s);

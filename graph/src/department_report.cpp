@@ -27,6 +27,10 @@ class MapIndex {
   }
   const RelationshipMap& map() const { return map_; }
   const DepartmentStats* department(const std::string& id) const { return find(departments_, id); }
+  std::string name_of(const std::string& id) const {
+    const auto* found = department(id);
+    return found == nullptr ? id : found->name;
+  }
   const Edge* edge(const std::string& from, const std::string& to) const { return find(edges_, {from, to}); }
   const TopicRow* topic(const TopicKey& key) const { return find(topics_, key); }
   /// A statistic of the edge, 0 when there is no such edge.
@@ -83,7 +87,7 @@ ReportSection partner_section(std::string id, std::string title, const std::vect
   ReportSection section{std::move(id), std::move(title), "Department", {}, {}};
   for (const auto& column : columns) section.columns.push_back(column.name);
   for (const auto& partner : partners) {
-    ReportRow row{partner, {}};
+    ReportRow row{current.name_of(partner), partner, {}};
     bool any = false;
     for (const auto& column : columns) {
       Figure figure{column.kind, column.value(current, department, partner), column.value(previous, department, partner)};
@@ -168,7 +172,7 @@ ReportSection summary_section(const MapIndex& current, const MapIndex& previous,
   };
   ReportSection section{"summary", "Summary", "Statistic", {"Value"}, {}};
   for (const auto& [label, kind, value] : rows) {
-    section.rows.push_back({label, {Figure{kind, value(current, department), value(previous, department)}}});
+    section.rows.push_back({label, "", {Figure{kind, value(current, department), value(previous, department)}}});
   }
   return section;
 }
@@ -186,7 +190,9 @@ ReportSection topics_section(const MapIndex& current, const MapIndex& previous, 
       const auto* found = index.topic(key);
       return count(found == nullptr ? 0 : found->*member);
     };
-    section.rows.push_back({std::get<2>(key) + " (" + std::get<0>(key) + " -> " + std::get<1>(key) + ")",
+    section.rows.push_back({std::get<2>(key) + " (" + current.name_of(std::get<0>(key)) + " -> " +
+                                current.name_of(std::get<1>(key)) + ")",
+                            std::get<2>(key),
                             {Figure{Kind::count, figure(current, &TopicRow::requests), figure(previous, &TopicRow::requests)},
                              Figure{Kind::count, figure(current, &TopicRow::dead_ends), figure(previous, &TopicRow::dead_ends)}}});
   }
@@ -246,7 +252,7 @@ DepartmentReport make_department_report(const RelationshipMap& current_map, cons
     return (gives - gets) / (gives + gets);
   };
 
-  DepartmentReport report{department, current_map.window, previous_map.window, current_map.watermark, {}};
+  DepartmentReport report{department, current.name_of(department), current_map.window, previous_map.window, current_map.watermark, {}};
   report.sections.push_back(summary_section(current, previous, department));
   report.sections.push_back(partner_section(
       "give_get", "Who it gives to and gets from",
@@ -294,6 +300,11 @@ DepartmentReport make_department_report(const RelationshipMap& current_map, cons
 }
 
 namespace {
+
+/// "Information Technology (IT)", or the id alone where the directory names it no differently.
+std::string title_of(const DepartmentReport& report) {
+  return report.name == report.department ? report.department : report.name + " (" + report.department + ")";
+}
 
 std::string window_text(const Window& window) {
   return window.from.value_or("the beginning") + " to " + window.to.value_or("the end");
@@ -366,6 +377,7 @@ std::string to_json(const DepartmentReport& report) {
   JsonWriter json;
   json.start_object();
   json.field("department", report.department);
+  json.field("name", report.name);
   json.field("watermark", report.watermark);
   for (const auto& [name, window] : {std::pair{"window", &report.window}, std::pair{"previous_window", &report.previous_window}}) {
     json.key(name);
@@ -386,6 +398,7 @@ std::string to_json(const DepartmentReport& report) {
     for (const auto& row : section.rows) {
       json.start_object();
       json.field("label", row.label);
+      if (!row.key.empty()) json.field("key", row.key);
       json.key("figures");
       json.start_array();
       for (std::size_t i = 0; i < row.figures.size(); ++i) {
@@ -409,7 +422,7 @@ std::string to_json(const DepartmentReport& report) {
 
 std::string to_markdown(const DepartmentReport& report) {
   std::ostringstream out;
-  out << "# Handoff report: " << markdown_escape(report.department) << "\n\n"
+  out << "# Handoff report: " << markdown_escape(title_of(report)) << "\n\n"
       << "Period: " << window_text(report.window) << ", compared with " << window_text(report.previous_window)
       << " (changes in brackets). Data up to " << report.watermark.value_or("-") << ".\n";
   for (const auto& section : report.sections) {
@@ -435,14 +448,14 @@ std::string to_markdown(const DepartmentReport& report) {
 std::string to_html(const DepartmentReport& report) {
   std::ostringstream out;
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Handoff report: "
-      << html_escape(report.department) << "</title>\n<style>\n"
+      << html_escape(title_of(report)) << "</title>\n<style>\n"
       << "body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em auto;max-width:62em;color:#222;padding:0 1em}\n"
       << "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}\n"
       << "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee}\n"
       << "th{text-align:left;background:#f4f4f4}th:not(:first-child){text-align:right}td.n{text-align:right;white-space:nowrap}\n"
       << ".change{color:#666;font-size:.85em}.meta{color:#555}.none{color:#888;font-style:italic}\n"
       << "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
-      << "</style></head><body>\n<h1>Handoff report: " << html_escape(report.department) << "</h1>\n"
+      << "</style></head><body>\n<h1>Handoff report: " << html_escape(title_of(report)) << "</h1>\n"
       << "<p class=\"meta\">Period " << window_text(report.window) << ", compared with "
       << window_text(report.previous_window) << ". Data up to " << html_escape(report.watermark.value_or("-"))
       << ".</p>\n";

@@ -1,6 +1,7 @@
 #include "relmap/producer/synthetic_org.hpp"
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -241,6 +242,37 @@ GeneratedCounts generate_organisation(const GeneratorSettings& settings,
     ++counts.cases;
   }
   return counts;
+}
+
+std::string organisation_directory_csv() {
+  struct Unit {
+    std::string_view name;
+    Departments departments;
+    bool customer_facing;
+  };
+  Departments supply_chain = kOperations;
+  supply_chain.emplace_back(planted::kMisplacedInOrgChart);
+  Departments corporate = kCorporate;
+  corporate.insert(corporate.end(), kIsland.begin(), kIsland.end());
+  corporate.emplace_back(planted::kSilentDepartment);
+  Departments research;
+  for (const auto department : kSilo) {
+    if (department != planted::kMisplacedInOrgChart) research.push_back(department);
+  }
+  const std::vector<Unit> units = {{"Customer Operations", kFrontOffice, true},
+                                   {"Supply Chain", supply_chain, false},
+                                   {"Corporate Services", corporate, false},
+                                   {"Research & Development", research, false}};
+  const std::map<std::string_view, std::string_view> names = {{"IT", "Information Technology"}, {"HR", "Human Resources"}};
+  std::string csv = "id,name,unit,customer_facing\n";
+  for (const auto& unit : units) {
+    for (const auto department : unit.departments) {
+      const auto name = names.count(department) ? names.at(department) : department;
+      csv.append(department).append(",").append(name).append(",\"").append(unit.name).append("\",");
+      csv.append(unit.customer_facing ? "true\n" : "false\n");
+    }
+  }
+  return csv;
 }
 
 }  // namespace relmap::producer

@@ -36,7 +36,8 @@ class Pipeline {
 
   std::string topic_flags() const {
     return "--brokers " + brokers_ + " --topic " + name_ + ".events --dlq-topic " + name_ + ".dlq --changelog-topic " +
-           name_ + ".state --aggregates-topic " + name_ + ".aggregates --alerts-topic " + name_ + ".alerts";
+           name_ + ".state --aggregates-topic " + name_ + ".aggregates --alerts-topic " + name_ + ".alerts --departments-topic " +
+           name_ + ".departments";
   }
 
   void produce() const { run_command(kRelmap + " --log-level warn produce " + topic_flags() + " " + events_file_ + " 2>&1"); }
@@ -93,6 +94,7 @@ class Pipeline {
   }
 
   std::uint64_t events_in_file() const { return std::stoull(run_command("wc -l < " + events_file_)); }
+  const std::string& events_file() const { return events_file_; }
 
  private:
   std::string brokers_;
@@ -106,6 +108,25 @@ TEST(Aggregate, TwoHundredThousandEventsEqualTheReference) {
   pipeline.produce();
   pipeline.aggregate_to_end();
   pipeline.expect_reference_answer();
+}
+
+TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
+  Pipeline pipeline(real_brokers(), 2000, 3);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  const std::string directory = pipeline.events_file() + ".directory.csv";
+  run_command(kRelmap + " generate --cases 1 -o /dev/null --directory-out " + directory + " 2>/dev/null");
+  EXPECT_EQ(run_command(kRelmap + " directory publish " + directory + " " + pipeline.topic_flags()),
+            "Published 21 department(s) to " + pipeline.topic_flags().substr(pipeline.topic_flags().rfind(' ') + 1) + "\n");
+  const std::string shown = run_command(kRelmap + " directory show " + pipeline.topic_flags());
+  EXPECT_NE(shown.find("\"IT\",\"Information Technology\",\"Corporate Services\",false\n"), std::string::npos) << shown;
+  // From Kafka (aggregates and directory topics) and offline (event file and directory file): the same answer.
+  const std::string offline = " --events " + pipeline.events_file() + " --directory " + directory;
+  const std::string streamed = run_command(kRelmap + " --log-level warn map " + pipeline.topic_flags());
+  EXPECT_EQ(streamed, run_command(kRelmap + " --log-level warn map" + offline));
+  EXPECT_NE(streamed.find(R"("id":"Mailroom","name":"Mailroom","unit":"Corporate Services")"), std::string::npos);
+  EXPECT_EQ(run_command(kRelmap + " --log-level warn report --department IT --format json " + pipeline.topic_flags()),
+            run_command(kRelmap + " --log-level warn report --department IT --format json" + offline));
 }
 
 TEST(Aggregate, KilledFiveTimesAtRandomPointsStillCountsEachEventOnce) {

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "relmap/consumer/aggregator.hpp"
-#include "relmap/graph/directory.hpp"
 #include "relmap/graph/statistics.hpp"
 #include "relmap/kafka/client.hpp"
 #include "relmap/schemas/decoder.hpp"
@@ -73,10 +72,6 @@ class StreamAggregator {
   std::unique_ptr<Impl> impl_;
   Counters counters_;
 };
-
-/// The department directory in the compacted topic `topic` (key id, value JSON; a tombstone removes an
-/// id); empty when the topic does not exist. Unreadable values are skipped with a warning.
-graph::Directory read_directory(const kafka::Config& config, const std::string& topic);
 
 /// Reads the aggregates topic and the dead-letter topic to their end (read_committed).
 AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);

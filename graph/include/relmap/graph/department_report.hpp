@@ -22,7 +22,8 @@ struct Figure {
 };
 
 struct ReportRow {
-  std::string label;
+  std::string label;  ///< for people: a statistic, a department's name, a topic
+  std::string key;    ///< for programs: the department id or topic of the row; empty for a statistic
   std::vector<Figure> figures;  ///< one per column of its section
 };
 
@@ -40,6 +41,7 @@ struct ReportSection {
 /// "did we solve your problem?" rate, each beside its value in the previous period.
 struct DepartmentReport {
   std::string department;
+  std::string name;  ///< display name (directory), else the id
   Window window;
   Window previous_window;
   std::optional<std::string> watermark;

@@ -23,6 +23,11 @@ inline constexpr std::string_view kGiver = "IT";
 inline constexpr std::string_view kTaker = "Sales";
 /// Cases bounce between Billing and Returns: the top ping-pong pair.
 inline constexpr std::array<std::string_view, 2> kPingPong = {"Billing", "Returns"};
+/// In the directory, Lab belongs to Supply Chain but works with Research and Patents (unit Research &
+/// Development): Supply Chain is split, and the silo's community cuts across two units.
+inline constexpr std::string_view kMisplacedInOrgChart = "Lab";
+/// Listed in the directory, never in an event: reported as isolated.
+inline constexpr std::string_view kSilentDepartment = "Mailroom";
 }  // namespace planted
 
 struct GeneratorSettings {
@@ -49,5 +54,9 @@ struct GeneratedCounts {
 /// Records are canonical JSON, one per call of `emit`. The same settings give the same stream.
 GeneratedCounts generate_organisation(const GeneratorSettings& settings,
                                       const std::function<void(std::string_view record)>& emit);
+
+/// The generated organisation's department directory as CSV (id,name,unit,customer_facing): its
+/// formal units, display names, and the planted directory patterns above.
+std::string organisation_directory_csv();
 
 }  // namespace relmap::producer

@@ -1,0 +1,58 @@
+#include "read_topic.hpp"
+
+#include <chrono>
+#include <set>
+#include <stdexcept>
+
+#include "relmap/common/logging.hpp"
+
+namespace relmap::consumer {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::map<std::int32_t, PartitionContents> read_partitions(
+    const kafka::Config& base, const std::string& topic, const std::vector<std::int32_t>& partitions,
+    const std::function<void(const rd_kafka_message_t&)>& on_record) {
+  std::map<std::int32_t, PartitionContents> contents;
+  if (partitions.empty()) return contents;
+  kafka::Config config = base;
+  config.set("isolation.level", "read_committed").set("enable.partition.eof", "true")
+      .set("enable.auto.commit", "false").set("group.id", "relmap-reader").set("fetch.wait.max.ms", "50");
+  kafka::Consumer reader(config);
+  std::vector<kafka::TopicPartition> assignment;
+  for (const auto partition : partitions) {
+    assignment.push_back({topic, partition, RD_KAFKA_OFFSET_BEGINNING});
+    contents[partition];
+  }
+  reader.assign(assignment);
+  std::set<std::int32_t> unfinished(partitions.begin(), partitions.end());
+  const auto deadline = Clock::now() + 10min;
+  while (!unfinished.empty() && Clock::now() < deadline) {
+    const auto message = reader.poll(200ms);
+    if (!message) continue;
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      unfinished.erase(message->partition);
+      continue;
+    }
+    if (message->err) {
+      relmap::logger("aggregate")->warn("reading {}[{}]: {}", topic, message->partition, rd_kafka_message_errstr(message.get()));
+      continue;
+    }
+    if (on_record) {
+      on_record(*message);
+      continue;
+    }
+    auto& latest = contents[message->partition];
+    std::string key{kafka::key(*message)};
+    if (message->payload == nullptr) {
+      latest.erase(key);
+    } else {
+      latest[std::move(key)] = std::string(kafka::payload(*message));
+    }
+  }
+  if (!unfinished.empty()) throw std::runtime_error("reading " + topic + " did not reach its end");
+  return contents;
+}
+
+}  // namespace relmap::consumer
