@@ -6,6 +6,8 @@
 #include "commands.hpp"
 #include "map_output.hpp"
 #include "map_source.hpp"
+#include "relmap/graph/department_report.hpp"
+#include "relmap/graph/period_comparison.hpp"
 #include "relmap/graph/relationship_map.hpp"
 
 namespace relmap::app {
@@ -16,14 +18,22 @@ struct MapOptions {
   std::string from_day;
   std::string to_day;
   std::string format = "json";
+  bool compare = false;
   graph::MapSettings settings;
 };
 
 void run_map(const MapOptions& options) {
   const graph::Window window{day_option(options.from_day, "--from"), day_option(options.to_day, "--to")};
-  const auto aggregates = options.source.load().build(window);
-  std::cout << render_map(graph::build_relationship_map(aggregates, options.settings, options.source.directory()),
-                          options.format);
+  const auto snapshot = options.source.load();
+  const auto directory = options.source.directory();
+  const auto map = graph::build_relationship_map(snapshot.build(window), options.settings, directory);
+  if (!options.compare) {
+    std::cout << render_map(map, options.format);
+    return;
+  }
+  if (!window.from || !window.to) throw std::invalid_argument("--compare needs --from and --to");
+  const auto previous = graph::build_relationship_map(snapshot.build(graph::previous_window(window)), options.settings, directory);
+  std::cout << graph::to_json_compared(map, previous) << '\n';
 }
 
 }  // namespace
@@ -35,6 +45,9 @@ void add_map_command(CLI::App& app) {
   command->add_option("--from", options->from_day, "first day of the window (UTC, inclusive)");
   command->add_option("--to", options->to_day, "last day of the window (UTC, inclusive)");
   command->add_option("--format", options->format, "output format")->check(CLI::IsMember({"json", "dot", "svg", "graphml", "csv"}))->capture_default_str();
+  command->add_flag("--compare", options->compare,
+                    "JSON: every statistic beside its value in the previous window of equal length (needs --from and --to)")
+      ->excludes(command->get_option("--format"));
   command->add_option("--imbalance-threshold", options->settings.imbalance_threshold, "flag pairs with |imbalance| >= this")
       ->capture_default_str();
   command->add_option("--imbalance-minimum", options->settings.imbalance_minimum, "... and at least this many resolved requests")

@@ -112,5 +112,20 @@ TEST(ReportCommand, AnUnknownDepartmentIsAnError) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
 }
 
+TEST(MapCommand, CompareSetsEveryStatisticBesideThePreviousWindow) {
+  // chains.jsonl, 04-02..04-03 against 03-31..04-01 (see department_report_test.cpp).
+  const std::string output = run_command(kRelmap + " --log-level warn map --events " + kCorpus +
+                                         "chains.jsonl --from 2026-04-02 --to 2026-04-03 --compare");
+  EXPECT_NE(output.find(R"("previous":{"requests_made":0,"requests_received":0,"gives":0,"gets":0,"give_ratio":null,)"
+                        R"("not_my_role_rate":null,"dead_end_rate":null,"handoffs_in":3,"handoffs_out":3,)"),
+            std::string::npos) << output;
+  EXPECT_NE(output.find(R"("change":{"requests_made":0,"requests_received":3,"gives":1,"gets":0,"give_ratio":null,)"),
+            std::string::npos) << output;
+  EXPECT_NE(output.find(R"("previous_only":{"departments":[],"edges":[{"from":"Y","to":"Z",)"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("previous_window":{"from":"2026-03-31","to":"2026-04-01"})"), std::string::npos) << output;
+  const int status = std::system((kRelmap + " map --compare --events " + kCorpus + "chains.jsonl > /dev/null 2>&1").c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "--compare needs a window";
+}
+
 }  // namespace
 }  // namespace relmap
