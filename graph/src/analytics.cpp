@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -96,6 +97,57 @@ std::vector<int> louvain(const WeightedMap& weighted) {
   return membership;
 }
 
+/// Brandes' accumulation from `pivots` sources drawn without replacement (seeded), scaled by n / pivots:
+/// an unbiased estimate of Boost's undirected betweenness (each unordered pair once). Neither Boost
+/// nor igraph 0.10 samples sources, hence this loop; unweighted BFS like the exact path.
+std::vector<double> sampled_betweenness(const Undirected& graph, std::size_t pivots) {
+  const std::size_t n = boost::num_vertices(graph);
+  std::vector<std::size_t> sources(n);
+  std::iota(sources.begin(), sources.end(), std::size_t{0});
+  std::mt19937_64 random(20261123);
+  std::shuffle(sources.begin(), sources.end(), random);
+  sources.resize(std::min(pivots, n));
+  std::vector<double> centrality(n, 0);
+  std::vector<double> paths(n);
+  std::vector<double> dependency(n);
+  std::vector<std::int64_t> distance(n);
+  std::vector<std::size_t> visited;
+  std::vector<std::size_t> queue;
+  for (const auto source : sources) {
+    std::fill(paths.begin(), paths.end(), 0.0);
+    std::fill(dependency.begin(), dependency.end(), 0.0);
+    std::fill(distance.begin(), distance.end(), -1);
+    visited.clear();
+    queue.assign(1, source);
+    paths[source] = 1;
+    distance[source] = 0;
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      const auto vertex = queue[head];
+      visited.push_back(vertex);
+      for (const auto neighbour : boost::make_iterator_range(boost::adjacent_vertices(vertex, graph))) {
+        if (distance[neighbour] < 0) {
+          distance[neighbour] = distance[vertex] + 1;
+          queue.push_back(neighbour);
+        }
+        if (distance[neighbour] == distance[vertex] + 1) paths[neighbour] += paths[vertex];
+      }
+    }
+    for (auto it = visited.rbegin(); it != visited.rend(); ++it) {
+      const auto vertex = *it;
+      for (const auto neighbour : boost::make_iterator_range(boost::adjacent_vertices(vertex, graph))) {
+        if (distance[neighbour] == distance[vertex] - 1) {
+          dependency[neighbour] += paths[neighbour] / paths[vertex] * (1 + dependency[vertex]);
+        }
+      }
+      if (vertex != source) centrality[vertex] += dependency[vertex];
+    }
+  }
+  // Over all n sources each unordered pair would be counted twice.
+  const double scale = sources.empty() ? 0 : static_cast<double>(n) / static_cast<double>(sources.size()) / 2;
+  for (auto& value : centrality) value *= scale;
+  return centrality;
+}
+
 Undirected boost_graph(const WeightedMap& weighted) {
   Undirected graph(weighted.size);
   std::size_t edge_index = 0;
@@ -106,6 +158,12 @@ Undirected boost_graph(const WeightedMap& weighted) {
 }
 
 }  // namespace
+
+std::vector<int> detect_communities(const RelationshipMap& map) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < map.departments.size(); ++i) index[map.departments[i].id] = i;
+  return louvain(weighted_map(map, index));
+}
 
 void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
   std::map<std::string, std::size_t> index;
@@ -211,8 +269,14 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
 
   // Brokers: Boost counts each unordered pair once; normalise by the number of pairs, (n-1)(n-2)/2.
   std::vector<double> centrality(n, 0);
-  boost::brandes_betweenness_centrality(
-      graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, graph)));
+  if (n <= settings.exact_betweenness_limit) {
+    boost::brandes_betweenness_centrality(
+        graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, graph)));
+    map.betweenness_pivots = 0;
+  } else {
+    centrality = sampled_betweenness(graph, settings.betweenness_pivots);
+    map.betweenness_pivots = std::min(settings.betweenness_pivots, n);
+  }
   const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2;
   for (std::size_t i = 0; i < n; ++i) map.departments[i].betweenness = pairs > 0 ? centrality[i] / pairs : 0;
 }

@@ -287,6 +287,7 @@ std::string to_json(const RelationshipMap& map) {
   }
   json.end_array();
   json.field("modularity", map.modularity);
+  json.field("betweenness_pivots", static_cast<std::uint64_t>(map.betweenness_pivots));
   json.key("units");
   json.start_array();
   for (const auto& unit : map.units) {

@@ -1,5 +1,6 @@
 // The structure of small hand-built maps; every expected value is worked out in the comments.
 #include "relmap/graph/analytics.hpp"
+#include "relmap/graph/random_organisation.hpp"
 
 #include <cmath>
 
@@ -96,6 +97,41 @@ TEST(Structure, EmptyAndSingleDepartmentMaps) {
   EXPECT_EQ(one.silos[0].kind, "isolated");
   EXPECT_EQ(one.departments[0].betweenness, 0);
   EXPECT_EQ(one.modularity, 0);
+}
+
+// Above the exact limit betweenness is estimated from sampled sources: with every vertex as a source
+// the estimate is the exact value; with 256 of 1,200 it stays within the error the README states.
+TEST(Betweenness, SampledSourcesEstimateTheExactValues) {
+  const auto aggregates = random_organisation(1200, 12000, 7);
+  MapSettings exact_settings;
+  exact_settings.exact_betweenness_limit = 100000;
+  const auto exact = build_relationship_map(aggregates, exact_settings);
+  EXPECT_EQ(exact.betweenness_pivots, 0u);
+
+  MapSettings all_sources;
+  all_sources.exact_betweenness_limit = 0;
+  all_sources.betweenness_pivots = 1200;
+  const auto every = build_relationship_map(aggregates, all_sources);
+  EXPECT_EQ(every.betweenness_pivots, 1200u);
+  for (std::size_t i = 0; i < exact.departments.size(); ++i) {
+    ASSERT_NEAR(every.departments[i].betweenness, exact.departments[i].betweenness, 1e-12) << exact.departments[i].id;
+  }
+
+  const auto sampled = build_relationship_map(aggregates);  // the defaults: 1,200 > 1,000, 256 pivots
+  EXPECT_EQ(sampled.betweenness_pivots, 256u);
+  double largest_error = 0;
+  double total_error = 0;
+  for (std::size_t i = 0; i < exact.departments.size(); ++i) {
+    const double error = std::abs(sampled.departments[i].betweenness - exact.departments[i].betweenness);
+    largest_error = std::max(largest_error, error);
+    total_error += error;
+  }
+  const double mean_error = total_error / static_cast<double>(exact.departments.size());
+  RecordProperty("largest_error", std::to_string(largest_error));
+  RecordProperty("mean_error", std::to_string(mean_error));
+  // The error graph/README.md states for 256 pivots, in normalised betweenness (0 to 1).
+  EXPECT_LT(largest_error, 0.005);
+  EXPECT_LT(mean_error, 0.001);
 }
 
 }  // namespace

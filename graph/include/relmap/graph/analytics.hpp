@@ -15,4 +15,7 @@ namespace relmap::graph {
 /// Fills those fields of `map` (departments and edges must be there already).
 void analyse_structure(RelationshipMap& map, const MapSettings& settings);
 
+/// The Louvain community of each department of `map.departments` (what analyse_structure uses).
+std::vector<int> detect_communities(const RelationshipMap& map);
+
 }  // namespace relmap::graph

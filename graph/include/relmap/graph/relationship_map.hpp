@@ -109,6 +109,10 @@ struct MapSettings {
   std::uint64_t imbalance_minimum = 10;  ///< ... with at least this many resolved requests between them
   double silo_external_share = 0.05;     ///< a community talking outside less than this is a silo
   std::size_t top_chains = 10;           ///< most frequent chains listed
+  /// Exact betweenness (Brandes, O(V E)) up to this many departments; above, Brandes from sampled
+  /// pivot sources (Brandes & Pich 2007), unbiased, error shrinking with the square root of the pivots.
+  std::size_t exact_betweenness_limit = 1000;
+  std::size_t betweenness_pivots = 256;
 };
 
 /// The relationship map of one window: the statistics of the contract's graph JSON.
@@ -122,6 +126,7 @@ struct RelationshipMap {
   std::vector<Silo> silos;
   std::vector<Community> communities;        ///< ids in order of their first department
   double modularity = 0;                     ///< of the communities, on the undirected weights
+  std::size_t betweenness_pivots = 0;        ///< 0: betweenness is exact; else estimated from this many sources
   std::vector<UnitAlignment> units;          ///< by unit; empty without a directory
   ChainsOverview chains;
   std::vector<TopicRow> topics;              ///< by requests, then dead ends, then (from, to, topic)
