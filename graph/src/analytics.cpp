@@ -5,6 +5,8 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <stdexcept>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -22,22 +24,44 @@ using Undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undire
 /// The undirected weighted map: vertex i is departments[i].
 struct WeightedMap {
   std::size_t size = 0;
-  std::map<std::pair<std::size_t, std::size_t>, double> weights;  ///< (i, j), i < j, weight > 0
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, double>> weights;  ///< ((i, j), weight): i < j, by (i, j), weight > 0
   std::vector<double> degree;                                     ///< weighted degree
   double total = 0;                                               ///< sum of weights (m)
 };
 
-WeightedMap weighted_map(const RelationshipMap& map, const std::map<std::string, std::size_t>& index) {
+/// Department id -> position in map.departments.
+using DepartmentIndex = std::unordered_map<std::string_view, std::size_t>;
+
+DepartmentIndex department_index(const RelationshipMap& map) {
+  DepartmentIndex index;
+  index.reserve(map.departments.size());
+  for (std::size_t i = 0; i < map.departments.size(); ++i) index.emplace(map.departments[i].id, i);
+  return index;
+}
+
+WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& index) {
   WeightedMap weighted;
   weighted.size = map.departments.size();
   weighted.degree.assign(weighted.size, 0);
+  weighted.weights.reserve(map.edges.size());
   for (const auto& edge : map.edges) {
     const double weight = static_cast<double>(edge.stats.requests + edge.stats.handoffs);
     if (weight <= 0 || edge.from == edge.to) continue;
     const auto a = index.at(edge.from);
     const auto b = index.at(edge.to);
-    weighted.weights[{std::min(a, b), std::max(a, b)}] += weight;
+    weighted.weights.push_back({{std::min(a, b), std::max(a, b)}, weight});
   }
+  // A -> B and B -> A are one undirected relationship: sort, then merge neighbours.
+  std::sort(weighted.weights.begin(), weighted.weights.end());
+  std::size_t merged = 0;
+  for (std::size_t i = 0; i < weighted.weights.size(); ++i) {
+    if (merged > 0 && weighted.weights[merged - 1].first == weighted.weights[i].first) {
+      weighted.weights[merged - 1].second += weighted.weights[i].second;
+    } else {
+      weighted.weights[merged++] = weighted.weights[i];
+    }
+  }
+  weighted.weights.resize(merged);
   for (const auto& [pair, weight] : weighted.weights) {
     weighted.degree[pair.first] += weight;
     weighted.degree[pair.second] += weight;
@@ -100,8 +124,18 @@ std::vector<int> louvain(const WeightedMap& weighted) {
 /// Brandes' accumulation from `pivots` sources drawn without replacement (seeded), scaled by n / pivots:
 /// an unbiased estimate of Boost's undirected betweenness (each unordered pair once). Neither Boost
 /// nor igraph 0.10 samples sources, hence this loop; unweighted BFS like the exact path.
-std::vector<double> sampled_betweenness(const Undirected& graph, std::size_t pivots) {
-  const std::size_t n = boost::num_vertices(graph);
+std::vector<double> sampled_betweenness(const WeightedMap& weighted, std::size_t pivots) {
+  const std::size_t n = weighted.size;
+  // Adjacency as flat arrays (compressed rows): the BFS below runs `pivots` times over every edge.
+  std::vector<std::size_t> first(n + 1, 0);
+  for (const auto& [pair, weight] : weighted.weights) ++first[pair.first + 1], ++first[pair.second + 1];
+  for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<std::size_t> neighbours(first[n]);
+  std::vector<std::size_t> filled(first.begin(), first.end() - 1);
+  for (const auto& [pair, weight] : weighted.weights) {
+    neighbours[filled[pair.first]++] = pair.second;
+    neighbours[filled[pair.second]++] = pair.first;
+  }
   std::vector<std::size_t> sources(n);
   std::iota(sources.begin(), sources.end(), std::size_t{0});
   std::mt19937_64 random(20261123);
@@ -111,33 +145,32 @@ std::vector<double> sampled_betweenness(const Undirected& graph, std::size_t piv
   std::vector<double> paths(n);
   std::vector<double> dependency(n);
   std::vector<std::int64_t> distance(n);
-  std::vector<std::size_t> visited;
-  std::vector<std::size_t> queue;
+  std::vector<std::size_t> order;  // BFS order: non-decreasing distance
+  order.reserve(n);
   for (const auto source : sources) {
     std::fill(paths.begin(), paths.end(), 0.0);
     std::fill(dependency.begin(), dependency.end(), 0.0);
     std::fill(distance.begin(), distance.end(), -1);
-    visited.clear();
-    queue.assign(1, source);
+    order.assign(1, source);
     paths[source] = 1;
     distance[source] = 0;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const auto vertex = queue[head];
-      visited.push_back(vertex);
-      for (const auto neighbour : boost::make_iterator_range(boost::adjacent_vertices(vertex, graph))) {
+    for (std::size_t head = 0; head < order.size(); ++head) {
+      const auto vertex = order[head];
+      for (std::size_t k = first[vertex]; k < first[vertex + 1]; ++k) {
+        const auto neighbour = neighbours[k];
         if (distance[neighbour] < 0) {
           distance[neighbour] = distance[vertex] + 1;
-          queue.push_back(neighbour);
+          order.push_back(neighbour);
         }
         if (distance[neighbour] == distance[vertex] + 1) paths[neighbour] += paths[vertex];
       }
     }
-    for (auto it = visited.rbegin(); it != visited.rend(); ++it) {
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
       const auto vertex = *it;
-      for (const auto neighbour : boost::make_iterator_range(boost::adjacent_vertices(vertex, graph))) {
-        if (distance[neighbour] == distance[vertex] - 1) {
-          dependency[neighbour] += paths[neighbour] / paths[vertex] * (1 + dependency[vertex]);
-        }
+      const double share = (1 + dependency[vertex]) / paths[vertex];
+      for (std::size_t k = first[vertex]; k < first[vertex + 1]; ++k) {
+        const auto neighbour = neighbours[k];
+        if (distance[neighbour] == distance[vertex] - 1) dependency[neighbour] += paths[neighbour] * share;
       }
       if (vertex != source) centrality[vertex] += dependency[vertex];
     }
@@ -160,14 +193,12 @@ Undirected boost_graph(const WeightedMap& weighted) {
 }  // namespace
 
 std::vector<int> detect_communities(const RelationshipMap& map) {
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < map.departments.size(); ++i) index[map.departments[i].id] = i;
+  const DepartmentIndex index = department_index(map);
   return louvain(weighted_map(map, index));
 }
 
 void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < map.departments.size(); ++i) index[map.departments[i].id] = i;
+  const DepartmentIndex index = department_index(map);
   const WeightedMap weighted = weighted_map(map, index);
   const std::size_t n = weighted.size;
   if (n == 0) return;
@@ -256,15 +287,19 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
       std::back_inserter(articulation));
   std::map<std::size_t, std::size_t> edges_in_component;
   for (const auto value : edge_component) ++edges_in_component[value];
-  std::set<std::pair<std::string, std::string>> bridges;
+  std::set<std::pair<std::size_t, std::size_t>> bridges;  ///< (i, j), i < j
   for (const auto edge : boost::make_iterator_range(boost::edges(graph))) {
     if (edges_in_component[edge_component[boost::get(boost::edge_index, graph, edge)]] == 1) {
-      const auto& a = map.departments[boost::source(edge, graph)].id;
-      const auto& b = map.departments[boost::target(edge, graph)].id;
+      const auto a = boost::source(edge, graph);
+      const auto b = boost::target(edge, graph);
       bridges.insert({std::min(a, b), std::max(a, b)});
     }
   }
-  for (auto& edge : map.edges) edge.bridge = bridges.count({std::min(edge.from, edge.to), std::max(edge.from, edge.to)}) > 0;
+  for (auto& edge : map.edges) {
+    const auto a = index.at(edge.from);
+    const auto b = index.at(edge.to);
+    edge.bridge = bridges.count({std::min(a, b), std::max(a, b)}) > 0;
+  }
   for (const auto vertex : articulation) map.departments[vertex].articulation_point = true;
 
   // Brokers: Boost counts each unordered pair once; normalise by the number of pairs, (n-1)(n-2)/2.
@@ -274,7 +309,7 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
         graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, graph)));
     map.betweenness_pivots = 0;
   } else {
-    centrality = sampled_betweenness(graph, settings.betweenness_pivots);
+    centrality = sampled_betweenness(weighted, settings.betweenness_pivots);
     map.betweenness_pivots = std::min(settings.betweenness_pivots, n);
   }
   const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2;

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "relmap/common/json_writer.hpp"
 
@@ -117,20 +120,29 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
   map.window = aggregates.window;
   map.totals = aggregates.totals;
 
-  std::map<std::string, DepartmentStats> departments;
-  for (const auto& id : aggregates.departments) departments[id].id = id;
-  for (const auto& [id, entry] : directory.entries) departments[id].id = id;
+  // Every department once, in id order; then statistics through an index by id (hashing, not
+  // ordered-map string comparisons: a large map has hundreds of thousands of edges).
+  std::set<std::string_view> ids(aggregates.departments.begin(), aggregates.departments.end());
+  for (const auto& [id, entry] : directory.entries) ids.insert(id);
+  for (const auto& [key, stats] : aggregates.edges) ids.insert({key.first, key.second});
+  map.departments.resize(ids.size());
+  std::unordered_map<std::string_view, DepartmentStats*> department_of;
+  department_of.reserve(ids.size());
+  std::size_t position = 0;
+  for (const auto id : ids) {
+    auto& department = map.departments[position++];
+    department.id = std::string(id);
+    department_of.emplace(department.id, &department);
+  }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> declined_and_dead_ends(ids.size());  ///< received
   std::map<std::pair<std::string, std::string>, Pair> pairs;
 
+  map.edges.reserve(aggregates.edges.size());
   for (const auto& [key, stats] : aggregates.edges) {
     const auto& [from, to] = key;
-    Edge edge{from, to, stats, nearest_rank(stats.response_times_s, 0.5), nearest_rank(stats.response_times_s, 0.9)};
-    map.edges.push_back(std::move(edge));
-
-    auto& asker = departments[from];
-    auto& asked = departments[to];
-    asker.id = from;
-    asked.id = to;
+    map.edges.push_back({from, to, stats, nearest_rank(stats.response_times_s, 0.5), nearest_rank(stats.response_times_s, 0.9)});
+    auto& asker = *department_of.at(from);
+    auto& asked = *department_of.at(to);
     asker.requests_made += stats.requests;
     asked.requests_received += stats.requests;
     asked.gives += stats.resolved;
@@ -138,6 +150,9 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     asker.handoffs_out += stats.handoffs;
     asked.handoffs_in += stats.handoffs;
     asked.andon += stats.andon;
+    auto& received = declined_and_dead_ends[static_cast<std::size_t>(&asked - map.departments.data())];
+    received.first += stats.declined;
+    received.second += stats.dead_ends();
     if (stats.resolved > 0) {
       // resolved(from -> to): `to` gives to `from`.
       const bool to_first = to < from;
@@ -147,27 +162,20 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
       (to_first ? pair.gives : pair.gets) += stats.resolved;
     }
   }
-  // Rates need the sums over all edges into a department.
-  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> declined_and_dead_ends;
-  for (const auto& [key, stats] : aggregates.edges) {
-    auto& counts = declined_and_dead_ends[key.second];
-    counts.first += stats.declined;
-    counts.second += stats.dead_ends();
-  }
-  for (auto& [id, department] : departments) {
-    department.name = directory.name_of(id);
-    if (const auto* entry = directory.find(id)) {
+  for (std::size_t i = 0; i < map.departments.size(); ++i) {
+    auto& department = map.departments[i];
+    department.name = directory.name_of(department.id);
+    if (const auto* entry = directory.find(department.id)) {
       department.unit = entry->unit;
       department.customer_facing = entry->customer_facing;
     }
     department.give_ratio = ratio(department.gives, department.gives + department.gets);
-    department.not_my_role_rate = ratio(declined_and_dead_ends[id].first, department.requests_received);
-    department.dead_end_rate = ratio(declined_and_dead_ends[id].second, department.requests_received);
-    if (const auto found = aggregates.feedback.find(id); found != aggregates.feedback.end()) {
+    department.not_my_role_rate = ratio(declined_and_dead_ends[i].first, department.requests_received);
+    department.dead_end_rate = ratio(declined_and_dead_ends[i].second, department.requests_received);
+    if (const auto found = aggregates.feedback.find(department.id); found != aggregates.feedback.end()) {
       department.solved = found->second.solved;
       department.unsolved = found->second.unsolved;
     }
-    map.departments.push_back(department);
   }
   for (auto& [key, pair] : pairs) {
     const auto total = pair.gives + pair.gets;

@@ -1,0 +1,145 @@
+// Google Benchmark micro-benchmarks: decode + validate per event type, one aggregation step, and
+// the analytics of a 5,000-department, 200,000-relationship map beside igraph's own Louvain on the
+// same graph (the reference). bench/run turns the figures into the targets' lines.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <igraph/igraph.h>
+
+#include "relmap/consumer/aggregator.hpp"
+#include "relmap/graph/analytics.hpp"
+#include "relmap/graph/random_organisation.hpp"
+#include "relmap/graph/relationship_map.hpp"
+#include "relmap/producer/synthetic_org.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap {
+namespace {
+
+// Typical records as integrations send them (a ticketing system's ids and names).
+const std::map<std::string, std::string> kRecords = {
+    {"request", R"({"event_id":"jira-88412-3","type":"request","v":1,"occurred_at":"2026-03-02T09:15:00+01:00","case_id":"INC-88412","source":"jira","actor":"a9f3c2","attrs":{"channel":"portal"},"from":"Customer Care","to":"Billing","request_id":"REQ-5521","topic":"refund","due_at":"2026-03-04T17:00:00Z"})"},
+    {"response", R"({"event_id":"jira-88412-4","type":"response","v":1,"occurred_at":"2026-03-02T13:40:12Z","case_id":"INC-88412","source":"jira","from":"Billing","to":"Customer Care","request_id":"REQ-5521","outcome":"redirected","redirect_to":"Finance","reason":"credit notes are Finance's"})"},
+    {"handoff", R"({"event_id":"jira-88412-5","type":"handoff","v":1,"occurred_at":"2026-03-02T14:02:00Z","case_id":"INC-88412","source":"jira","from":"Customer Care","to":"Finance","reason":"credit note"})"},
+    {"feedback", R"({"event_id":"crm-2291-1","type":"feedback","v":1,"occurred_at":"2026-03-05T08:00:00Z","case_id":"INC-88412","source":"crm","solved":true,"about":"Finance"})"},
+    {"andon", R"({"event_id":"mes-77-1","type":"andon","v":1,"occurred_at":"2026-03-05T08:30:00Z","source":"mes","from":"Production","about":"Procurement","severity":"high","reason":"parts missing on line 3"})"},
+    {"cloudevent", R"({"specversion":"1.0","id":"ce-1001","source":"servicenow","type":"org.relmap.handoff.v1","time":"2026-03-02T14:02:00Z","datacontenttype":"application/json","data":{"case_id":"INC-88412","from":"Service Desk","to":"Network"}})"},
+};
+
+void decode_validate(benchmark::State& state, const std::string& type) {
+  const schemas::Decoder decoder;
+  const std::string& record = kRecords.at(type);
+  for (auto _ : state) {
+    auto decoded = decoder.decode(record);
+    benchmark::DoNotOptimize(decoded);
+    if (!decoded.has_value()) state.SkipWithError(decoded.error().to_string().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(record.size()));
+}
+
+/// The events of a generated organisation, decoded once.
+const std::vector<schemas::Event>& generated_events() {
+  static const std::vector<schemas::Event> events = [] {
+    const schemas::Decoder decoder;
+    std::vector<schemas::Event> decoded;
+    producer::generate_organisation({.seed = 3, .cases = 20000}, [&](std::string_view record) {
+      if (auto event = decoder.decode(record); event.has_value()) decoded.push_back(std::move(event).value());
+    });
+    return decoded;
+  }();
+  return events;
+}
+
+void BM_AggregationStep(benchmark::State& state) {
+  const auto& events = generated_events();
+  auto aggregator = std::make_unique<consumer::Aggregator>();
+  std::vector<consumer::LateRejection> late;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    if (next == events.size()) {
+      state.PauseTiming();
+      aggregator = std::make_unique<consumer::Aggregator>();
+      next = 0;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(aggregator->apply(events[next++], late));
+    late.clear();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AggregationStep);
+
+const graph::Aggregates& large_organisation() {
+  static const graph::Aggregates aggregates = graph::random_organisation(5000, 200000, 1);
+  return aggregates;
+}
+
+void BM_FullAnalytics(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(graph::build_relationship_map(large_organisation()));
+}
+BENCHMARK(BM_FullAnalytics)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+/// A map with the statistics but not yet the structure, for the analytics one at a time.
+const graph::RelationshipMap& large_map() {
+  static const graph::RelationshipMap map = graph::build_relationship_map(large_organisation());
+  return map;
+}
+
+void BM_Communities(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(graph::detect_communities(large_map()));
+}
+BENCHMARK(BM_Communities)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+/// The reference: igraph's multilevel (Louvain) alone, on the same undirected weighted graph, built
+/// beforehand.
+void BM_IgraphLouvainReference(benchmark::State& state) {
+  const auto& map = large_map();
+  std::map<std::string, igraph_integer_t> index;
+  for (const auto& department : map.departments) index.emplace(department.id, static_cast<igraph_integer_t>(index.size()));
+  std::map<std::pair<igraph_integer_t, igraph_integer_t>, double> weights;
+  for (const auto& edge : map.edges) {
+    const auto a = index.at(edge.from);
+    const auto b = index.at(edge.to);
+    weights[{std::min(a, b), std::max(a, b)}] += static_cast<double>(edge.stats.requests + edge.stats.handoffs);
+  }
+  igraph_vector_int_t edges;
+  igraph_vector_t weight;
+  igraph_vector_int_init(&edges, static_cast<igraph_integer_t>(2 * weights.size()));
+  igraph_vector_init(&weight, static_cast<igraph_integer_t>(weights.size()));
+  igraph_integer_t position = 0;
+  for (const auto& [pair, value] : weights) {
+    VECTOR(edges)[2 * position] = pair.first;
+    VECTOR(edges)[2 * position + 1] = pair.second;
+    VECTOR(weight)[position++] = value;
+  }
+  igraph_t graph;
+  igraph_create(&graph, &edges, static_cast<igraph_integer_t>(index.size()), IGRAPH_UNDIRECTED);
+  igraph_vector_int_t membership;
+  igraph_vector_int_init(&membership, 0);
+  for (auto _ : state) {
+    igraph_rng_seed(igraph_rng_default(), 20261123);
+    igraph_community_multilevel(&graph, &weight, 1.0, &membership, nullptr, nullptr);
+  }
+  igraph_vector_int_destroy(&membership);
+  igraph_destroy(&graph);
+  igraph_vector_destroy(&weight);
+  igraph_vector_int_destroy(&edges);
+}
+BENCHMARK(BM_IgraphLouvainReference)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+}  // namespace
+}  // namespace relmap
+
+int main(int argc, char** argv) {
+  for (const auto& [type, record] : relmap::kRecords) {
+    benchmark::RegisterBenchmark(("BM_DecodeValidate/" + type).c_str(), relmap::decode_validate, type);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
