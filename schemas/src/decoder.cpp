@@ -1,7 +1,11 @@
 #include "relmap/schemas/decoder.hpp"
 
 #include <array>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <mutex>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -19,10 +23,44 @@ namespace {
 using rapidjson::Document;
 using rapidjson::Value;
 
-/// A schema file with the document it was compiled from (kept to explain failures).
+/// A schema file with the document it was compiled from (kept to explain failures), and validators
+/// to reuse: building one allocates its stacks and hashers, which costs more than validating a small
+/// event. A pool rather than one validator, because one Decoder serves many threads.
 struct CompiledSchema {
   Document source;
   std::unique_ptr<rapidjson::SchemaDocument> schema;
+  mutable std::mutex pool_mutex;
+  mutable std::vector<std::unique_ptr<rapidjson::SchemaValidator>> pool;
+
+  /// A validator from the pool, given back when the lease ends.
+  class Lease {
+   public:
+    explicit Lease(const CompiledSchema& owner) : owner_(owner) {
+      {
+        const std::lock_guard lock(owner.pool_mutex);
+        if (!owner.pool.empty()) {
+          validator_ = std::move(owner.pool.back());
+          owner.pool.pop_back();
+        }
+      }
+      if (validator_) {
+        validator_->Reset();
+      } else {
+        validator_ = std::make_unique<rapidjson::SchemaValidator>(*owner.schema);
+      }
+    }
+    ~Lease() {
+      const std::lock_guard lock(owner_.pool_mutex);
+      owner_.pool.push_back(std::move(validator_));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    rapidjson::SchemaValidator& operator*() const { return *validator_; }
+
+   private:
+    const CompiledSchema& owner_;
+    std::unique_ptr<rapidjson::SchemaValidator> validator_;
+  };
 
   explicit CompiledSchema(std::string_view file_name) {
     const auto text = schema_text(file_name);
@@ -115,9 +153,23 @@ DecodeError explain_violation(const rapidjson::SchemaValidator& validator, const
 }
 
 std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value& document) {
-  rapidjson::SchemaValidator validator(*compiled.schema);
-  if (document.Accept(validator)) return std::nullopt;
-  return explain_violation(validator, compiled, document);
+  const CompiledSchema::Lease validator(compiled);
+  if (document.Accept(*validator)) return std::nullopt;
+  return explain_violation(*validator, compiled, document);
+}
+
+/// Whether every byte is ASCII (then the text is valid UTF-8 without looking further), eight at a time.
+bool all_ascii(std::string_view bytes) {
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    if (word & 0x8080808080808080ULL) return false;
+  }
+  for (; i < bytes.size(); ++i) {
+    if (static_cast<unsigned char>(bytes[i]) & 0x80) return false;
+  }
+  return true;
 }
 
 const Value* member(const Value& object, const char* name) {
@@ -296,8 +348,15 @@ Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
     return error(DecodeErrc::too_large, "",
                  "event is " + std::to_string(bytes.size()) + " bytes, over the 64 KiB limit");
   }
-  Document document;
-  document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
+  // Events are small: the document's memory comes from the stack unless one is unusually large.
+  char value_buffer[16384];
+  rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+  Document document(&value_allocator);
+  if (all_ascii(bytes)) {
+    document.Parse(bytes.data(), bytes.size());
+  } else {
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
+  }
   if (document.HasParseError()) {
     // Checked only on failure, so valid events pay nothing; it also finds bad bytes outside strings.
     if (const auto invalid_at = first_invalid_utf8(bytes)) {
