@@ -4,6 +4,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "relmap/common/html.hpp"
+
 namespace relmap::app {
 namespace {
 
@@ -23,18 +25,6 @@ std::string file_name_of(const std::string& id) {
     }
   }
   return name + ".html";
-}
-
-std::string html_escape(const std::string& text) {
-  std::string escaped;
-  for (const char c : text) {
-    if (c == '<') escaped += "&lt;";
-    else if (c == '>') escaped += "&gt;";
-    else if (c == '&') escaped += "&amp;";
-    else if (c == '"') escaped += "&quot;";
-    else escaped += c;
-  }
-  return escaped;
 }
 
 }  // namespace
@@ -71,7 +61,7 @@ std::size_t write_all_reports(const std::filesystem::path& folder, const graph::
   for (const auto& department : current.departments) {
     const auto name = file_name_of(department.id);
     std::ofstream(folder / name) << graph::to_html(graph::make_department_report(current, previous, department.id));
-    index << "<li><a href=\"" << name << "\">" << html_escape(department.id) << "</a></li>\n";
+    index << "<li><a href=\"" << name << "\">" << html_escape(department.name) << "</a></li>\n";
   }
   index << "</ul></body></html>\n";
   return current.departments.size();

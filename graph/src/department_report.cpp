@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "relmap/common/csv.hpp"
+#include "relmap/common/html.hpp"
 #include "relmap/common/json_writer.hpp"
 #include "relmap/common/time.hpp"
 
@@ -346,20 +347,6 @@ std::string cell_text(const Figure& figure) {
   std::string text = format_value(figure.kind, *figure.current);
   if (const auto change = figure.change()) return text + " (" + format_change(figure.kind, *change) + ")";
   return text + " (new)";
-}
-
-std::string html_escape(const std::string& text) {
-  std::string escaped;
-  for (const char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
 }
 
 std::string markdown_escape(const std::string& text) {
