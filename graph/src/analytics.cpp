@@ -44,10 +44,15 @@ WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& inde
   weighted.size = map.departments.size();
   weighted.degree.assign(weighted.size, 0);
   weighted.weights.reserve(map.edges.size());
+  const std::string* previous_from = nullptr;  // edges come by `from`: look each one up once
+  std::size_t a = 0;
   for (const auto& edge : map.edges) {
     const double weight = static_cast<double>(edge.stats.requests + edge.stats.handoffs);
     if (weight <= 0 || edge.from == edge.to) continue;
-    const auto a = index.at(edge.from);
+    if (previous_from == nullptr || *previous_from != edge.from) {
+      a = index.at(edge.from);
+      previous_from = &edge.from;
+    }
     const auto b = index.at(edge.to);
     weighted.weights.push_back({{std::min(a, b), std::max(a, b)}, weight});
   }
