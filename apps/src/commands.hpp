@@ -14,6 +14,7 @@ void add_map_command(CLI::App& app);
 void add_aggregate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_directory_command(CLI::App& app);
+void add_alerts_command(CLI::App& app);
 
 /// Thrown by a command for a failure that has been explained to the user; main exits with `code`.
 struct CommandFailed {

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   relmap::app::add_map_command(app);
   relmap::app::add_report_command(app);
   relmap::app::add_directory_command(app);
+  relmap::app::add_alerts_command(app);
   relmap::app::add_topics_command(app);
   relmap::app::add_demo_command(app);
 

@@ -129,6 +129,25 @@ TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
             run_command(kRelmap + " --log-level warn report --department IT --format json" + offline));
 }
 
+// Legal declines about half of what it is asked: its relationships cross a 40% dead-end rate.
+TEST(Aggregate, DeadEndAlertsOncePerRelationship) {
+  Pipeline pipeline(real_brokers(), 3000, 3);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  const std::string alerts = kRelmap + " --log-level warn alerts --dead-end-rate 0.4 --minimum-requests 10 "
+                             "--transactional-id " + pipeline.events_file() + ".alerts " + pipeline.topic_flags();
+  const std::string first = run_command(alerts);
+  const std::string expected = run_command(
+      kRelmap + " --log-level warn map " + pipeline.topic_flags() +
+      " | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)[\"edges\"] "
+      "if e[\"requests\"] >= 10 and e[\"dead_ends\"] / e[\"requests\"] >= 0.4))'");
+  ASSERT_GT(std::stoi(expected), 0);
+  EXPECT_EQ(first.substr(0, first.find(" in ")), std::to_string(std::stoi(expected)) + " new dead-end alert(s)");
+  EXPECT_EQ(run_command(alerts).substr(0, 2), "0 ") << "a second pass finds them published";
+  const auto [alerts_in_topic, andons] = pipeline.alerts_and_andons();
+  EXPECT_EQ(alerts_in_topic, andons + std::stoi(expected)) << "every andon once, every dead-end alert once";
+}
+
 TEST(Aggregate, KilledFiveTimesAtRandomPointsStillCountsEachEventOnce) {
   Pipeline pipeline(real_brokers(), 40000, 6);
   pipeline.produce();
