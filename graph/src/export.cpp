@@ -145,9 +145,14 @@ std::string to_dot(const RelationshipMap& map) {
   boost::write_graphviz_dp(out, graph, properties, "node_id");
   // Drawing defaults that write_graphviz_dp has no place for: filled nodes and a force-directed
   // layout (a relationship map has no direction of flow; `dot`'s ranks stretch it into a tall tree).
+  // Curved edges around nodes make neato take minutes beyond a hundred departments: larger maps get
+  // sfdp, Graphviz's layout for large graphs, with straight edges.
+  const bool large = map.departments.size() > 100;
+  const std::string defaults = std::string(large ? "\nlayout=sfdp;\nsplines=false;" : "\nlayout=neato;\nsplines=true;") +
+                               "\noverlap=false;\nsep=\"+12\";\nnode [style=filled, shape=box, fontname=\"Helvetica\"];\n";
   std::string dot = out.str();
   const auto brace = dot.find('{');
-  if (brace != std::string::npos) dot.insert(brace + 1, "\nlayout=neato;\noverlap=false;\nsplines=true;\nsep=\"+12\";\nnode [style=filled, shape=box, fontname=\"Helvetica\"];\n");
+  if (brace != std::string::npos) dot.insert(brace + 1, defaults);
   return dot;
 }
 
