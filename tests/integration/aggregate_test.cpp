@@ -49,7 +49,7 @@ class Pipeline {
                                      "--topic", name_ + ".events", "--dlq-topic", name_ + ".dlq",
                                      "--changelog-topic", name_ + ".state", "--aggregates-topic", name_ + ".aggregates",
                                      "--alerts-topic", name_ + ".alerts",
-                                     "--group", name_, "--instance-id", instance, "--batch-messages", batch_messages,
+                                     "--group", name_, "--instance-id", name_ + "-" + instance, "--batch-messages", batch_messages,
                                      "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
                                      "-X", "transaction.timeout.ms=10000"};
     if (stop_at_end) argv.push_back("--stop-at-end");
