@@ -31,15 +31,13 @@ std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTop
   kafka::throw_on_error(producer.init_transactions(60s), "initialising transactions");
 
   std::set<std::string> published;
-  const int partitions = kafka::partition_count(config, topics.alerts, 30s);
-  std::vector<std::int32_t> all;
-  for (int partition = 0; partition < partitions; ++partition) all.push_back(partition);
-  read_partitions(config, topics.alerts, all, [&](const rd_kafka_message_t& message) {
+  read_partitions(config, topics.alerts, all_partitions(config, topics.alerts), [&](const rd_kafka_message_t& message) {
     const auto key = kafka::key(message);
     if (key.rfind("dead_end:", 0) == 0) published.emplace(key);
   });
 
-  const auto aggregates = read_aggregates(config, topics, {});
+  // The rates need the case facts only, not the dead-letter topic's count.
+  const auto aggregates = read_case_facts(config, topics).build({});
   std::size_t added = 0;
   kafka::throw_on_error(producer.begin_transaction(), "beginning a transaction");
   for (const auto& [relationship, stats] : aggregates.edges) {

@@ -13,10 +13,7 @@ using namespace std::chrono_literals;
 
 graph::Directory read_directory(const kafka::Config& config, const std::string& topic) {
   graph::Directory directory;
-  const int partitions = kafka::partition_count(config, topic, 30s);
-  std::vector<std::int32_t> all;
-  for (int partition = 0; partition < partitions; ++partition) all.push_back(partition);
-  for (const auto& [partition, contents] : read_partitions(config, topic, all)) {
+  for (const auto& [partition, contents] : read_partitions(config, topic, all_partitions(config, topic))) {
     for (const auto& [id, value] : contents) {
       if (auto entry = graph::directory_entry_from_json(id, value)) {
         directory.entries[id] = std::move(*entry);

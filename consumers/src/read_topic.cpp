@@ -64,4 +64,10 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   return contents;
 }
 
+std::vector<std::int32_t> all_partitions(const kafka::Config& config, const std::string& topic) {
+  std::vector<std::int32_t> partitions(static_cast<std::size_t>(kafka::partition_count(config, topic, 30s)));
+  for (std::size_t i = 0; i < partitions.size(); ++i) partitions[i] = static_cast<std::int32_t>(i);
+  return partitions;
+}
+
 }  // namespace relmap::consumer

@@ -347,11 +347,9 @@ StreamAggregator::~StreamAggregator() = default;
 
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
-AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
-  const int partitions = kafka::partition_count(config, topics.aggregates, 30s);
-  if (partitions == 0) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
-  std::vector<std::int32_t> all(static_cast<std::size_t>(partitions));
-  for (int partition = 0; partition < partitions; ++partition) all[static_cast<std::size_t>(partition)] = partition;
+AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics) {
+  const auto all = all_partitions(config, topics.aggregates);
+  if (all.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   AggregatesBuilder builder;
   for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, all)) {
     for (const auto& [key, value] : contents) {
@@ -366,15 +364,16 @@ AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const St
       }
     }
   }
+  return builder;
+}
+
+AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
+  auto builder = read_case_facts(config, topics);
   // Every rejection, the producers' and the aggregator's own (transactional), is a committed record
   // of the dead-letter topic: that count is `rejected`.
   std::uint64_t dead_letters = 0;
-  const int dead_letter_partitions = kafka::partition_count(config, topics.dead_letter, 30s);
-  std::vector<std::int32_t> dead_letter_all(static_cast<std::size_t>(dead_letter_partitions));
-  for (int partition = 0; partition < dead_letter_partitions; ++partition) {
-    dead_letter_all[static_cast<std::size_t>(partition)] = partition;
-  }
-  read_partitions(config, topics.dead_letter, dead_letter_all, [&](const rd_kafka_message_t&) { ++dead_letters; });
+  read_partitions(config, topics.dead_letter, all_partitions(config, topics.dead_letter),
+                  [&](const rd_kafka_message_t&) { ++dead_letters; });
   builder.set_rejected(dead_letters);
   return builder;
 }

@@ -73,7 +73,9 @@ class StreamAggregator {
   Counters counters_;
 };
 
-/// Reads the aggregates topic and the dead-letter topic to their end (read_committed).
+/// Reads the aggregates topic to its end (read_committed): every statistic but `rejected`.
+AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics);
+/// ... and counts the dead-letter topic's records as `rejected`.
 AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
 /// ... and builds the aggregates of `window`.
 graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window);
