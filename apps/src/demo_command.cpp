@@ -36,10 +36,9 @@ struct DemoOptions {
   int partitions = 3;
 };
 
-/// "Information Technology (IT)", or the id alone where the directory names it no differently.
 std::string display(const graph::RelationshipMap& map, const std::string& id) {
   for (const auto& department : map.departments) {
-    if (department.id == id && department.name != id) return department.name + " (" + id + ")";
+    if (department.id == id) return graph::name_with_id(id, department.name);
   }
   return id;
 }
@@ -211,6 +210,7 @@ void run_demo(DemoOptions& options) {
   // The directory goes through its topic too: what the map shows is what any instance would read.
   if (const auto directory_csv = directory_file_of(options); !directory_csv.empty()) {
     consumer::publish_directory(config, departments_topic, graph::read_directory_csv(directory_csv));
+    if (options.directory_file.empty() && options.out_dir.empty()) std::filesystem::remove(directory_csv);  // temporary
   }
   const auto directory = consumer::read_directory(config, departments_topic);
   if (!directory.entries.empty()) {

@@ -58,9 +58,10 @@ std::size_t write_all_reports(const std::filesystem::path& folder, const graph::
   std::ofstream index(folder / "index.html");
   index << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Handoff reports</title></head>"
         << "<body style=\"font-family:system-ui,Helvetica,Arial,sans-serif\"><h1>Handoff reports</h1><ul>\n";
+  const graph::DepartmentReporter reporter(current, previous);
   for (const auto& department : current.departments) {
     const auto name = file_name_of(department.id);
-    std::ofstream(folder / name) << graph::to_html(graph::make_department_report(current, previous, department.id));
+    std::ofstream(folder / name) << graph::to_html(reporter.report(department.id));
     index << "<li><a href=\"" << name << "\">" << html_escape(department.name) << "</a></li>\n";
   }
   index << "</ul></body></html>\n";

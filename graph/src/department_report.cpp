@@ -4,9 +4,11 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "relmap/common/csv.hpp"
 #include "relmap/common/html.hpp"
@@ -23,8 +25,16 @@ class MapIndex {
  public:
   explicit MapIndex(const RelationshipMap& map) : map_(map) {
     for (const auto& department : map.departments) departments_[department.id] = &department;
-    for (const auto& edge : map.edges) edges_[{edge.from, edge.to}] = &edge;
-    for (const auto& topic : map.topics) topics_[{topic.from, topic.to, topic.topic}] = &topic;
+    for (const auto& edge : map.edges) {
+      edges_[{edge.from, edge.to}] = &edge;
+      incident_edges_[edge.from].push_back(&edge);
+      incident_edges_[edge.to].push_back(&edge);
+    }
+    for (const auto& topic : map.topics) {
+      topics_[{topic.from, topic.to, topic.topic}] = &topic;
+      incident_topics_[topic.from].push_back(&topic);
+      incident_topics_[topic.to].push_back(&topic);
+    }
   }
   const RelationshipMap& map() const { return map_; }
   const DepartmentStats* department(const std::string& id) const { return find(departments_, id); }
@@ -48,8 +58,10 @@ class MapIndex {
     if (found == nullptr) return std::nullopt;
     return p90 ? found->response_time_p90_s : found->response_time_p50_s;
   }
-  const std::vector<TopicRow>& topics() const { return map_.topics; }
-  const std::vector<Edge>& edges() const { return map_.edges; }
+  /// The edges from or to a department: a report reads these, not the whole map.
+  const std::vector<const Edge*>& edges_of(const std::string& id) const { return of(incident_edges_, id); }
+  /// The request topics it asked or was asked about.
+  const std::vector<const TopicRow*>& topics_of(const std::string& id) const { return of(incident_topics_, id); }
 
  private:
   template <typename Map>
@@ -57,18 +69,22 @@ class MapIndex {
     const auto found = index.find(key);
     return found == index.end() ? nullptr : found->second;
   }
+  template <typename T>
+  static const std::vector<const T*>& of(const std::unordered_map<std::string, std::vector<const T*>>& index,
+                                         const std::string& id) {
+    static const std::vector<const T*> none;
+    const auto found = index.find(id);
+    return found == index.end() ? none : found->second;
+  }
   const RelationshipMap& map_;
   std::map<std::string, const DepartmentStats*> departments_;
   std::map<std::pair<std::string, std::string>, const Edge*> edges_;
   std::map<TopicKey, const TopicRow*> topics_;
+  std::unordered_map<std::string, std::vector<const Edge*>> incident_edges_;
+  std::unordered_map<std::string, std::vector<const TopicRow*>> incident_topics_;
 };
 
 std::optional<double> count(std::uint64_t value) { return static_cast<double>(value); }
-
-std::optional<double> share(std::uint64_t part, std::uint64_t whole) {
-  if (whole == 0) return std::nullopt;
-  return static_cast<double>(part) / static_cast<double>(whole);
-}
 
 /// A figure of the department, computed the same way from both maps.
 using DepartmentValue = std::function<std::optional<double>(const MapIndex&, const std::string& department)>;
@@ -105,16 +121,13 @@ ReportSection partner_section(std::string id, std::string title, const std::vect
 
 /// The partners of `department` in a map: every department it shares an edge with.
 void add_partners(const MapIndex& index, const std::string& department, std::set<std::string>& partners) {
-  for (const auto& edge : index.edges()) {
-    if (edge.from == department) partners.insert(edge.to);
-    if (edge.to == department) partners.insert(edge.from);
-  }
+  for (const auto* edge : index.edges_of(department)) partners.insert(edge->from == department ? edge->to : edge->from);
 }
 
 std::optional<double> response_time_answering(const MapIndex& index, const std::string& department, double q) {
   std::vector<double> times;
-  for (const auto& edge : index.edges()) {
-    if (edge.to == department) times.insert(times.end(), edge.stats.response_times_s.begin(), edge.stats.response_times_s.end());
+  for (const auto* edge : index.edges_of(department)) {
+    if (edge->to == department) times.insert(times.end(), edge->stats.response_times_s.begin(), edge->stats.response_times_s.end());
   }
   return nearest_rank(std::move(times), q);
 }
@@ -149,7 +162,7 @@ ReportSection summary_section(const MapIndex& current, const MapIndex& previous,
       {"\"Did we solve your problem?\" yes", Kind::rate,
        [](const MapIndex& index, const std::string& id) -> std::optional<double> {
          const auto* found = index.department(id);
-         return found == nullptr ? std::nullopt : share(found->solved, found->solved + found->unsolved);
+         return found == nullptr ? std::nullopt : ratio(found->solved, found->solved + found->unsolved);
        }},
       {"Feedback answers", Kind::count,
        [](const MapIndex& index, const std::string& id) -> std::optional<double> {
@@ -160,7 +173,7 @@ ReportSection summary_section(const MapIndex& current, const MapIndex& previous,
       {"Andon cords it pulled", Kind::count,
        [](const MapIndex& index, const std::string& id) -> std::optional<double> {
          std::uint64_t pulled = 0;
-         for (const auto& edge : index.edges()) pulled += edge.from == id ? edge.stats.andon : 0;
+         for (const auto* edge : index.edges_of(id)) pulled += edge->from == id ? edge->stats.andon : 0;
          return count(pulled);
        }},
       {"Cases that ended in a dead end with it", Kind::count,
@@ -181,9 +194,7 @@ ReportSection summary_section(const MapIndex& current, const MapIndex& previous,
 ReportSection topics_section(const MapIndex& current, const MapIndex& previous, const std::string& department) {
   std::set<TopicKey> keys;
   for (const auto* index : {&current, &previous}) {
-    for (const auto& topic : index->topics()) {
-      if (topic.from == department || topic.to == department) keys.insert({topic.from, topic.to, topic.topic});
-    }
+    for (const auto* topic : index->topics_of(department)) keys.insert({topic->from, topic->to, topic->topic});
   }
   ReportSection section{"topics", "Recurring topics", "Topic (asking -> asked)", {"Requests", "Dead ends"}, {}};
   for (const auto& key : keys) {
@@ -215,10 +226,26 @@ Window previous_window(const Window& window) {
   return {format_day(*from - length), format_day(*from - std::chrono::days(1))};
 }
 
-DepartmentReport make_department_report(const RelationshipMap& current_map, const RelationshipMap& previous_map,
+struct DepartmentReporter::Indexes {
+  MapIndex current;
+  MapIndex previous;
+};
+
+DepartmentReporter::DepartmentReporter(const RelationshipMap& current, const RelationshipMap& previous)
+    : indexes_(std::make_unique<const Indexes>(Indexes{MapIndex(current), MapIndex(previous)})) {}
+
+DepartmentReporter::~DepartmentReporter() = default;
+
+DepartmentReport make_department_report(const RelationshipMap& current, const RelationshipMap& previous,
                                         const std::string& department) {
-  const MapIndex current(current_map);
-  const MapIndex previous(previous_map);
+  return DepartmentReporter(current, previous).report(department);
+}
+
+DepartmentReport DepartmentReporter::report(const std::string& department) const {
+  const MapIndex& current = indexes_->current;
+  const MapIndex& previous = indexes_->previous;
+  const RelationshipMap& current_map = current.map();
+  const RelationshipMap& previous_map = previous.map();
   if (current.department(department) == nullptr && previous.department(department) == nullptr) {
     std::string known;
     for (std::size_t i = 0; i < current_map.departments.size() && i < 12; ++i) {
@@ -302,10 +329,7 @@ DepartmentReport make_department_report(const RelationshipMap& current_map, cons
 
 namespace {
 
-/// "Information Technology (IT)", or the id alone where the directory names it no differently.
-std::string title_of(const DepartmentReport& report) {
-  return report.name == report.department ? report.department : report.name + " (" + report.department + ")";
-}
+std::string title_of(const DepartmentReport& report) { return name_with_id(report.department, report.name); }
 
 std::string window_text(const Window& window) {
   return window.from.value_or("the beginning") + " to " + window.to.value_or("the end");

@@ -21,12 +21,12 @@ std::optional<double> nearest_rank(std::vector<double> values, double q) {
   return values[index];
 }
 
-namespace {
-
 std::optional<double> ratio(std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) return std::nullopt;
   return static_cast<double>(part) / static_cast<double>(whole);
 }
+
+namespace {
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,8 +52,25 @@ struct DepartmentReport {
 /// The window of equal length that ends the day before `window` starts (both ends must be set).
 Window previous_window(const Window& window);
 
-/// `current` and `previous` are the maps of a window and of its previous window.
-/// Throws std::invalid_argument when the department is in neither.
+/// Reports of departments from the maps of a window (`current`) and of its previous window, which
+/// it indexes once (a report reads only its own department's edges and topics). The maps must
+/// outlive it.
+class DepartmentReporter {
+ public:
+  DepartmentReporter(const RelationshipMap& current, const RelationshipMap& previous);
+  ~DepartmentReporter();
+  DepartmentReporter(const DepartmentReporter&) = delete;
+  DepartmentReporter& operator=(const DepartmentReporter&) = delete;
+
+  /// Throws std::invalid_argument when the department is in neither map.
+  DepartmentReport report(const std::string& department) const;
+
+ private:
+  struct Indexes;
+  std::unique_ptr<const Indexes> indexes_;
+};
+
+/// One report: DepartmentReporter(current, previous).report(department).
 DepartmentReport make_department_report(const RelationshipMap& current, const RelationshipMap& previous,
                                         const std::string& department);
 

@@ -30,6 +30,11 @@ struct Directory {
   }
 };
 
+/// "Information Technology (IT)", or the id alone where the directory names it no differently.
+inline std::string name_with_id(const std::string& id, const std::string& name) {
+  return name == id ? id : name + " (" + id + ")";
+}
+
 /// Reads a directory CSV. Throws std::runtime_error naming the file and line for a bad row (no id,
 /// an id that breaks the contract's department rules, a repeated id, customer_facing not true/false).
 Directory read_directory_csv(const std::string& path);

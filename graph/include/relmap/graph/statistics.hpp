@@ -85,6 +85,9 @@ struct Aggregates {
   std::map<TopicKey, TopicStats> topics;           ///< requests in the window that named a topic
 };
 
+/// part / whole; nullopt for a whole of 0 (the contract's rates are null where their denominator is 0).
+std::optional<double> ratio(std::uint64_t part, std::uint64_t whole);
+
 /// The nearest-rank percentile: the ceil(q * n)-th smallest value; nullopt for no values.
 std::optional<double> nearest_rank(std::vector<double> values, double q);
 
