@@ -246,12 +246,12 @@ class StreamAggregator::Impl {
     }
     ensure_transaction();
     const auto group = consumer_->group_metadata();
-    kafka::KafkaError error = producer_->send_offsets_to_transaction(offsets, *group, 60s);
-    if (!error) error = producer_->commit_transaction(60s);
-    for (int retry = 0; error && error.is_retriable() && retry < 5; ++retry) {
-      log()->warn("commit failed, retrying: {}", error.message());
-      error = producer_->commit_transaction(60s);
-    }
+    // Each call is retried on its own: committing after the offsets failed to join the transaction
+    // would commit the batch's state without its input positions, and the batch would be read again.
+    kafka::KafkaError error = retry_if_retriable("sending offsets to the transaction", [&] {
+      return producer_->send_offsets_to_transaction(offsets, *group, 60s);
+    });
+    if (!error) error = retry_if_retriable("committing the transaction", [&] { return producer_->commit_transaction(60s); });
     if (error) {
       if (!error.transaction_requires_abort()) throw kafka::KafkaException(error);
       log()->warn("transaction aborted: {}", error.message());
@@ -262,6 +262,16 @@ class StreamAggregator::Impl {
     batch_messages_ = 0;
     write_failures_ = 0;
     ++counters_.transactions;
+  }
+
+  template <typename TransactionCall>
+  static kafka::KafkaError retry_if_retriable(std::string_view what, const TransactionCall& call) {
+    kafka::KafkaError error = call();
+    for (int retry = 0; error && error.is_retriable() && retry < 5; ++retry) {
+      log()->warn("{} failed, retrying: {}", what, error.message());
+      error = call();
+    }
+    return error;
   }
 
   /// After an abort the in-memory state is ahead of what Kafka holds: restore it and read again from

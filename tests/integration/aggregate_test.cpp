@@ -194,15 +194,22 @@ TEST(Aggregate, TwoInstancesShareSixPartitionsAndOneDies) {
 
 TEST(Aggregate, SurvivesTheBrokerStoppingForTenSeconds) {
   PrivateBroker broker;
-  Pipeline pipeline(broker.bootstraps(), 10000, 3);
+  Pipeline pipeline(broker.bootstraps(), 20000, 3);
   pipeline.produce();
-  const int pid = spawn(pipeline.aggregate_argv("steady", false), "/dev/null");
+  // Throttled (small transactions, committed back to back), so that the broker goes away while a
+  // transaction is being written or committed: that is where a lost or repeated batch would come from.
+  auto argv = pipeline.aggregate_argv("steady", false, "100");
+  argv.insert(argv.end(), {"-X", "max.partition.fetch.bytes=20000"});
+  const int pid = spawn(argv, "/dev/null");
   std::this_thread::sleep_for(3s);
   broker.stop();
   std::this_thread::sleep_for(10s);
   broker.start();
   std::this_thread::sleep_for(5s);
   stop_process(pid, SIGTERM);
+  const auto [committed, total] = pipeline.committed_and_total();
+  EXPECT_GT(committed, 0) << "the broker stopped before any work was committed: it proves little";
+  EXPECT_LT(committed, total) << "the stream ended before the broker stopped: it proves little";
   pipeline.aggregate_to_end("steady");
   pipeline.expect_reference_answer();
 }
