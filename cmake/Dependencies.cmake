@@ -11,6 +11,7 @@ find_package(ZLIB REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
 pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph>=0.10)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET GLOBAL libxxhash>=0.8)
 find_library(CSV_LIBRARY NAMES csv REQUIRED)  # libcsv ships no CMake or pkg-config file
 
 # RapidJSON's CMake config defines no target.
@@ -20,6 +21,10 @@ if(NOT TARGET relmap_rapidjson)
   target_include_directories(relmap_rapidjson SYSTEM INTERFACE ${RapidJSON_INCLUDE_DIRS} ${RAPIDJSON_INCLUDE_DIRS})
   # std::string overloads (GenericValue from std::string) make the callers simpler.
   target_compile_definitions(relmap_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+  # SSE2 is part of x86-64 itself: RapidJSON then scans strings and whitespace 16 bytes at a time.
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    target_compile_definitions(relmap_rapidjson INTERFACE RAPIDJSON_SSE2)
+  endif()
   add_library(RapidJSON::RapidJSON ALIAS relmap_rapidjson)
 endif()
 

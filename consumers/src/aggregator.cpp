@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xxhash.h>
+
 namespace relmap::consumer {
 namespace {
 
@@ -11,6 +13,8 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
 }
 
 }  // namespace
+
+std::uint64_t event_id_hash(std::string_view event_id) { return XXH3_64bits(event_id.data(), event_id.size()); }
 
 std::string Aggregator::case_key(const schemas::Event& event) {
   return event.case_id ? *event.case_id : "andon:" + event.event_id;
@@ -26,7 +30,7 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
   auto [found, created] = cases_.try_emplace(key);
   CaseState& state = found->second;
   changed_.insert("");
-  if (!state.event_ids.insert(event.event_id).second) {
+  if (!state.event_ids.insert(event_id_hash(event.event_id)).second) {
     ++totals_.totals.duplicates;
     return Applied::duplicate;
   }
@@ -41,9 +45,9 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
         if constexpr (std::is_same_v<Body, schemas::Request>) {
           apply_request(event, body, state, late_rejections);
         } else if constexpr (std::is_same_v<Body, schemas::Response>) {
-          state.departments.insert(body.from);
-          state.departments.insert(body.to);
-          if (body.redirect_to) state.departments.insert(*body.redirect_to);
+          state.departments.emplace(body.from);
+          state.departments.emplace(body.to);
+          if (body.redirect_to) state.departments.emplace(*body.redirect_to);
           auto& request = state.requests[body.request_id];
           if (!request.seen) {
             request.waiting.push_back(event);
@@ -51,21 +55,21 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
             reject_late(std::move(*mismatch), late_rejections);
           }
         } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
-          state.departments.insert(body.from);
-          state.departments.insert(body.to);
-          HandoffRecord record{event.occurred_at, event.event_id, body.from, body.to};
+          state.departments.emplace(body.from);
+          state.departments.emplace(body.to);
+          HandoffRecord record{event.occurred_at, event.event_id, DepartmentName(body.from), DepartmentName(body.to)};
           // Keep event-time order even when handoffs arrive out of order.
           const auto position = std::upper_bound(
               state.handoffs.begin(), state.handoffs.end(), record,
               [](const auto& a, const auto& b) { return later(b.at, b.event_id, a.at, a.event_id); });
           state.handoffs.insert(position, std::move(record));
         } else if constexpr (std::is_same_v<Body, schemas::Feedback>) {
-          if (body.about) state.departments.insert(*body.about);
-          if (body.from) state.departments.insert(*body.from);
+          if (body.about) state.departments.emplace(*body.about);
+          if (body.from) state.departments.emplace(*body.from);
           state.feedback.push_back({event.occurred_at, event.event_id, body.solved, body.about});
         } else {
-          state.departments.insert(body.from);
-          state.departments.insert(body.about);
+          state.departments.emplace(body.from);
+          state.departments.emplace(body.about);
           state.andons.push_back({event.occurred_at, body.from, body.about});
         }
       },
@@ -75,13 +79,13 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
 
 void Aggregator::apply_request(const schemas::Event& event, const schemas::Request& request, CaseState& state,
                                std::vector<LateRejection>& late_rejections) {
-  state.departments.insert(request.from);
-  state.departments.insert(request.to);
+  state.departments.emplace(request.from);
+  state.departments.emplace(request.to);
   auto& entry = state.requests[request.request_id];
   if (entry.seen) return;  // a second request with the same request_id: the first one stands
   entry.seen = true;
-  entry.from = request.from;
-  entry.to = request.to;
+  entry.from = DepartmentName(request.from);
+  entry.to = DepartmentName(request.to);
   entry.topic = request.topic.value_or("");
   entry.asked_at = event.occurred_at;
   entry.due_at = request.due_at;
@@ -96,11 +100,11 @@ std::optional<LateRejection> Aggregator::apply_response(const schemas::Event& ev
   const auto& response = std::get<schemas::Response>(event.body);
   if (response.from != request.to) {
     return LateRejection{event, "response_mismatch",
-                         "/from: the request " + response.request_id + " was made to " + request.to + ", not " + response.from};
+                         "/from: the request " + response.request_id + " was made to " + request.to.str() + ", not " + response.from};
   }
   if (response.to != request.from) {
     return LateRejection{event, "response_mismatch",
-                         "/to: the request " + response.request_id + " was made by " + request.from + ", not " + response.to};
+                         "/to: the request " + response.request_id + " was made by " + request.from.str() + ", not " + response.to};
   }
   if (!request.answered || later(event.occurred_at, event.event_id, request.answered_at, request.answer_event_id)) {
     request.answered = true;
@@ -143,7 +147,7 @@ void Aggregator::restore_case(const std::string& key, CaseState state) { cases_[
 
 CaseFacts facts_of(const CaseState& state) {
   CaseFacts facts;
-  facts.departments = state.departments;
+  for (const auto& name : state.departments) facts.departments.emplace_hint(facts.departments.end(), name.str());
   facts.andons = state.andons;
   const CaseFacts::Request* first_request = nullptr;
   for (const auto& [id, request] : state.requests) {

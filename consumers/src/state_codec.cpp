@@ -70,11 +70,19 @@ class Reader {
     if (value == nullptr || !value->IsArray()) return fail(std::cref(empty)).get();
     return *value;
   }
-  std::set<std::string> strings(const char* key) {
-    std::set<std::string> values;
+  DepartmentSet strings(const char* key) {
+    DepartmentSet values;
     for (const auto& value : array(key).GetArray()) {
-      if (!value.IsString()) return fail(std::set<std::string>{});
+      if (!value.IsString()) return fail(DepartmentSet{});
       values.emplace(value.GetString(), value.GetStringLength());
+    }
+    return values;
+  }
+  EventIdHashes hashes(const char* key) {
+    EventIdHashes values;
+    for (const auto& value : array(key).GetArray()) {
+      if (!value.IsUint64()) return fail(EventIdHashes{});
+      values.insert(value.GetUint64());
     }
     return values;
   }
@@ -101,7 +109,10 @@ std::optional<schemas::Outcome> outcome_from(std::string_view name) {
 std::string encode_case_state(const CaseState& state) {
   JsonWriter json;
   json.start_object();
-  json.strings("ids", state.event_ids);
+  json.key("id_hashes");
+  json.start_array();
+  for (const auto hash : state.event_ids) json.value(hash);
+  json.end_array();
   json.strings("departments", state.departments);
   json.field("last", micros(state.last_event));
   json.key("requests");
@@ -162,8 +173,8 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
   if (document.HasParseError()) return std::nullopt;
   Reader root(document);
   CaseState state;
-  state.event_ids = root.strings("ids");
-  state.departments = root.strings("departments");
+  state.event_ids = root.hashes("id_hashes");
+  for (const auto& name : root.strings("departments")) state.departments.emplace_hint(state.departments.end(), name);
   state.last_event = root.time("last");
   for (const auto& value : root.array("requests").GetArray()) {
     Reader entry(value);
@@ -171,8 +182,8 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
     const std::string id = entry.string("id");
     request.seen = entry.boolean("seen");
     if (request.seen) {
-      request.from = entry.string("from");
-      request.to = entry.string("to");
+      request.from = DepartmentName(entry.string("from"));
+      request.to = DepartmentName(entry.string("to"));
       request.topic = entry.optional_string("topic");
       request.asked_at = entry.time("at");
       request.due_at = entry.time("due");
@@ -196,7 +207,8 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
   }
   for (const auto& value : root.array("handoffs").GetArray()) {
     Reader entry(value);
-    state.handoffs.push_back({entry.time("at"), entry.string("id"), entry.string("from"), entry.string("to")});
+    state.handoffs.push_back(
+        {entry.time("at"), entry.string("id"), DepartmentName(entry.string("from")), DepartmentName(entry.string("to"))});
     if (!entry.ok()) return std::nullopt;
   }
   for (const auto& value : root.array("feedback").GetArray()) {

@@ -9,7 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/flat_map.hpp>
+#include <boost/container/flat_set.hpp>
+
 #include "relmap/common/time.hpp"
+#include "relmap/consumer/department_name.hpp"
 #include "relmap/graph/statistics.hpp"
 #include "relmap/schemas/event.hpp"
 
@@ -18,8 +22,8 @@ namespace relmap::consumer {
 /// One request and its latest response, or responses waiting for a request not seen yet.
 struct RequestState {
   bool seen = false;  ///< the request itself arrived
-  std::string from;
-  std::string to;
+  DepartmentName from;
+  DepartmentName to;
   std::string topic;  ///< empty when the request named none
   Timestamp asked_at{};
   Timestamp due_at{};
@@ -33,8 +37,8 @@ struct RequestState {
 struct HandoffRecord {
   Timestamp at;
   std::string event_id;
-  std::string from;
-  std::string to;
+  DepartmentName from;
+  DepartmentName to;
 };
 
 struct FeedbackRecord {
@@ -50,15 +54,25 @@ struct AndonRecord {
   std::string about;
 };
 
+/// The departments a case names, sorted; a flat set because a case names only a few.
+using DepartmentSet = boost::container::flat_set<std::string>;
+
+/// The event ids a case has seen, as 64-bit hashes, sorted: 8 bytes an id instead of a tree node
+/// and a string (per-case memory is the aggregator's limit). Two ids of one case would have to
+/// collide for an event to be miscounted as a duplicate: odds of about n^2 / 2^65 for n ids.
+using EventIdHashes = boost::container::flat_set<std::uint64_t>;
+/// XXH3 of the id: stable across builds and machines, since the changelog stores it.
+std::uint64_t event_id_hash(std::string_view event_id);
+
 /// Everything the aggregator keeps of one case (all its events share a partition, by key).
 /// An andon without a case is a case of its own, keyed "andon:<event_id>".
 struct CaseState {
-  std::set<std::string> event_ids;  ///< seen: a repeat is a duplicate
-  std::map<std::string, RequestState> requests;  ///< by request_id
+  EventIdHashes event_ids;  ///< seen: a repeat is a duplicate
+  boost::container::flat_map<std::string, RequestState> requests;  ///< by request_id (a case has few)
   std::vector<HandoffRecord> handoffs;           ///< in event time (occurred_at, then event_id)
   std::vector<FeedbackRecord> feedback;
   std::vector<AndonRecord> andons;
-  std::set<std::string> departments;  ///< named by its valid events
+  boost::container::flat_set<DepartmentName> departments;  ///< named by its valid events
   Timestamp last_event{};             ///< for retention
 };
 
@@ -89,7 +103,7 @@ struct CaseFacts {
   std::vector<Handoff> handoffs;
   std::vector<Feedback> feedback;
   std::vector<AndonRecord> andons;
-  std::set<std::string> departments;
+  DepartmentSet departments;
 };
 
 CaseFacts facts_of(const CaseState& state);
