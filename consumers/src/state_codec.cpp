@@ -14,16 +14,11 @@ std::int64_t micros(Timestamp at) { return at.time_since_epoch().count(); }
 
 /// Andons are the same in a case's state and in its facts.
 void write_andons(JsonWriter& json, const std::vector<AndonRecord>& andons) {
-  json.key("andons");
-  json.start_array();
-  for (const auto& andon : andons) {
-    json.start_object();
+  json.objects("andons", andons, [&](const auto& andon) {
     json.field("at", micros(andon.at));
     json.field("from", andon.from);
     json.field("about", andon.about);
-    json.end_object();
-  }
-  json.end_array();
+  });
 }
 
 /// Reading with checks: any missing or mistyped member makes the whole record unreadable.
@@ -109,16 +104,11 @@ std::optional<schemas::Outcome> outcome_from(std::string_view name) {
 std::string encode_case_state(const CaseState& state) {
   JsonWriter json;
   json.start_object();
-  json.key("id_hashes");
-  json.start_array();
-  for (const auto hash : state.event_ids) json.value(hash);
-  json.end_array();
-  json.strings("departments", state.departments);
+  json.values("id_hashes", state.event_ids);
+  json.values("departments", state.departments);
   json.field("last", micros(state.last_event));
-  json.key("requests");
-  json.start_array();
-  for (const auto& [id, request] : state.requests) {
-    json.start_object();
+  json.objects("requests", state.requests, [&](const auto& entry) {
+    const auto& [id, request] = entry;
     json.field("id", id);
     json.field("seen", request.seen);
     if (request.seen) {
@@ -137,31 +127,19 @@ std::string encode_case_state(const CaseState& state) {
     json.start_array();
     for (const auto& response : request.waiting) json.value(schemas::to_json(response));
     json.end_array();
-    json.end_object();
-  }
-  json.end_array();
-  json.key("handoffs");
-  json.start_array();
-  for (const auto& handoff : state.handoffs) {
-    json.start_object();
+  });
+  json.objects("handoffs", state.handoffs, [&](const auto& handoff) {
     json.field("at", micros(handoff.at));
     json.field("id", handoff.event_id);
     json.field("from", handoff.from);
     json.field("to", handoff.to);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("feedback");
-  json.start_array();
-  for (const auto& feedback : state.feedback) {
-    json.start_object();
+  });
+  json.objects("feedback", state.feedback, [&](const auto& feedback) {
     json.field("at", micros(feedback.at));
     json.field("id", feedback.event_id);
     json.field("solved", feedback.solved);
     json.field_if_set("about", feedback.about);
-    json.end_object();
-  }
-  json.end_array();
+  });
   write_andons(json, state.andons);
   json.end_object();
   return json.str();
@@ -230,11 +208,8 @@ std::optional<CaseState> decode_case_state(std::string_view json, const schemas:
 std::string encode_case_facts(const CaseFacts& facts) {
   JsonWriter json;
   json.start_object();
-  json.strings("departments", facts.departments);
-  json.key("requests");
-  json.start_array();
-  for (const auto& request : facts.requests) {
-    json.start_object();
+  json.values("departments", facts.departments);
+  json.objects("requests", facts.requests, [&](const auto& request) {
     json.field("from", request.from);
     json.field("to", request.to);
     if (!request.topic.empty()) json.field("topic", request.topic);
@@ -244,30 +219,18 @@ std::string encode_case_facts(const CaseFacts& facts) {
       json.field("outcome", schemas::to_string(*request.outcome));
       json.field("answered_at", micros(request.answered_at));
     }
-    json.end_object();
-  }
-  json.end_array();
-  json.key("handoffs");
-  json.start_array();
-  for (const auto& handoff : facts.handoffs) {
-    json.start_object();
+  });
+  json.objects("handoffs", facts.handoffs, [&](const auto& handoff) {
     json.field("from", handoff.from);
     json.field("to", handoff.to);
     json.field("at", micros(handoff.at));
     json.field("ping_pong", handoff.ping_pong);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("feedback");
-  json.start_array();
-  for (const auto& feedback : facts.feedback) {
-    json.start_object();
+  });
+  json.objects("feedback", facts.feedback, [&](const auto& feedback) {
     json.field("about", feedback.about);
     json.field("at", micros(feedback.at));
     json.field("solved", feedback.solved);
-    json.end_object();
-  }
-  json.end_array();
+  });
   write_andons(json, facts.andons);
   json.end_object();
   return json.str();

@@ -397,17 +397,11 @@ std::string to_json(const DepartmentReport& report) {
     json.field("to", window->to);
     json.end_object();
   }
-  json.key("sections");
-  json.start_array();
-  for (const auto& section : report.sections) {
-    json.start_object();
+  json.objects("sections", report.sections, [&](const auto& section) {
     json.field("id", section.id);
     json.field("title", section.title);
-    json.strings("columns", section.columns);
-    json.key("rows");
-    json.start_array();
-    for (const auto& row : section.rows) {
-      json.start_object();
+    json.values("columns", section.columns);
+    json.objects("rows", section.rows, [&](const auto& row) {
       json.field("label", row.label);
       if (!row.key.empty()) json.field("key", row.key);
       json.key("figures");
@@ -421,12 +415,8 @@ std::string to_json(const DepartmentReport& report) {
         json.end_object();
       }
       json.end_array();
-      json.end_object();
-    }
-    json.end_array();
-    json.end_object();
-  }
-  json.end_array();
+    });
+  });
   json.end_object();
   return json.str();
 }

@@ -207,10 +207,7 @@ std::string to_json(const RelationshipMap& map) {
   json.field("cases", map.totals.cases);
   json.end_object();
 
-  json.key("departments");
-  json.start_array();
-  for (const auto& department : map.departments) {
-    json.start_object();
+  json.objects("departments", map.departments, [&](const auto& department) {
     json.field("id", department.id);
     json.field("name", department.name);
     json.field("unit", department.unit.empty() ? std::nullopt : std::optional{department.unit});
@@ -230,14 +227,9 @@ std::string to_json(const RelationshipMap& map) {
     json.field("community", department.community);
     json.field("betweenness", department.betweenness);
     json.field("articulation_point", department.articulation_point);
-    json.end_object();
-  }
-  json.end_array();
+  });
 
-  json.key("edges");
-  json.start_array();
-  for (const auto& edge : map.edges) {
-    json.start_object();
+  json.objects("edges", map.edges, [&](const auto& edge) {
     json.field("from", edge.from);
     json.field("to", edge.to);
     json.field("requests", edge.stats.requests);
@@ -253,63 +245,38 @@ std::string to_json(const RelationshipMap& map) {
     json.field("ping_pong", edge.stats.ping_pong);
     json.field("andon", edge.stats.andon);
     json.field("bridge", edge.bridge);
-    json.end_object();
-  }
-  json.end_array();
+  });
 
-  json.key("pairs");
-  json.start_array();
-  for (const auto& pair : map.pairs) {
-    json.start_object();
+  json.objects("pairs", map.pairs, [&](const auto& pair) {
     json.field("a", pair.a);
     json.field("b", pair.b);
     json.field("gives", pair.gives);
     json.field("gets", pair.gets);
     json.field("imbalance", pair.imbalance);
     json.field("flagged", pair.flagged);
-    json.end_object();
-  }
-  json.end_array();
+  });
 
-  json.key("silos");
-  json.start_array();
-  for (const auto& silo : map.silos) {
-    json.start_object();
-    json.strings("departments", silo.departments);
+  json.objects("silos", map.silos, [&](const auto& silo) {
+    json.values("departments", silo.departments);
     json.field("kind", silo.kind);
     json.field("internal", silo.internal);
     json.field("external", silo.external);
     json.field("external_share", silo.external_share);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("communities");
-  json.start_array();
-  for (const auto& community : map.communities) {
-    json.start_object();
+  });
+  json.objects("communities", map.communities, [&](const auto& community) {
     json.field("id", community.id);
-    json.strings("departments", community.departments);
+    json.values("departments", community.departments);
     json.field("modularity_contribution", community.modularity_contribution);
-    json.strings("units", community.units);
-    json.end_object();
-  }
-  json.end_array();
+    json.values("units", community.units);
+  });
   json.field("modularity", map.modularity);
   json.field("betweenness_pivots", static_cast<std::uint64_t>(map.betweenness_pivots));
-  json.key("units");
-  json.start_array();
-  for (const auto& unit : map.units) {
-    json.start_object();
+  json.objects("units", map.units, [&](const auto& unit) {
     json.field("unit", unit.unit);
-    json.strings("departments", unit.departments);
-    json.key("communities");
-    json.start_array();
-    for (const int community : unit.communities) json.value(community);
-    json.end_array();
+    json.values("departments", unit.departments);
+    json.values("communities", unit.communities);
     json.field("split", unit.split());
-    json.end_object();
-  }
-  json.end_array();
+  });
 
   json.key("chains");
   json.start_object();
@@ -318,19 +285,14 @@ std::string to_json(const RelationshipMap& map) {
   json.field("dead_ends", map.chains.dead_ends);
   json.field("open", map.chains.open);
   json.field("mean_length", map.chains.mean_length);
-  json.key("most_frequent");
-  json.start_array();
-  for (const auto& pattern : map.chains.most_frequent) {
-    json.start_object();
-    json.strings("owners", pattern.owners);
+  json.objects("most_frequent", map.chains.most_frequent, [&](const auto& pattern) {
+    json.values("owners", pattern.owners);
     json.field("cases", pattern.cases);
     json.field("solved", pattern.solved);
     json.field("dead_ends", pattern.dead_ends);
     json.field("open", pattern.open);
     json.field("ping_pongs", pattern.ping_pongs);
-    json.end_object();
-  }
-  json.end_array();
+  });
   json.key("dead_ends_by_step");
   json.start_array();
   for (std::size_t step = 0; step < map.chains.dead_ends_by_step.size(); ++step) {
@@ -340,29 +302,19 @@ std::string to_json(const RelationshipMap& map) {
     json.end_object();
   }
   json.end_array();
-  json.key("dead_ends_by_department");
-  json.start_array();
-  for (const auto& [department, count] : map.chains.dead_ends_by_department) {
-    json.start_object();
-    json.field("department", department);
-    json.field("dead_ends", count);
-    json.end_object();
-  }
-  json.end_array();
+  json.objects("dead_ends_by_department", map.chains.dead_ends_by_department, [&](const auto& entry) {
+    json.field("department", entry.first);
+    json.field("dead_ends", entry.second);
+  });
   json.end_object();
 
-  json.key("topics");
-  json.start_array();
-  for (const auto& topic : map.topics) {
-    json.start_object();
+  json.objects("topics", map.topics, [&](const auto& topic) {
     json.field("from", topic.from);
     json.field("to", topic.to);
     json.field("topic", topic.topic);
     json.field("requests", topic.requests);
     json.field("dead_ends", topic.dead_ends);
-    json.end_object();
-  }
-  json.end_array();
+  });
   json.end_object();
   return json.str();
 }

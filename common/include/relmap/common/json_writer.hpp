@@ -47,12 +47,24 @@ class JsonWriter {
   void field_if_set(std::string_view name, const std::optional<T>& member) {
     if (member) field(name, *member);
   }
-  /// An array of strings (any range of string-like values).
+  /// An array of plain values (any range of what `value` writes).
   template <typename Range>
-  void strings(std::string_view name, const Range& values) {
+  void values(std::string_view name, const Range& items) {
     key(name);
     start_array();
-    for (const auto& text : values) value(text);
+    for (const auto& item : items) value(item);
+    end_array();
+  }
+  /// An array of objects, one per item; `write_members(item)` writes the item's members.
+  template <typename Range, typename WriteMembers>
+  void objects(std::string_view name, const Range& items, const WriteMembers& write_members) {
+    key(name);
+    start_array();
+    for (const auto& item : items) {
+      start_object();
+      write_members(item);
+      end_object();
+    }
     end_array();
   }
 
