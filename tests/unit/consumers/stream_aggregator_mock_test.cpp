@@ -51,14 +51,11 @@ class MockAggregation : public ::testing::Test {
 };
 
 TEST_F(MockAggregation, AFailedWriteAbortsTheTransactionAndRewinds) {
-  // Wait until the aggregator is working, then make its next three produce requests fail for good
-  // (librdkafka then also refuses writes to the topic locally until its metadata is refreshed).
-  std::atomic<bool> injected{false};
+  // The aggregator's first three produce requests fail for good (librdkafka then also refuses writes
+  // to the topic locally until its metadata is refreshed). Injected before it starts: injected once it
+  // was seen working, a fast aggregator could already have written its last batch.
+  cluster_.inject_errors(kafka::ApiKey::produce, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
   const auto counters = run_until([&](const StreamAggregator::Counters& now) {
-    if (!injected && now.transactions >= 1) {
-      cluster_.inject_errors(kafka::ApiKey::produce, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-      injected = true;
-    }
     return now.aborts >= 1 && now.transactions >= 3;
   });
   EXPECT_GE(counters.aborts, 1u) << "the failed write aborted its transaction";
