@@ -12,6 +12,13 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
   return at != than_at ? at > than_at : event_id > than_event_id;
 }
 
+/// The interned handle of a department the case names, noted among the case's departments.
+DepartmentName noted(CaseState& state, std::string_view department) {
+  const DepartmentName name(department);
+  state.departments.insert(name);
+  return name;
+}
+
 }  // namespace
 
 std::uint64_t event_id_hash(std::string_view event_id) { return XXH3_64bits(event_id.data(), event_id.size()); }
@@ -45,9 +52,9 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
         if constexpr (std::is_same_v<Body, schemas::Request>) {
           apply_request(event, body, state, late_rejections);
         } else if constexpr (std::is_same_v<Body, schemas::Response>) {
-          state.departments.emplace(body.from);
-          state.departments.emplace(body.to);
-          if (body.redirect_to) state.departments.emplace(*body.redirect_to);
+          noted(state, body.from);
+          noted(state, body.to);
+          if (body.redirect_to) noted(state, *body.redirect_to);
           auto& request = state.requests[body.request_id];
           if (!request.seen) {
             request.waiting.push_back(event);
@@ -55,21 +62,19 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
             reject_late(std::move(*mismatch), late_rejections);
           }
         } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
-          state.departments.emplace(body.from);
-          state.departments.emplace(body.to);
-          HandoffRecord record{event.occurred_at, event.event_id, DepartmentName(body.from), DepartmentName(body.to)};
+          HandoffRecord record{event.occurred_at, event.event_id, noted(state, body.from), noted(state, body.to)};
           // Keep event-time order even when handoffs arrive out of order.
           const auto position = std::upper_bound(
               state.handoffs.begin(), state.handoffs.end(), record,
               [](const auto& a, const auto& b) { return later(b.at, b.event_id, a.at, a.event_id); });
           state.handoffs.insert(position, std::move(record));
         } else if constexpr (std::is_same_v<Body, schemas::Feedback>) {
-          if (body.about) state.departments.emplace(*body.about);
-          if (body.from) state.departments.emplace(*body.from);
+          if (body.about) noted(state, *body.about);
+          if (body.from) noted(state, *body.from);
           state.feedback.push_back({event.occurred_at, event.event_id, body.solved, body.about});
         } else {
-          state.departments.emplace(body.from);
-          state.departments.emplace(body.about);
+          noted(state, body.from);
+          noted(state, body.about);
           state.andons.push_back({event.occurred_at, body.from, body.about});
         }
       },
@@ -79,13 +84,13 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
 
 void Aggregator::apply_request(const schemas::Event& event, const schemas::Request& request, CaseState& state,
                                std::vector<LateRejection>& late_rejections) {
-  state.departments.emplace(request.from);
-  state.departments.emplace(request.to);
+  const DepartmentName from = noted(state, request.from);
+  const DepartmentName to = noted(state, request.to);
   auto& entry = state.requests[request.request_id];
   if (entry.seen) return;  // a second request with the same request_id: the first one stands
   entry.seen = true;
-  entry.from = DepartmentName(request.from);
-  entry.to = DepartmentName(request.to);
+  entry.from = from;
+  entry.to = to;
   entry.topic = request.topic.value_or("");
   entry.asked_at = event.occurred_at;
   entry.due_at = request.due_at;

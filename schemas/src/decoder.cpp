@@ -81,8 +81,9 @@ struct CompiledSchema {
 
   /// The envelope's rules and one type's as one flat object schema (their properties are disjoint),
   /// so that a native event is validated in one pass rather than two.
-  static CompiledSchema envelope_and(std::string_view type_file_name) {
-    Document merged = parse_schema("envelope.schema.json");
+  static CompiledSchema envelope_and(const Document& envelope, std::string_view type_file_name) {
+    Document merged;
+    merged.CopyFrom(envelope, merged.GetAllocator());
     Document type = parse_schema(type_file_name);
     auto& allocator = merged.GetAllocator();
     for (auto& property : type["properties"].GetObject()) {
@@ -345,10 +346,12 @@ std::string cloud_event_path(const std::string& native_path) {
 struct Decoder::Schemas {
   CompiledSchema envelope{"envelope.schema.json"};
   CompiledSchema cloud_event{"cloudevent.schema.json"};
-  std::array<CompiledSchema, 5> by_type{
-      CompiledSchema::envelope_and("request.schema.json"), CompiledSchema::envelope_and("response.schema.json"),
-      CompiledSchema::envelope_and("handoff.schema.json"), CompiledSchema::envelope_and("feedback.schema.json"),
-      CompiledSchema::envelope_and("andon.schema.json")};
+  // Built from the envelope above (members are initialised in declaration order).
+  std::array<CompiledSchema, 5> by_type{CompiledSchema::envelope_and(envelope.source, "request.schema.json"),
+                                        CompiledSchema::envelope_and(envelope.source, "response.schema.json"),
+                                        CompiledSchema::envelope_and(envelope.source, "handoff.schema.json"),
+                                        CompiledSchema::envelope_and(envelope.source, "feedback.schema.json"),
+                                        CompiledSchema::envelope_and(envelope.source, "andon.schema.json")};
 };
 
 Decoder::Decoder() : schemas_(std::make_unique<const Schemas>()) {}
@@ -388,7 +391,6 @@ Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
   // copy). A NUL byte in the input would end that copy early, so such input takes the bounded path.
   char text_buffer[4096];
   std::string large_text;
-  const bool ascii = all_ascii(bytes);
   if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) {
     document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
   } else {
@@ -400,7 +402,7 @@ Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
       std::memcpy(text_buffer, bytes.data(), bytes.size());
       text_buffer[bytes.size()] = '\0';
     }
-    if (ascii) {
+    if (all_ascii(bytes)) {
       document.ParseInsitu(text);
     } else {
       document.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text);
