@@ -28,8 +28,8 @@ const std::map<std::string, std::string> kRecords = {
     {"cloudevent", R"({"specversion":"1.0","id":"ce-1001","source":"servicenow","type":"org.relmap.handoff.v1","time":"2026-03-02T14:02:00Z","datacontenttype":"application/json","data":{"case_id":"INC-88412","from":"Service Desk","to":"Network"}})"},
 };
 
-void decode_validate(benchmark::State& state, const std::string& type) {
-  const schemas::Decoder decoder;
+void decode_validate(benchmark::State& state, const std::string& type, schemas::Decoder::SchemaCheck check) {
+  const schemas::Decoder decoder(check);
   const std::string& record = kRecords.at(type);
   for (auto _ : state) {
     auto decoded = decoder.decode(record);
@@ -138,7 +138,11 @@ BENCHMARK(BM_IgraphLouvainReference)->Unit(benchmark::kMillisecond)->Iterations(
 
 int main(int argc, char** argv) {
   for (const auto& [type, record] : relmap::kRecords) {
-    benchmark::RegisterBenchmark(("BM_DecodeValidate/" + type).c_str(), relmap::decode_validate, type);
+    benchmark::RegisterBenchmark(("BM_DecodeValidate/" + type).c_str(), relmap::decode_validate, type,
+                                 relmap::schemas::Decoder::SchemaCheck::compiled);
+    // The reference: the same records through RapidJSON's schema validator alone.
+    benchmark::RegisterBenchmark(("BM_DecodeWithSchemaValidator/" + type).c_str(), relmap::decode_validate, type,
+                                 relmap::schemas::Decoder::SchemaCheck::validator_only);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -15,7 +15,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "captured_event.hpp"
 #include "embedded_schemas.hpp"
+#include "object_rules.hpp"
 #include "relmap/common/utf8.hpp"
 
 namespace relmap::schemas {
@@ -184,60 +186,27 @@ std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value&
   return explain_violation(*validator, compiled, document);
 }
 
-/// Whether every byte is ASCII (then the text is valid UTF-8 without looking further), eight at a time.
-bool all_ascii(std::string_view bytes) {
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes.data() + i, 8);
-    if (word & 0x8080808080808080ULL) return false;
-  }
-  for (; i < bytes.size(); ++i) {
-    if (static_cast<unsigned char>(bytes[i]) & 0x80) return false;
-  }
-  return true;
-}
-
-const Value* member(const Value& object, const char* name) {
-  const auto found = object.FindMember(name);
-  return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
-std::string string_member(const Value& object, const char* name) {
-  const Value* value = member(object, name);
-  return value ? std::string(value->GetString(), value->GetStringLength()) : std::string{};
-}
-
-std::optional<std::string> optional_string(const Value& object, const char* name) {
-  const Value* value = member(object, name);
-  if (!value) return std::nullopt;
-  return std::string(value->GetString(), value->GetStringLength());
-}
-
-/// The checks the schemas cannot express, applied while building the typed Event.
+/// Builds the typed Event from an object that satisfies its type's schema, applying the checks the
+/// schemas cannot express.
 class EventBuilder {
  public:
-  explicit EventBuilder(const Value& object) : object_(object) {}
+  explicit EventBuilder(const detail::CapturedObject& object) : object_(object) {}
 
-  Result<Event, DecodeError> build(int type_index) {
+  Result<Event, DecodeError> build(EventType type) {
     Event event;
-    event.event_id = string_member(object_, "event_id");
-    event.occurred_at = time("occurred_at");
-    event.case_id = optional_string(object_, "case_id");
-    event.source = string_member(object_, "source");
-    event.actor = optional_string(object_, "actor");
-    if (const Value* attrs = member(object_, "attrs")) {
-      for (const auto& attr : attrs->GetObject()) {
-        event.attrs.emplace_back(attr.name.GetString(), attr.value.GetString());
-      }
-    }
-    switch (static_cast<EventType>(type_index)) {
+    event.event_id = text(Field::event_id);
+    event.occurred_at = time(Field::occurred_at);
+    event.case_id = optional_text(Field::case_id);
+    event.source = text(Field::source);
+    event.actor = optional_text(Field::actor);
+    for (const auto& [name, value] : object_.attrs) event.attrs.emplace_back(name, value);
+    switch (type) {
       case EventType::request: {
-        Request request{department("from"), department("to"), string_member(object_, "request_id"),
-                        optional_string(object_, "topic"), event.occurred_at + kDefaultSla, false};
+        Request request{department(Field::from), department(Field::to), text(Field::request_id),
+                        optional_text(Field::topic), event.occurred_at + kDefaultSla, false};
         if (request.request_id.empty()) request.request_id = event.event_id;
-        if (member(object_, "due_at")) {
-          request.due_at = time("due_at");
+        if (given(Field::due_at)) {
+          request.due_at = time(Field::due_at);
           request.due_at_given = true;
         }
         distinct_departments(request.from, request.to);
@@ -245,11 +214,10 @@ class EventBuilder {
         break;
       }
       case EventType::response: {
-        Response response{department("from"), department("to"), string_member(object_, "request_id"),
-                          parse_outcome(string_member(object_, "outcome")), std::nullopt,
-                          optional_string(object_, "reason")};
+        Response response{department(Field::from), department(Field::to), text(Field::request_id),
+                          parse_outcome(object_[Field::outcome].text), std::nullopt, optional_text(Field::reason)};
         distinct_departments(response.from, response.to);
-        if (member(object_, "redirect_to")) response.redirect_to = department("redirect_to");
+        if (given(Field::redirect_to)) response.redirect_to = department(Field::redirect_to);
         if (response.outcome == Outcome::redirected && !response.redirect_to) {
           fail(DecodeErrc::schema_violation, "/redirect_to", "required when outcome is \"redirected\"");
         }
@@ -258,21 +226,21 @@ class EventBuilder {
         break;
       }
       case EventType::handoff: {
-        Handoff handoff{department("from"), department("to"), optional_string(object_, "reason")};
+        Handoff handoff{department(Field::from), department(Field::to), optional_text(Field::reason)};
         distinct_departments(handoff.from, handoff.to);
         event.body = std::move(handoff);
         break;
       }
       case EventType::feedback: {
-        Feedback feedback{member(object_, "solved")->GetBool(), std::nullopt, std::nullopt};
-        if (member(object_, "about")) feedback.about = department("about");
-        if (member(object_, "from")) feedback.from = department("from");
+        Feedback feedback{object_[Field::solved].boolean, std::nullopt, std::nullopt};
+        if (given(Field::about)) feedback.about = department(Field::about);
+        if (given(Field::from)) feedback.from = department(Field::from);
         event.body = std::move(feedback);
         break;
       }
       case EventType::andon: {
-        Andon andon{department("from"), department("about"), parse_severity(string_member(object_, "severity")),
-                    string_member(object_, "reason")};
+        Andon andon{department(Field::from), department(Field::about), parse_severity(object_[Field::severity].text),
+                    text(Field::reason)};
         event.body = std::move(andon);
         break;
       }
@@ -282,22 +250,30 @@ class EventBuilder {
   }
 
  private:
+  using Field = detail::Field;
+
   void fail(DecodeErrc code, std::string path, std::string message) {
     if (!first_error_) first_error_ = error(code, std::move(path), std::move(message));
   }
 
-  Timestamp time(const char* name) {
-    const Value* value = member(object_, name);
-    const std::string_view text{value->GetString(), value->GetStringLength()};
-    if (const auto parsed = parse_rfc3339(text)) return *parsed;
-    fail(DecodeErrc::invalid_time, std::string("/") + name, "not an RFC 3339 date-time with offset");
+  bool given(Field field) const { return object_.has(field); }
+  std::string text(Field field) const { return std::string(object_[field].text); }
+  std::optional<std::string> optional_text(Field field) const {
+    if (!given(field)) return std::nullopt;
+    return text(field);
+  }
+  static std::string path_of(Field field) { return "/" + std::string(detail::name_of(field)); }
+
+  Timestamp time(Field field) {
+    if (const auto parsed = parse_rfc3339(object_[field].text)) return *parsed;
+    fail(DecodeErrc::invalid_time, path_of(field), "not an RFC 3339 date-time with offset");
     return Timestamp{};
   }
 
-  std::string department(const char* name) {
-    std::string id = string_member(object_, name);
+  std::string department(Field field) {
+    std::string id = text(field);
     if (has_control_character(id)) {
-      fail(DecodeErrc::invalid_department, std::string("/") + name, "department id contains a control character");
+      fail(DecodeErrc::invalid_department, path_of(field), "department id contains a control character");
     }
     return id;
   }
@@ -306,19 +282,19 @@ class EventBuilder {
     if (from == to) fail(DecodeErrc::same_department, "/to", "same department as from");
   }
 
-  static Outcome parse_outcome(const std::string& text) {
+  static Outcome parse_outcome(std::string_view text) {
     if (text == "declined") return Outcome::declined;
     if (text == "redirected") return Outcome::redirected;
     return Outcome::resolved;
   }
 
-  static Severity parse_severity(const std::string& text) {
+  static Severity parse_severity(std::string_view text) {
     if (text == "high") return Severity::high;
     if (text == "stop") return Severity::stop;
     return Severity::low;
   }
 
-  const Value& object_;
+  const detail::CapturedObject& object_;
   std::optional<DecodeError> first_error_;
 };
 
@@ -352,28 +328,64 @@ struct Decoder::Schemas {
                                         CompiledSchema::envelope_and(envelope.source, "handoff.schema.json"),
                                         CompiledSchema::envelope_and(envelope.source, "feedback.schema.json"),
                                         CompiledSchema::envelope_and(envelope.source, "andon.schema.json")};
+  // The same schemas compiled into direct checks.
+  detail::ObjectRules cloud_event_rules{cloud_event.source};
+  std::array<detail::ObjectRules, 5> type_rules{detail::ObjectRules{by_type[0].source}, detail::ObjectRules{by_type[1].source},
+                                                detail::ObjectRules{by_type[2].source}, detail::ObjectRules{by_type[3].source},
+                                                detail::ObjectRules{by_type[4].source}};
 };
 
-Decoder::Decoder() : schemas_(std::make_unique<const Schemas>()) {}
+Decoder::Decoder(SchemaCheck check) : schemas_(std::make_unique<const Schemas>()), check_(check) {}
 Decoder::~Decoder() = default;
 
 namespace {
+
+using detail::CapturedObject;
+using detail::Field;
+
+std::optional<EventType> event_type_named(const detail::CapturedValue& type) {
+  if (type.kind != detail::JsonKind::string) return std::nullopt;
+  const auto known = std::find(kTypeNames.begin(), kTypeNames.end(), type.text);
+  if (known == kTypeNames.end()) return std::nullopt;
+  return static_cast<EventType>(known - kTypeNames.begin());
+}
 
 /// Validates a native object against its type's schema (the envelope's alone when the type is
 /// missing or unknown, which then explains why) and builds the Event.
 Result<Event, DecodeError> decode_native(const Value& object, const CompiledSchema& envelope,
                                          const std::array<CompiledSchema, 5>& by_type) {
-  const Value* type = member(object, "type");
-  const auto known = type && type->IsString()
-                         ? std::find(kTypeNames.begin(), kTypeNames.end(), std::string_view{type->GetString(), type->GetStringLength()})
-                         : kTypeNames.end();
-  if (known == kTypeNames.end()) {
+  detail::CapturedEvent captured;
+  detail::EventCapture capture(captured);
+  object.Accept(capture);
+  const auto type = event_type_named(captured.top[Field::type]);
+  if (!type) {
     if (auto violation = validate(envelope, object)) return std::move(*violation);
     throw std::logic_error("the envelope schema accepted an unknown event type");
   }
-  const auto type_index = static_cast<std::size_t>(known - kTypeNames.begin());
-  if (auto violation = validate(by_type[type_index], object)) return std::move(*violation);
-  return EventBuilder{object}.build(static_cast<int>(type_index));
+  if (auto violation = validate(by_type[static_cast<std::size_t>(*type)], object)) return std::move(*violation);
+  return EventBuilder{captured.top}.build(*type);
+}
+
+/// Turns a valid CloudEvent's data into the native object it stands for, in place: the CloudEvents
+/// attributes become the envelope (they win over same-named data members).
+void map_cloud_event_onto_data(detail::CapturedEvent& cloud_event) {
+  const CapturedObject& attributes = cloud_event.top;
+  CapturedObject& native = cloud_event.data;
+  native.set(Field::event_id, attributes[Field::id]);
+  native.set(Field::occurred_at, attributes[Field::time]);
+  native.set(Field::source, attributes[Field::source]);
+  // "org.relmap.<type>.v1" -> "<type>"; the schema has checked the pattern.
+  const std::string_view type = attributes[Field::type].text;
+  native.set(Field::type, detail::CapturedValue::of_string(type.substr(11, type.size() - 11 - 3)));
+  native.set(Field::v, detail::CapturedValue::of_integer(1));
+  if (!native.has(Field::case_id)) native.set(Field::case_id, attributes[Field::subject]);
+}
+
+/// Builds the Event of an accepted object; errors of a CloudEvent name the path the sender wrote.
+Result<Event, DecodeError> build_event(const CapturedObject& object, EventType type, bool is_cloud_event) {
+  auto decoded = EventBuilder{object}.build(type);
+  if (is_cloud_event && !decoded.has_value()) decoded.error().path = cloud_event_path(decoded.error().path);
+  return decoded;
 }
 
 }  // namespace
@@ -383,31 +395,34 @@ Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
     return error(DecodeErrc::too_large, "",
                  "event is " + std::to_string(bytes.size()) + " bytes, over the 64 KiB limit");
   }
+  if (check_ == SchemaCheck::compiled) {
+    detail::CapturedEvent captured;
+    if (const auto accepted = accept_compiled(bytes, captured)) {
+      return build_event(*accepted->object, accepted->type, accepted->is_cloud_event);
+    }
+  }
+  return decode_with_validator(bytes);
+}
+
+std::optional<Decoder::Accepted> Decoder::accept_compiled(std::string_view bytes, detail::CapturedEvent& captured) const {
+  if (!detail::capture_record(bytes, captured)) return std::nullopt;
+  const bool is_cloud_event = captured.top.has(Field::specversion);
+  if (is_cloud_event) {
+    if (!schemas_->cloud_event_rules.accepts(captured.top)) return std::nullopt;
+    map_cloud_event_onto_data(captured);
+  }
+  const CapturedObject& object = is_cloud_event ? captured.data : captured.top;
+  const auto type = event_type_named(object[Field::type]);
+  if (!type || !schemas_->type_rules[static_cast<std::size_t>(*type)].accepts(object)) return std::nullopt;
+  return Accepted{&object, *type, is_cloud_event};
+}
+
+Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes) const {
   // Events are small: the document's memory comes from the stack unless one is unusually large.
   char value_buffer[16384];
   rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
   Document document(&value_allocator);
-  // Parsed in place in a NUL-terminated copy: RapidJSON's fastest path (its strings point into the
-  // copy). A NUL byte in the input would end that copy early, so such input takes the bounded path.
-  char text_buffer[4096];
-  std::string large_text;
-  if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) {
-    document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
-  } else {
-    char* text = text_buffer;
-    if (bytes.size() >= sizeof text_buffer) {
-      large_text.assign(bytes);
-      text = large_text.data();
-    } else {
-      std::memcpy(text_buffer, bytes.data(), bytes.size());
-      text_buffer[bytes.size()] = '\0';
-    }
-    if (all_ascii(bytes)) {
-      document.ParseInsitu(text);
-    } else {
-      document.ParseInsitu<rapidjson::kParseValidateEncodingFlag>(text);
-    }
-  }
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
   if (document.HasParseError()) {
     // Checked only on failure, so valid events pay nothing; it also finds bad bytes outside strings.
     if (const auto invalid_at = first_invalid_utf8(bytes)) {

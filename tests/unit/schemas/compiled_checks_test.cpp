@@ -1,0 +1,179 @@
+// The compiled schema checks (the decoder's fast path) against RapidJSON's schema validator (the
+// reference): for every corpus record and thousands of variants of the valid ones (each member
+// removed, given another value of every kind, repeated, nested), both must give the same event or
+// the same rejection, reason included.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "object_rules.hpp"
+#include "relmap/schemas/decoder.hpp"
+
+namespace relmap::schemas {
+namespace {
+
+const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.front() != '#') lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string compact(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+/// "accepted <canonical JSON>" or "<code>: <reason>": what a decoder made of a record.
+std::string verdict(const Decoder& decoder, const std::string& record) {
+  const auto decoded = decoder.decode(record);
+  if (decoded.has_value()) return "accepted " + to_json(decoded.value());
+  return std::string(to_string(decoded.error().code)) + ": " + decoded.error().to_string();
+}
+
+/// Every record of the corpus: valid inputs, their canonical forms, and the invalid records.
+std::vector<std::string> corpus_records() {
+  std::vector<std::string> records;
+  for (const auto& line : lines_of(kCorpus + "valid.jsonl")) {
+    rapidjson::Document document;
+    document.Parse(line.c_str());
+    records.push_back(compact(document["input"]));
+    records.push_back(compact(document["expect"]));
+  }
+  for (const auto& line : lines_of(kCorpus + "invalid.tsv")) records.push_back(line.substr(line.find('\t', line.find('\t') + 1) + 1));
+  return records;
+}
+
+/// Values of every JSON kind and of the lengths, enums and formats the schemas care about.
+std::vector<std::string> replacement_values() {
+  std::vector<std::string> values = {
+      "null", "true", "false", "0", "1", "2", "-1", "1.0", "1e400", "18446744073709551615", "9223372036854775808",
+      R"("")", R"("x")", R"("1")", R"("1.0")", "[]", R"(["request"])", "{}", R"({"a":"b"})", R"({"a":1})",
+      R"({"a":{"b":"c"}})", R"("request")", R"("response")", R"("handoff")", R"("feedback")", R"("andon")",
+      R"("org.relmap.handoff.v1")", R"("org.relmap.nope.v1")", R"("resolved")", R"("declined")", R"("redirected")",
+      R"("high")", R"("stop")", R"("2026-03-02T09:15:00Z")", R"("2026-03-02T09:15:00+02:00")", R"("2026-02-30T00:00:00Z")",
+      R"("application/json")", R"("Billing")", R"("Sales")", R"("a\u0001b")", R"("\u0000")", R"("\ud83d\ude00")",
+      R"("\udc00")", R"("caf\u00e9")"};
+  for (const std::size_t length : {127u, 128u, 129u, 256u, 257u}) {
+    values.push_back("\"" + std::string(length, 'x') + "\"");
+    std::string accented;  // two bytes a code point: a byte count would be twice the length
+    for (std::size_t i = 0; i < length; ++i) accented += "\xc3\xa9";
+    values.push_back("\"" + accented + "\"");
+  }
+  return values;
+}
+
+/// Variants of one valid record: each member (of the event, of a CloudEvent's data, of attrs)
+/// removed, replaced by each value, given twice; and new members.
+std::vector<std::string> variants_of(const std::string& record) {
+  std::vector<std::string> variants;
+  const auto values = replacement_values();
+  rapidjson::Document original;
+  original.Parse(record.c_str());
+
+  const auto each_object = [&](auto&& visit) {
+    // The event itself, then data and attrs wherever they are objects.
+    visit([](rapidjson::Value& root) -> rapidjson::Value* { return &root; });
+    for (const char* nested : {"data", "attrs"}) {
+      visit([nested](rapidjson::Value& root) -> rapidjson::Value* {
+        const auto found = root.FindMember(nested);
+        return found != root.MemberEnd() && found->value.IsObject() ? &found->value : nullptr;
+      });
+    }
+    visit([](rapidjson::Value& root) -> rapidjson::Value* {
+      const auto data = root.FindMember("data");
+      if (data == root.MemberEnd() || !data->value.IsObject()) return nullptr;
+      const auto attrs = data->value.FindMember("attrs");
+      return attrs != data->value.MemberEnd() && attrs->value.IsObject() ? &attrs->value : nullptr;
+    });
+  };
+
+  each_object([&](auto&& locate) {
+    rapidjson::Document probe;
+    probe.CopyFrom(original, probe.GetAllocator());
+    rapidjson::Value* object = locate(probe);
+    if (object == nullptr) return;
+    std::vector<std::string> names;
+    for (const auto& member : object->GetObject()) names.emplace_back(member.name.GetString());
+    names.emplace_back("specversion");  // members an event may lack, given each value too
+    names.emplace_back("due_at");
+    names.emplace_back("redirect_to");
+    for (const auto& name : names) {
+      {
+        rapidjson::Document copy;
+        copy.CopyFrom(original, copy.GetAllocator());
+        locate(copy)->RemoveMember(name.c_str());
+        variants.push_back(compact(copy));
+      }
+      for (const auto& value : values) {
+        rapidjson::Document replacement;
+        replacement.Parse(value.c_str());
+        for (const bool repeat : {false, true}) {
+          rapidjson::Document copy;
+          copy.CopyFrom(original, copy.GetAllocator());
+          rapidjson::Value* target = locate(copy);
+          if (!repeat) target->RemoveMember(name.c_str());
+          target->AddMember(rapidjson::Value(name.c_str(), copy.GetAllocator()),
+                            rapidjson::Value(replacement, copy.GetAllocator()), copy.GetAllocator());
+          variants.push_back(compact(copy));
+        }
+      }
+    }
+  });
+  return variants;
+}
+
+TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnTheCorpus) {
+  const Decoder compiled;
+  const Decoder reference(Decoder::SchemaCheck::validator_only);
+  for (const auto& record : corpus_records()) {
+    EXPECT_EQ(verdict(compiled, record), verdict(reference, record)) << record;
+  }
+}
+
+TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnVariantsOfEveryValidEvent) {
+  const Decoder compiled;
+  const Decoder reference(Decoder::SchemaCheck::validator_only);
+  std::size_t compared = 0;
+  std::size_t accepted = 0;
+  for (const auto& line : lines_of(kCorpus + "valid.jsonl")) {
+    rapidjson::Document document;
+    document.Parse(line.c_str());
+    for (const auto& variant : variants_of(compact(document["input"]))) {
+      const auto expected = verdict(reference, variant);
+      ASSERT_EQ(verdict(compiled, variant), expected) << variant;
+      ++compared;
+      accepted += expected.rfind("accepted", 0) == 0 ? 1 : 0;
+    }
+  }
+  // Enough of both outcomes that the comparison means something.
+  EXPECT_GT(compared, 20000u);
+  EXPECT_GT(accepted, 2000u);
+  EXPECT_GT(compared - accepted, 10000u);
+}
+
+TEST(CompiledChecks, RefuseASchemaKeywordTheyDoNotImplement) {
+  rapidjson::Document schema;
+  schema.Parse(R"({"type":"object","properties":{"event_id":{"type":"string","pattern":"^e"}}})");
+  EXPECT_THROW(detail::ObjectRules{schema}, std::logic_error);
+  schema.Parse(R"({"type":"object","properties":{"no_such_member":{"type":"string"}}})");
+  EXPECT_THROW(detail::ObjectRules{schema}, std::logic_error);
+  schema.Parse(R"({"type":"object","additionalProperties":false})");
+  EXPECT_THROW(detail::ObjectRules{schema}, std::logic_error);
+  schema.Parse(R"({"type":"object","required":["event_id"],"properties":{"event_id":{"type":"string","maxLength":3}}})");
+  EXPECT_NO_THROW(detail::ObjectRules{schema});
+}
+
+}  // namespace
+}  // namespace relmap::schemas
