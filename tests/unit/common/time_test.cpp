@@ -39,6 +39,13 @@ TEST(Rfc3339, RejectsWhatRfc3339DoesNotAllow) {
   }
 }
 
+TEST(Rfc3339, WritesEveryFieldZeroPaddedAtTheEdgesOfTheRange) {
+  EXPECT_EQ(normalised("0001-01-01T00:00:00Z"), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(normalised("9999-12-31T23:59:59.999999Z"), "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(normalised("2026-07-09T05:06:07.08Z"), "2026-07-09T05:06:07.08Z");
+  EXPECT_EQ(normalised("0000-01-01T00:30:00+01:00"), "-001-12-31T23:30:00Z");
+}
+
 TEST(Rfc3339, FormatsTheUtcDay) {
   EXPECT_EQ(format_day(*parse_rfc3339("2026-03-02T01:00:00+02:00")), "2026-03-01");
 }
