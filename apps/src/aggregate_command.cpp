@@ -15,7 +15,7 @@ namespace {
 struct AggregateOptions {
   KafkaOptions kafka;
   consumer::StreamSettings settings;
-  int batch_ms = 500;
+  int batch_ms = static_cast<int>(consumer::StreamSettings{}.batch_time.count());
   int retention_days = 90;
 };
 

@@ -1,5 +1,6 @@
 #include "relmap/consumer/stream_aggregator.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <set>
@@ -39,7 +40,7 @@ class StreamAggregator::Impl {
     kafka::Config consumer_config = base_;
     consumer_config.set("group.id", settings_.group).set("enable.auto.commit", "false")
         .set("isolation.level", "read_committed").set("auto.offset.reset", "earliest")
-        .set_default("partition.assignment.strategy", "cooperative-sticky");
+        .set_default("partition.assignment.strategy", "cooperative-sticky").set("enable.partition.eof", "true");
     consumer_ = std::make_unique<kafka::Consumer>(
         consumer_config, kafka::RebalanceListener{[this](const auto& partitions) { on_assigned(partitions); },
                                                   [this](const auto& partitions, bool lost) { on_revoked(partitions, lost); }});
@@ -62,13 +63,18 @@ class StreamAggregator::Impl {
     while (!stop) {
       const auto message = consumer_->poll(100ms);
       if (message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        caught_up_.erase(message->partition);
         process(*message);
-      } else if (message && message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      } else if (message && message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        caught_up_.insert(message->partition);
+      } else if (message) {
         log()->warn("consume: {}", rd_kafka_message_errstr(message.get()));
       }
       const auto now = Clock::now();
-      if (batch_messages_ > 0 &&
-          (failed_write_ || batch_messages_ >= settings_.batch_messages || now - batch_started_ >= settings_.batch_time)) {
+      // A batch ends when full, when old enough, or as soon as there is nothing more to read: then
+      // waiting would only delay the aggregates (and, for --stop-at-end, the exit).
+      if (batch_messages_ > 0 && (failed_write_ || batch_messages_ >= settings_.batch_messages ||
+                                  now - batch_started_ >= settings_.batch_time || !message || all_caught_up())) {
         commit_batch();
       }
       if (settings_.stop_at_end && batch_messages_ == 0 && now >= next_end_check) {
@@ -140,6 +146,7 @@ class StreamAggregator::Impl {
         }
       }
       partitions_[partition] = std::move(aggregator);
+      caught_up_.erase(partition);  // read again from its committed offset
     }
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     ++counters_.restores;
@@ -307,6 +314,11 @@ class StreamAggregator::Impl {
     return true;
   }
 
+  bool all_caught_up() const {
+    return std::all_of(partitions_.begin(), partitions_.end(),
+                       [&](const auto& owned) { return caught_up_.count(owned.first) > 0; });
+  }
+
   std::int64_t lag() const {
     std::int64_t total = 0;
     for (const auto& position : consumer_->position(consumer_->assignment())) {
@@ -333,6 +345,7 @@ class StreamAggregator::Impl {
   Counters& counters_;
   schemas::Decoder decoder_;
   std::map<std::int32_t, Aggregator> partitions_;
+  std::set<std::int32_t> caught_up_;  ///< partitions whose end the consumer reached, nothing read since
   std::vector<LateRejection> late_;
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;

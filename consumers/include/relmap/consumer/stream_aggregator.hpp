@@ -27,8 +27,11 @@ struct StreamTopics {
 struct StreamSettings {
   std::string group = "relmap-aggregator";
   std::string instance_id;  ///< makes the transactional.id; a restarted instance reuses it to fence its zombie
-  std::size_t batch_messages = 5000;
-  std::chrono::milliseconds batch_time{500};
+  /// A transaction ends when it holds this many input messages, when it is this old, or as soon as
+  /// every assigned partition is read to its end: large under load (each commit costs a round trip
+  /// and each changed case is written once per transaction), immediate when caught up.
+  std::size_t batch_messages = 50000;
+  std::chrono::milliseconds batch_time{1000};
   std::chrono::hours retention{24 * 90};
   bool stop_at_end = false;  ///< exit once everything in the topic at start is processed and committed
   /// With stop_at_end: the end is where this instance's consumed positions reach, not the group's
