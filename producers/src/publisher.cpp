@@ -34,6 +34,11 @@ void EventPublisher::enqueue(const std::string& topic, std::string_view key, std
   callback.release();  // now owned by the message, returned in the delivery report
 }
 
+std::optional<std::string> EventPublisher::rewritten_value(const schemas::Event& event) const {
+  if (!event.actor && !event.from_cloud_event) return std::nullopt;
+  return canonical_value(event);
+}
+
 std::string EventPublisher::canonical_value(schemas::Event event) const {
   if (event.actor) {
     if (settings_.actor_key) {
@@ -50,7 +55,8 @@ Result<schemas::Event, schemas::DecodeError> EventPublisher::publish(std::string
                                                                      DeliveryCallback on_delivered) {
   auto decoded = decoder_.decode(record);
   if (decoded.has_value()) {
-    enqueue(topics_.events, message_key(decoded.value()), canonical_value(decoded.value()), {},
+    const auto rewritten = rewritten_value(decoded.value());
+    enqueue(topics_.events, message_key(decoded.value()), rewritten ? std::string_view{*rewritten} : record, {},
             std::move(on_delivered));
     ++sent_;
     return decoded;

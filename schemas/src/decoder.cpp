@@ -384,7 +384,13 @@ void map_cloud_event_onto_data(detail::CapturedEvent& cloud_event) {
 /// Builds the Event of an accepted object; errors of a CloudEvent name the path the sender wrote.
 Result<Event, DecodeError> build_event(const CapturedObject& object, EventType type, bool is_cloud_event) {
   auto decoded = EventBuilder{object}.build(type);
-  if (is_cloud_event && !decoded.has_value()) decoded.error().path = cloud_event_path(decoded.error().path);
+  if (is_cloud_event) {
+    if (decoded.has_value()) {
+      decoded.value().from_cloud_event = true;
+    } else {
+      decoded.error().path = cloud_event_path(decoded.error().path);
+    }
+  }
   return decoded;
 }
 
@@ -460,10 +466,10 @@ Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes
     native.AddMember("case_id", Value(document["subject"], allocator), allocator);
   }
   auto decoded = decode_native(native, schemas_->envelope, schemas_->by_type);
-  if (!decoded.has_value()) {
-    DecodeError mapped = decoded.error();
-    mapped.path = cloud_event_path(mapped.path);
-    return mapped;
+  if (decoded.has_value()) {
+    decoded.value().from_cloud_event = true;
+  } else {
+    decoded.error().path = cloud_event_path(decoded.error().path);
   }
   return decoded;
 }

@@ -41,6 +41,22 @@ TEST(EventPublisher, DropsTheActorWithoutAKey) {
   EXPECT_EQ(value.find("actor"), std::string::npos) << value;
 }
 
+TEST(EventPublisher, PublishesARecordAsItIsUnlessItNamesAnActor) {
+  const EventPublisher publisher(unreachable(), {}, PublishSettings{"k3y"});
+  constexpr std::string_view kWithoutActor =
+      R"({"event_id":"e2","type":"handoff","v":1,"occurred_at":"2026-03-02T11:00:00+02:00","case_id":"c","source":"t",)"
+      R"("from":"A","to":"B","ticket_system_field":"kept"})";
+  EXPECT_FALSE(publisher.rewritten_value(decoded(kWithoutActor)).has_value());
+  const auto rewritten = publisher.rewritten_value(decoded(kWithActor));
+  ASSERT_TRUE(rewritten.has_value());
+  EXPECT_EQ(*rewritten, publisher.canonical_value(decoded(kWithActor)));
+  const auto cloud_event = publisher.rewritten_value(decoded(
+      R"({"specversion":"1.0","id":"ce1","source":"t","type":"org.relmap.handoff.v1","time":"2026-03-02T09:00:00Z",)"
+      R"("subject":"c","data":{"from":"A","to":"B"}})"));
+  ASSERT_TRUE(cloud_event.has_value()) << "the events topic holds native events only";
+  EXPECT_EQ(cloud_event->find("specversion"), std::string::npos) << *cloud_event;
+}
+
 TEST(EventPublisher, KeysEventsByCaseAndCaselessAndonsByEventId) {
   EXPECT_EQ(message_key(decoded(kWithActor)), "c");
   EXPECT_EQ(message_key(decoded(R"({"event_id":"a1","type":"andon","v":1,"occurred_at":"2026-03-02T09:00:00Z","source":"t","from":"A","about":"B","severity":"low","reason":"r"})")),

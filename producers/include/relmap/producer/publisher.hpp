@@ -51,9 +51,11 @@ struct PublishSettings {
 using DeliveryCallback = std::function<void(std::error_code)>;
 
 /// Decodes records and publishes them: valid events to the events topic keyed by case_id (so one
-/// case stays in one partition, in order) in canonical form (CloudEvents mapped, times in UTC, actor
-/// replaced by its keyed hash); invalid ones with their original bytes to the dead-letter topic with
-/// the reason in headers. Nothing is dropped silently.
+/// case stays in one partition, in order), as they were written (unknown members kept for newer
+/// readers: the contract ignores them, it does not remove them), except CloudEvents (mapped, so the
+/// topic holds native events only) and events naming an actor, which is never stored in clear: those
+/// are published in canonical form, the actor replaced by its keyed hash. Invalid ones go with their original bytes to the dead-letter topic with the reason in
+/// headers. Nothing is dropped silently.
 ///
 /// The producer is idempotent; delivery reports are counted. Threading: publish() may be called
 /// from several threads; delivery reports are served by flush() and serve_deliveries(), which one
@@ -76,7 +78,11 @@ class EventPublisher {
   PublishCounts counts() const;
   const Topics& topics() const { return topics_; }
 
-  /// The canonical JSON this publisher writes for a valid event (actor hashed or dropped).
+  /// What is published instead of a valid record's own bytes: its canonical JSON (actor hashed, or
+  /// dropped without a key) when it names an actor or was a CloudEvent; nullopt when the record is
+  /// published as it is.
+  std::optional<std::string> rewritten_value(const schemas::Event& event) const;
+  /// The canonical JSON of a valid event with the actor hashed or dropped.
   std::string canonical_value(schemas::Event event) const;
 
  private:

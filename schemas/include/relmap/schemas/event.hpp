@@ -68,6 +68,7 @@ struct Event {
   std::optional<std::string> actor;
   std::vector<std::pair<std::string, std::string>> attrs;  ///< in the order given
   std::variant<Request, Response, Handoff, Feedback, Andon> body;
+  bool from_cloud_event = false;  ///< the record was a CloudEvents envelope, mapped onto the fields above
 
   EventType type() const { return static_cast<EventType>(body.index()); }
 };
