@@ -126,8 +126,13 @@ bool ObjectRules::accepts(const CapturedObject& object) const {
 bool ObjectRules::accepts(const Rule& rule, const CapturedValue& value, const CapturedObject& object) {
   if (!value.present()) return !rule.required;
   if (rule.kind && value.kind != *rule.kind) return false;
-  if (rule.min_length || rule.max_length) {
-    if (value.kind == JsonKind::string) {
+  if ((rule.min_length || rule.max_length) && value.kind == JsonKind::string) {
+    // A string has at most as many code points as bytes and at least one if it has a byte: most
+    // strings are settled without counting.
+    const std::size_t bytes = value.text.size();
+    const bool settled = (!rule.max_length || bytes <= *rule.max_length) &&
+                         (!rule.min_length || *rule.min_length == 0 || (*rule.min_length == 1 && bytes >= 1));
+    if (!settled) {
       const auto length = code_points(value.text);
       if (rule.min_length && length < *rule.min_length) return false;
       if (rule.max_length && length > *rule.max_length) return false;
