@@ -105,6 +105,9 @@ class StreamAggregator::Impl {
     producer_config.set("transactional.id", "relmap-aggregator-" + settings_.instance_id);
     auto producer = std::make_unique<kafka::Producer>(producer_config);
     kafka::throw_on_error(producer->init_transactions(60s), "initialising transactions");
+    if (const auto error = producer->learn_topics({topics_.changelog, topics_.aggregates, topics_.alerts, topics_.dead_letter}, 10s)) {
+      log()->warn("looking up the output topics: {} (they are looked up again when written)", error.message());
+    }
     return producer;
   }
 

@@ -183,6 +183,18 @@ KafkaError Producer::send_offsets_to_transaction(const std::vector<TopicPartitio
       rd_kafka_send_offsets_to_transaction(handle_.get(), list.get(), &group, timeout_ms(timeout))};
 }
 
+std::error_code Producer::learn_topics(const std::vector<std::string>& topics, milliseconds timeout) {
+  for (const auto& name : topics) {
+    const std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> topic{
+        rd_kafka_topic_new(handle_.get(), name.c_str(), nullptr), &rd_kafka_topic_destroy};
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const auto error = rd_kafka_metadata(handle_.get(), 0, topic.get(), &metadata, timeout_ms(timeout));
+    if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR) return make_error_code(error);
+  }
+  return {};
+}
+
 KafkaError Producer::commit_transaction(milliseconds timeout) {
   return KafkaError{rd_kafka_commit_transaction(handle_.get(), timeout_ms(timeout))};
 }

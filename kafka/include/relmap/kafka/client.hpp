@@ -55,6 +55,9 @@ class Producer {
   std::error_code flush(milliseconds timeout);
   /// Messages enqueued and not yet reported.
   int outstanding() const;
+  /// Fetches the topics' partitions now. Otherwise the first message to a topic waits for librdkafka
+  /// to look it up (seen taking 600 ms, which a transaction's first commit then waits out).
+  std::error_code learn_topics(const std::vector<std::string>& topics, milliseconds timeout);
 
   KafkaError init_transactions(milliseconds timeout);
   KafkaError begin_transaction();
