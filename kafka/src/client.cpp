@@ -16,6 +16,18 @@ const auto& log() {
 
 int timeout_ms(milliseconds timeout) { return static_cast<int>(timeout.count()); }
 
+using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)>;
+
+/// One topic's metadata through `client`, which also caches it; null with the error on failure.
+MetadataPtr topic_metadata(rd_kafka_t* client, const std::string& topic, milliseconds timeout,
+                           rd_kafka_resp_err_t& error) {
+  const std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
+      rd_kafka_topic_new(client, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
+  const rd_kafka_metadata_t* metadata = nullptr;
+  error = rd_kafka_metadata(client, 0, handle.get(), &metadata, timeout_ms(timeout));
+  return {error == RD_KAFKA_RESP_ERR_NO_ERROR ? metadata : nullptr, &rd_kafka_metadata_destroy};
+}
+
 /// Runs a user handler from inside a librdkafka C callback: no exception may cross into C.
 template <typename Function>
 void guarded(const char* what, Function&& function) noexcept {
@@ -184,12 +196,9 @@ KafkaError Producer::send_offsets_to_transaction(const std::vector<TopicPartitio
 }
 
 std::error_code Producer::learn_topics(const std::vector<std::string>& topics, milliseconds timeout) {
-  for (const auto& name : topics) {
-    const std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> topic{
-        rd_kafka_topic_new(handle_.get(), name.c_str(), nullptr), &rd_kafka_topic_destroy};
-    const rd_kafka_metadata_t* metadata = nullptr;
-    const auto error = rd_kafka_metadata(handle_.get(), 0, topic.get(), &metadata, timeout_ms(timeout));
-    if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+  for (const auto& topic : topics) {
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    topic_metadata(handle_.get(), topic, timeout, error);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) return make_error_code(error);
   }
   return {};
@@ -403,17 +412,13 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
 
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {
   const auto client = admin_client(config);
-  rd_kafka_topic_t* handle = rd_kafka_topic_new(client.get(), topic.c_str(), nullptr);
-  const rd_kafka_metadata_t* metadata = nullptr;
-  const auto error = rd_kafka_metadata(client.get(), 0, handle, &metadata, timeout_ms(timeout));
-  rd_kafka_topic_destroy(handle);
+  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  const auto metadata = topic_metadata(client.get(), topic, timeout, error);
   if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
-  int partitions = 0;
   if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    partitions = metadata->topics[0].partition_cnt;
+    return metadata->topics[0].partition_cnt;
   }
-  rd_kafka_metadata_destroy(metadata);
-  return partitions;
+  return 0;
 }
 
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout) {
