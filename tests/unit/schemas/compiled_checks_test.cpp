@@ -2,38 +2,21 @@
 // reference): for every corpus record and thousands of variants of the valid ones (each member
 // removed, given another value of every kind, repeated, nested), both must give the same event or
 // the same rejection, reason included.
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "../../support/event_corpus.hpp"
 #include "object_rules.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::schemas {
 namespace {
 
-const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.front() != '#') lines.push_back(line);
-  }
-  return lines;
-}
-
-std::string compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
+using testing::compact;
+using testing::corpus_lines;
 
 /// "accepted <canonical JSON>" or "<code>: <reason>": what a decoder made of a record.
 std::string verdict(const Decoder& decoder, const std::string& record) {
@@ -45,13 +28,13 @@ std::string verdict(const Decoder& decoder, const std::string& record) {
 /// Every record of the corpus: valid inputs, their canonical forms, and the invalid records.
 std::vector<std::string> corpus_records() {
   std::vector<std::string> records;
-  for (const auto& line : lines_of(kCorpus + "valid.jsonl")) {
+  for (const auto& line : corpus_lines("valid.jsonl")) {
     rapidjson::Document document;
     document.Parse(line.c_str());
     records.push_back(compact(document["input"]));
     records.push_back(compact(document["expect"]));
   }
-  for (const auto& line : lines_of(kCorpus + "invalid.tsv")) records.push_back(line.substr(line.find('\t', line.find('\t') + 1) + 1));
+  for (const auto& record : testing::invalid_records()) records.push_back(record.raw);
   return records;
 }
 
@@ -147,7 +130,7 @@ TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnVariantsOfEveryValidEvent) {
   const Decoder reference(Decoder::SchemaCheck::validator_only);
   std::size_t compared = 0;
   std::size_t accepted = 0;
-  for (const auto& line : lines_of(kCorpus + "valid.jsonl")) {
+  for (const auto& line : corpus_lines("valid.jsonl")) {
     rapidjson::Document document;
     document.Parse(line.c_str());
     for (const auto& variant : variants_of(compact(document["input"]))) {

@@ -1,60 +1,25 @@
 // Every event of tests/data/events/ through the decoder: valid ones must decode to the canonical form
 // written beside them, invalid ones must be rejected with exactly the reason written beside them.
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "../../support/event_corpus.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::schemas {
 namespace {
 
-const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.front() != '#') lines.push_back(line);
-  }
-  return lines;
-}
-
-std::string compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
-struct InvalidRecord {
-  std::string code;
-  std::string reason;
-  std::string raw;
-};
-
-std::vector<InvalidRecord> invalid_records() {
-  std::vector<InvalidRecord> records;
-  for (const auto& line : lines_of(kCorpus + "invalid.tsv")) {
-    const auto first_tab = line.find('\t');
-    const auto second_tab = line.find('\t', first_tab + 1);
-    records.push_back({line.substr(0, first_tab), line.substr(first_tab + 1, second_tab - first_tab - 1),
-                       line.substr(second_tab + 1)});
-  }
-  return records;
-}
+using testing::compact;
+using testing::corpus_lines;
+using testing::invalid_records;
 
 TEST(EventCorpus, HasEnoughOfEachKind) {
   EXPECT_GE(invalid_records().size(), 40u);
-  const auto valid = lines_of(kCorpus + "valid.jsonl");
+  const auto valid = corpus_lines("valid.jsonl");
   EXPECT_GE(valid.size(), 20u);
   const Decoder decoder;
   std::set<std::string> types;
@@ -73,7 +38,7 @@ TEST(EventCorpus, HasEnoughOfEachKind) {
 
 TEST(EventCorpus, ValidEventsDecodeToTheirCanonicalForm) {
   const Decoder decoder;
-  for (const auto& line : lines_of(kCorpus + "valid.jsonl")) {
+  for (const auto& line : corpus_lines("valid.jsonl")) {
     rapidjson::Document document;
     document.Parse(line.c_str());
     ASSERT_FALSE(document.HasParseError()) << line;
