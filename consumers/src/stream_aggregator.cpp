@@ -62,11 +62,13 @@ class StreamAggregator::Impl {
     std::uint64_t reported_messages = 0;
     while (!stop) {
       const auto message = consumer_->poll(100ms);
+      bool nothing_more_to_read = !message;
       if (message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         caught_up_.erase(message->partition);
         process(*message);
       } else if (message && message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         caught_up_.insert(message->partition);
+        nothing_more_to_read = all_caught_up();
       } else if (message) {
         log()->warn("consume: {}", rd_kafka_message_errstr(message.get()));
       }
@@ -74,7 +76,7 @@ class StreamAggregator::Impl {
       // A batch ends when full, when old enough, or as soon as there is nothing more to read: then
       // waiting would only delay the aggregates (and, for --stop-at-end, the exit).
       if (batch_messages_ > 0 && (failed_write_ || batch_messages_ >= settings_.batch_messages ||
-                                  now - batch_started_ >= settings_.batch_time || !message || all_caught_up())) {
+                                  now - batch_started_ >= settings_.batch_time || nothing_more_to_read)) {
         commit_batch();
       }
       if (settings_.stop_at_end && batch_messages_ == 0 && now >= next_end_check) {
