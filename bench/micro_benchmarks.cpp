@@ -9,6 +9,7 @@
 #include <igraph/igraph.h>
 
 #include "relmap/consumer/aggregator.hpp"
+#include "relmap/consumer/state_codec.hpp"
 #include "relmap/graph/analytics.hpp"
 #include "relmap/graph/random_organisation.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -71,6 +72,27 @@ void BM_AggregationStep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AggregationStep);
+
+/// What the streaming aggregator writes for each case a transaction changed: its state to the
+/// changelog and its facts to the aggregates topic.
+void BM_EncodeChangedCase(benchmark::State& state) {
+  consumer::Aggregator aggregator;
+  std::vector<consumer::LateRejection> late;
+  for (const auto& event : generated_events()) aggregator.apply(event, late);
+  std::vector<const consumer::CaseState*> cases;
+  for (const auto& [key, case_state] : aggregator.cases()) cases.push_back(&case_state);
+  std::size_t next = 0;
+  std::int64_t bytes = 0;
+  for (auto _ : state) {
+    const consumer::CaseState& case_state = *cases[next++ % cases.size()];
+    const std::string changelog = consumer::encode_case_state(case_state);
+    const std::string facts = consumer::encode_case_facts(consumer::facts_of(case_state));
+    bytes += static_cast<std::int64_t>(changelog.size() + facts.size());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_EncodeChangedCase);
 
 const graph::Aggregates& large_organisation() {
   static const graph::Aggregates aggregates = graph::random_organisation(5000, 200000, 1);

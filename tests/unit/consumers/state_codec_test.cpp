@@ -61,10 +61,27 @@ TEST(StateCodec, FactsReadBackGiveTheSameMap) {
 
 TEST(StateCodec, RefusesWhatItCannotRead) {
   const schemas::Decoder decoder;
-  EXPECT_FALSE(decode_case_state("{", decoder));
-  EXPECT_FALSE(decode_case_state(R"({"ids":[1]})", decoder));
-  EXPECT_FALSE(decode_case_facts(R"({"departments":[],"requests":[{"from":"A"}],"handoffs":[],"feedback":[],"andons":[]})"));
-  EXPECT_FALSE(decode_totals(R"({"events":-1})"));
+  const Aggregator original = lifecycle();
+  const std::string state = encode_case_state(original.cases().begin()->second);
+  const std::string facts = encode_case_facts(facts_of(original.cases().begin()->second));
+  const std::string totals = encode_totals(original.totals());
+  ASSERT_TRUE(decode_case_state(state, decoder));
+  ASSERT_TRUE(decode_case_facts(facts));
+  ASSERT_TRUE(decode_totals(totals));
+
+  // Cut short, or each record read as another kind.
+  EXPECT_FALSE(decode_case_state(state.substr(0, state.size() - 1), decoder));
+  EXPECT_FALSE(decode_case_facts(facts.substr(0, facts.size() - 1)));
+  EXPECT_FALSE(decode_totals(totals.substr(0, totals.size() - 1)));
+  EXPECT_FALSE(decode_case_state(facts, decoder));
+  EXPECT_FALSE(decode_case_facts(totals));
+  EXPECT_FALSE(decode_totals(state));
+  // Another format version (the byte after the array header), and the JSON of relmap before msgpack.
+  std::string next_version = totals;
+  next_version[1] = 2;
+  EXPECT_FALSE(decode_totals(next_version));
+  EXPECT_FALSE(decode_totals(R"({"events":1,"duplicates":0,"rejected":0,"cases":1})"));
+  EXPECT_FALSE(decode_case_state("", decoder));
 }
 
 }  // namespace
