@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <optional>
 #include <set>
 #include <thread>
@@ -29,6 +30,39 @@ std::string andon_alert(const schemas::Event& event) {
   return json;
 }
 
+/// A record to write in a transaction.
+struct OutputRecord {
+  const std::string* topic;  ///< one of the aggregator's StreamTopics
+  std::int32_t partition;
+  std::string key;
+  std::string value;  ///< empty: a tombstone
+  kafka::Headers headers;
+};
+
+/// What one transaction commits: a batch's output records and the input positions after it.
+struct Transaction {
+  std::vector<OutputRecord> records;
+  std::vector<kafka::TopicPartition> offsets;
+  kafka::GroupMetadataPtr group;
+};
+
+struct FailedWrite {
+  std::string topic;
+  std::error_code error;
+};
+
+/// How a transaction ended: committed, aborted (retriable, the batch is read again), or one of its
+/// records refused locally (`failed_write`).
+struct CommitOutcome {
+  bool committed = false;
+  std::string abort_reason;
+  std::optional<FailedWrite> failed_write;
+
+  static CommitOutcome success() { return {true, {}, std::nullopt}; }
+  static CommitOutcome aborted(std::string reason) { return {false, std::move(reason), std::nullopt}; }
+  static CommitOutcome write_failed(FailedWrite failed) { return {false, {}, std::move(failed)}; }
+};
+
 }  // namespace
 
 class StreamAggregator::Impl {
@@ -55,6 +89,10 @@ class StreamAggregator::Impl {
     if (settings_.stop_at_end) {
       end_targets_ = kafka::high_watermarks(base_, topics_.events, 30s);
       if (end_targets_.empty()) throw std::runtime_error("topic " + topics_.events + " does not exist");
+      for (const auto& target : end_targets_) {
+        if (target.offset > 0) unread_to_end_[target.partition] = target.offset;
+      }
+      end_offsets_ = unread_to_end_;
     }
     consumer_->subscribe({topics_.events});
     auto next_report = Clock::now() + 10s;
@@ -75,12 +113,17 @@ class StreamAggregator::Impl {
       const auto now = Clock::now();
       // A batch ends when full, when old enough, or as soon as there is nothing more to read: then
       // waiting would only delay the aggregates (and, for --stop-at-end, the exit).
-      if (batch_messages_ > 0 && (failed_write_ || batch_messages_ >= settings_.batch_messages ||
-                                  now - batch_started_ >= settings_.batch_time || nothing_more_to_read)) {
+      // With --stop-at-end, this instance may have read every partition to its end itself: then
+      // there is no need to wait for the consumer to report the ends, nor to check the group's
+      // offsets later than the moment the last transaction settles.
+      const bool read_everything = settings_.stop_at_end && unread_to_end_.empty();
+      if (batch_messages_ > 0 && (batch_messages_ >= settings_.batch_messages ||
+                                  now - batch_started_ >= settings_.batch_time || nothing_more_to_read || read_everything)) {
         commit_batch();
       }
-      if (settings_.stop_at_end && batch_messages_ == 0 && now >= next_end_check) {
-        if (reached_end()) break;
+      // The end is checked once the last transaction has settled: its offsets are then the group's.
+      if (settings_.stop_at_end && batch_messages_ == 0 && (read_everything || (now >= next_end_check && !committing()))) {
+        if (settle() && reached_end()) break;
         next_end_check = now + 500ms;
       }
       if (now >= next_report) {
@@ -92,13 +135,13 @@ class StreamAggregator::Impl {
       }
     }
     commit_batch();
+    settle();
     // librdkafka 2.0.2 asserts when a cooperative-sticky consumer closes before its first assignment
     // (librdkafka #4312, fixed in 2.3.0): let the join finish first. What poll returns meanwhile is
     // not processed, and no position is committed after it.
     const auto join_deadline = Clock::now() + 60s;
     while (!assigned_once_ && Clock::now() < join_deadline) consumer_->poll(100ms);
     consumer_->close();
-    if (in_transaction_) producer_->abort_transaction(30s);  // empty: nothing was produced since the last commit
   }
 
  private:
@@ -123,12 +166,15 @@ class StreamAggregator::Impl {
   void on_revoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) {
     if (lost) {
       // Another member may own them already: what this batch did must not be committed.
-      log()->warn("{} partition(s) lost: aborting the open transaction", revoked.size());
+      log()->warn("{} partition(s) lost: dropping the batch in progress", revoked.size());
+      settle();
       for (const auto& partition : revoked) partitions_.erase(partition.partition);
       abort_and_rewind();
       return;
     }
+    // Their next owner restores what is committed: all of it, before they are given up.
     commit_batch();
+    settle();
     for (const auto& partition : revoked) partitions_.erase(partition.partition);
   }
 
@@ -159,21 +205,10 @@ class StreamAggregator::Impl {
     log()->info("restored {} partition(s), {} case(s), in {} ms", partitions.size(), cases, took.count());
   }
 
-  void ensure_transaction() {
-    if (in_transaction_) return;
-    kafka::throw_on_error(producer_->begin_transaction(), "beginning a transaction");
-    in_transaction_ = true;
-  }
-
-  void produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
-               const kafka::Headers& headers = {}) {
-    ensure_transaction();
-    if (failed_write_) return;  // the batch is lost already: it is aborted and read again
-    if (const auto error = producer_->produce(topic, key, value, headers, nullptr, partition)) {
-      // librdkafka refuses locally what it knows will fail (a topic it saw an error for): treated
-      // like a failed request, by aborting the batch; the topic's metadata is refreshed before the retry.
-      failed_write_ = FailedWrite{topic, error};
-    }
+  /// Adds a record to the batch's transaction.
+  void produce(const std::string& topic, std::int32_t partition, std::string key, std::string value,
+               kafka::Headers headers = {}) {
+    batch_.records.push_back({&topic, partition, std::move(key), std::move(value), std::move(headers)});
   }
 
   /// Drops a batch that could not be written with the producer that failed: librdkafka 2.0.2 does not
@@ -181,10 +216,9 @@ class StreamAggregator::Impl {
   /// sequence numbers" at the next commit), so a new producer with the same transactional.id takes
   /// over (its initialisation aborts the open transaction on the broker). Waits a little longer after
   /// each failure in a row.
-  void abort_failed_write() {
-    log()->warn("transaction aborted: producing to {} failed: {}", failed_write_->topic, failed_write_->error.message());
+  void abort_failed_write(const FailedWrite& failed) {
+    log()->warn("transaction aborted: producing to {} failed: {}", failed.topic, failed.error.message());
     producer_.reset();
-    in_transaction_ = false;
     producer_ = make_producer();
     abort_and_rewind();
     std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(100ms * (1 << std::min(write_failures_, 6)), 5s));
@@ -194,7 +228,7 @@ class StreamAggregator::Impl {
   void dead_letter(const rd_kafka_message_t& message, std::string_view bytes, std::string_view code,
                    const std::string& reason) {
     ++counters_.rejected;
-    produce(topics_.dead_letter, RD_KAFKA_PARTITION_UA, kafka::key(message), bytes,
+    produce(topics_.dead_letter, RD_KAFKA_PARTITION_UA, std::string(kafka::key(message)), std::string(bytes),
             {{"relmap.reason", reason},
              {"relmap.reason_code", std::string(code)},
              {"relmap.source", topics_.events + ":" + std::to_string(message.partition) + ":" + std::to_string(message.offset)}});
@@ -203,6 +237,7 @@ class StreamAggregator::Impl {
   void process(const rd_kafka_message_t& message) {
     const auto found = partitions_.find(message.partition);
     if (found == partitions_.end()) return;  // revoked while in flight: its new owner reads it
+    note_read(message);
     if (batch_messages_++ == 0) batch_started_ = Clock::now();
     ++counters_.messages;
     Aggregator& aggregator = found->second;
@@ -223,15 +258,19 @@ class StreamAggregator::Impl {
     }
   }
 
+  /// Ends the batch: its changed cases, expired cases and input positions go to a transaction that
+  /// commits on another thread while the next batch is read (the in-memory state runs ahead of what
+  /// Kafka holds, as it does after an abort). At most one transaction is in flight: this waits for the
+  /// previous one, and if that one failed, the state is restored and this batch is dropped with it.
   void commit_batch() {
     if (batch_messages_ == 0) return;
     const bool expire = Clock::now() >= next_expiry_;
     for (auto& [partition, aggregator] : partitions_) {
       for (const auto& key : aggregator.take_changed_cases()) {
         if (key.empty()) {
-          const std::string totals = encode_totals(aggregator.totals());
-          produce(topics_.changelog, partition, kTotalsKey, totals);
-          produce(topics_.aggregates, partition, kTotalsKey, totals);
+          std::string totals = encode_totals(aggregator.totals());
+          produce(topics_.changelog, partition, std::string(kTotalsKey), totals);
+          produce(topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals));
           continue;
         }
         const auto state = aggregator.cases().find(key);
@@ -243,37 +282,66 @@ class StreamAggregator::Impl {
       if (expire) {
         // Idle cases leave memory and the changelog; their facts stay in the aggregates topic.
         for (const auto& key : aggregator.expire_idle_cases(settings_.retention)) {
-          produce(topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string_view{});
+          produce(topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{});
         }
       }
     }
     if (expire) next_expiry_ = Clock::now() + 30s;
-    if (failed_write_) {
-      abort_failed_write();
-      return;
-    }
-    std::vector<kafka::TopicPartition> offsets;
     for (const auto& position : consumer_->position(consumer_->assignment())) {
-      if (position.offset >= 0 && partitions_.count(position.partition)) offsets.push_back(position);
+      if (position.offset >= 0 && partitions_.count(position.partition)) batch_.offsets.push_back(position);
     }
-    ensure_transaction();
-    const auto group = consumer_->group_metadata();
+    batch_.group = consumer_->group_metadata();
+    Transaction transaction = std::exchange(batch_, Transaction{});
+    batch_messages_ = 0;
+    if (!settle()) return;
+    in_flight_ = std::async(std::launch::async, [this, transaction = std::move(transaction)]() mutable {
+      return commit(std::move(transaction));
+    });
+  }
+
+  bool committing() const { return in_flight_.valid() && in_flight_.wait_for(0s) != std::future_status::ready; }
+
+  /// Waits for the transaction in flight, if any. After a failed one, restores the state and rewinds
+  /// to the committed offsets, and returns false.
+  bool settle() {
+    if (!in_flight_.valid()) return true;
+    const CommitOutcome outcome = in_flight_.get();  // rethrows what was fatal
+    if (outcome.failed_write) {
+      abort_failed_write(*outcome.failed_write);
+      return false;
+    }
+    if (!outcome.committed) {
+      log()->warn("transaction aborted: {}", outcome.abort_reason);
+      abort_and_rewind();
+      return false;
+    }
+    write_failures_ = 0;
+    ++counters_.transactions;
+    return true;
+  }
+
+  /// One transaction, on the committer's thread: the only code that uses the producer while it runs.
+  CommitOutcome commit(Transaction transaction) {
+    kafka::throw_on_error(producer_->begin_transaction(), "beginning a transaction");
+    for (const auto& record : transaction.records) {
+      if (const auto error = producer_->produce(*record.topic, record.key, record.value, record.headers, nullptr, record.partition)) {
+        // librdkafka refuses locally what it knows will fail (a topic it saw an error for): treated
+        // like a failed request, by aborting the batch; the topic's metadata is refreshed before the retry.
+        return CommitOutcome::write_failed({*record.topic, error});
+      }
+    }
     // Each call is retried on its own: committing after the offsets failed to join the transaction
     // would commit the batch's state without its input positions, and the batch would be read again.
     kafka::KafkaError error = retry_if_retriable("sending offsets to the transaction", [&] {
-      return producer_->send_offsets_to_transaction(offsets, *group, 60s);
+      return producer_->send_offsets_to_transaction(transaction.offsets, *transaction.group, 60s);
     });
     if (!error) error = retry_if_retriable("committing the transaction", [&] { return producer_->commit_transaction(60s); });
     if (error) {
       if (!error.transaction_requires_abort()) throw kafka::KafkaException(error);
-      log()->warn("transaction aborted: {}", error.message());
-      abort_and_rewind();
-      return;
+      kafka::throw_on_error(producer_->abort_transaction(60s), "aborting a transaction");
+      return CommitOutcome::aborted(error.message());
     }
-    in_transaction_ = false;
-    batch_messages_ = 0;
-    write_failures_ = 0;
-    ++counters_.transactions;
+    return CommitOutcome::success();
   }
 
   template <typename TransactionCall>
@@ -289,13 +357,10 @@ class StreamAggregator::Impl {
   /// After an abort the in-memory state is ahead of what Kafka holds: restore it and read again from
   /// the committed offsets.
   void abort_and_rewind() {
-    if (in_transaction_) {
-      kafka::throw_on_error(producer_->abort_transaction(60s), "aborting a transaction");
-      in_transaction_ = false;
-    }
     ++counters_.aborts;
     batch_messages_ = 0;
-    failed_write_.reset();
+    unread_to_end_ = end_offsets_;  // read again from the committed offsets
+    batch_ = Transaction{};
     std::vector<kafka::TopicPartition> owned;
     std::vector<std::int32_t> partitions;
     for (const auto& [partition, aggregator] : partitions_) {
@@ -309,6 +374,12 @@ class StreamAggregator::Impl {
       if (partition.offset < 0) partition.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
     if (const auto error = consumer_->seek(committed, 30s)) log()->warn("rewinding: {}", error.message());
+  }
+
+  /// Notes how far this instance has read towards the --stop-at-end targets.
+  void note_read(const rd_kafka_message_t& message) {
+    const auto target = unread_to_end_.find(message.partition);
+    if (target != unread_to_end_.end() && message.offset + 1 >= target->second) unread_to_end_.erase(target);
   }
 
   bool reached_end() {
@@ -354,18 +425,16 @@ class StreamAggregator::Impl {
   std::vector<LateRejection> late_;
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;
-  struct FailedWrite {
-    std::string topic;
-    std::error_code error;
-  };
-  std::optional<FailedWrite> failed_write_;
+  Transaction batch_;  ///< what the batch being read will write
+  std::future<CommitOutcome> in_flight_;  ///< the previous batch's transaction, committing
   int write_failures_ = 0;  ///< in a row
-  bool in_transaction_ = false;
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;
   Clock::time_point batch_started_{};
   Clock::time_point next_expiry_ = Clock::now() + 30s;
-  std::vector<kafka::TopicPartition> end_targets_;
+  std::vector<kafka::TopicPartition> end_targets_;  ///< with stop_at_end: each partition's end at the start
+  std::map<std::int32_t, std::int64_t> end_offsets_;  ///< the same, by partition, those not empty
+  std::map<std::int32_t, std::int64_t> unread_to_end_;  ///< those this instance has not yet read to their end
 };
 
 StreamAggregator::StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings)

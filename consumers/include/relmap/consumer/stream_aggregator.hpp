@@ -49,8 +49,13 @@ inline constexpr std::string_view kTotalsKey = "t:";
 /// partition's state is restored from the changelog first; on an aborted transaction all state is
 /// restored again and consumption rewinds to the committed offsets.
 ///
-/// Threading: run() on one thread; rebalance callbacks run inside its poll. Lifecycle: run() returns
-/// when `stop` becomes true (or at the end with stop_at_end), after committing and leaving the group.
+/// Each transaction commits on a second thread while the next batch is read: the in-memory state may
+/// be one batch ahead of Kafka, as after an abort, and a failed transaction drops that batch too
+/// (restore and rewind). At most one transaction is in flight; a rebalance waits for it.
+///
+/// Threading: run() on one thread; rebalance callbacks run inside its poll; the producer is used by
+/// one transaction's thread at a time. Lifecycle: run() returns when `stop` becomes true (or at the
+/// end with stop_at_end), after committing and leaving the group.
 class StreamAggregator {
  public:
   StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings);
