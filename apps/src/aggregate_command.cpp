@@ -55,6 +55,10 @@ void add_aggregate_command(CLI::App& app) {
   command->add_option("--batch-messages", options->settings.batch_messages, "messages per transaction at most")
       ->capture_default_str();
   command->add_option("--batch-ms", options->batch_ms, "milliseconds per transaction at most")->capture_default_str();
+  command->add_option("--threads", options->settings.apply_threads,
+                      "threads that decode and apply events, each for some of the partitions")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   command->add_option("--retention-days", options->retention_days, "cases idle this long (event time) leave the state")
       ->capture_default_str();
   command->callback([options] { run_aggregate(*options); });

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "relmap/common/logging.hpp"
+#include "apply_shard.hpp"
 #include "read_topic.hpp"
 #include "relmap/consumer/state_codec.hpp"
 
@@ -37,6 +38,13 @@ struct OutputRecord {
   std::string key;
   std::string value;  ///< empty: a tombstone
   kafka::Headers headers;
+};
+
+/// What a shard's messages add to the batch besides the state: dead letters, alerts, counts.
+struct ShardOutput {
+  std::vector<OutputRecord> records;
+  std::uint64_t messages = 0;
+  std::uint64_t rejected = 0;
 };
 
 /// What one transaction commits: a batch's output records and the input positions after it.
@@ -78,6 +86,12 @@ class StreamAggregator::Impl {
     consumer_ = std::make_unique<kafka::Consumer>(
         consumer_config, kafka::RebalanceListener{[this](const auto& partitions) { on_assigned(partitions); },
                                                   [this](const auto& partitions, bool lost) { on_revoked(partitions, lost); }});
+    shard_outputs_.resize(std::max<std::size_t>(settings_.apply_threads, 1));
+    for (std::size_t shard = 0; shard < shard_outputs_.size(); ++shard) {
+      shards_.push_back(std::make_unique<ApplyShard>([this, shard](const rd_kafka_message_t& message, Aggregator& aggregator) {
+        apply(message, aggregator, shard_outputs_[shard]);
+      }));
+    }
   }
 
   ~Impl() {
@@ -99,11 +113,11 @@ class StreamAggregator::Impl {
     auto next_end_check = Clock::now();
     std::uint64_t reported_messages = 0;
     while (!stop) {
-      const auto message = consumer_->poll(100ms);
+      auto message = consumer_->poll(100ms);
       bool nothing_more_to_read = !message;
       if (message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         caught_up_.erase(message->partition);
-        process(*message);
+        dispatch(std::move(message));
       } else if (message && message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         caught_up_.insert(message->partition);
         nothing_more_to_read = all_caught_up();
@@ -127,6 +141,7 @@ class StreamAggregator::Impl {
         next_end_check = now + 500ms;
       }
       if (now >= next_report) {
+        drain_shards();
         log()->info("{} partition(s), {} msg/s, lag {}, {} rejected, {} transaction(s), {} abort(s), {} case(s) in memory",
                     partitions_.size(), (counters_.messages - reported_messages) / 10, lag(), counters_.rejected,
                     counters_.transactions, counters_.aborts, cases_in_memory());
@@ -157,6 +172,7 @@ class StreamAggregator::Impl {
   }
 
   void on_assigned(const std::vector<kafka::TopicPartition>& assigned) {
+    drain_shards();
     assigned_once_ = true;
     std::vector<std::int32_t> partitions;
     for (const auto& partition : assigned) partitions.push_back(partition.partition);
@@ -164,6 +180,7 @@ class StreamAggregator::Impl {
   }
 
   void on_revoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) {
+    drain_shards();
     if (lost) {
       // Another member may own them already: what this batch did must not be committed.
       log()->warn("{} partition(s) lost: dropping the batch in progress", revoked.size());
@@ -225,36 +242,57 @@ class StreamAggregator::Impl {
     ++write_failures_;
   }
 
-  void dead_letter(const rd_kafka_message_t& message, std::string_view bytes, std::string_view code,
+  void dead_letter(ShardOutput& output, const rd_kafka_message_t& message, std::string bytes, std::string_view code,
                    const std::string& reason) {
-    ++counters_.rejected;
-    produce(topics_.dead_letter, RD_KAFKA_PARTITION_UA, std::string(kafka::key(message)), std::string(bytes),
-            {{"relmap.reason", reason},
-             {"relmap.reason_code", std::string(code)},
-             {"relmap.source", topics_.events + ":" + std::to_string(message.partition) + ":" + std::to_string(message.offset)}});
+    ++output.rejected;
+    output.records.push_back({&topics_.dead_letter, RD_KAFKA_PARTITION_UA, std::string(kafka::key(message)), std::move(bytes),
+                              {{"relmap.reason", reason},
+                               {"relmap.reason_code", std::string(code)},
+                               {"relmap.source", topics_.events + ":" + std::to_string(message.partition) + ":" +
+                                                     std::to_string(message.offset)}}});
   }
 
-  void process(const rd_kafka_message_t& message) {
-    const auto found = partitions_.find(message.partition);
+  /// Hands a message of an owned partition to its partition's shard (the consumer's thread).
+  void dispatch(kafka::MessagePtr message) {
+    const auto found = partitions_.find(message->partition);
     if (found == partitions_.end()) return;  // revoked while in flight: its new owner reads it
-    note_read(message);
+    note_read(*message);
     if (batch_messages_++ == 0) batch_started_ = Clock::now();
-    ++counters_.messages;
-    Aggregator& aggregator = found->second;
+    const auto shard = static_cast<std::size_t>(message->partition) % shards_.size();
+    shards_[shard]->add(std::move(message), found->second);
+  }
+
+  /// Decodes one message and applies it (a shard's thread).
+  void apply(const rd_kafka_message_t& message, Aggregator& aggregator, ShardOutput& output) {
+    ++output.messages;
     const auto decoded = decoder_.decode(kafka::payload(message));
     if (!decoded.has_value()) {
       aggregator.count_rejected();
-      dead_letter(message, kafka::payload(message), schemas::to_string(decoded.error().code), decoded.error().to_string());
+      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(decoded.error().code),
+                  decoded.error().to_string());
       return;
     }
-    late_.clear();
-    const auto applied = aggregator.apply(decoded.value(), late_);
+    std::vector<LateRejection> late;
+    const auto applied = aggregator.apply(decoded.value(), late);
     if (applied == Aggregator::Applied::counted && decoded.value().type() == schemas::EventType::andon) {
       // Inside the transaction: published exactly once, however often the batch is retried.
-      produce(topics_.alerts, RD_KAFKA_PARTITION_UA, decoded.value().event_id, andon_alert(decoded.value()));
+      output.records.push_back({&topics_.alerts, RD_KAFKA_PARTITION_UA, decoded.value().event_id, andon_alert(decoded.value()), {}});
     }
-    for (const auto& rejection : late_) {
-      dead_letter(message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
+    for (const auto& rejection : late) {
+      dead_letter(output, message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
+    }
+  }
+
+  /// Waits until the shards have applied every message handed to them, and takes what they produced
+  /// into the batch: afterwards the aggregators are the consumer thread's again.
+  void drain_shards() {
+    for (std::size_t shard = 0; shard < shards_.size(); ++shard) {
+      shards_[shard]->drain();
+      ShardOutput& output = shard_outputs_[shard];
+      counters_.messages += output.messages;
+      counters_.rejected += output.rejected;
+      std::move(output.records.begin(), output.records.end(), std::back_inserter(batch_.records));
+      output = ShardOutput{};
     }
   }
 
@@ -264,6 +302,7 @@ class StreamAggregator::Impl {
   /// previous one, and if that one failed, the state is restored and this batch is dropped with it.
   void commit_batch() {
     if (batch_messages_ == 0) return;
+    drain_shards();
     const bool expire = Clock::now() >= next_expiry_;
     for (auto& [partition, aggregator] : partitions_) {
       for (const auto& key : aggregator.take_changed_cases()) {
@@ -357,6 +396,7 @@ class StreamAggregator::Impl {
   /// After an abort the in-memory state is ahead of what Kafka holds: restore it and read again from
   /// the committed offsets.
   void abort_and_rewind() {
+    drain_shards();
     ++counters_.aborts;
     batch_messages_ = 0;
     unread_to_end_ = end_offsets_;  // read again from the committed offsets
@@ -422,11 +462,12 @@ class StreamAggregator::Impl {
   schemas::Decoder decoder_;
   std::map<std::int32_t, Aggregator> partitions_;
   std::set<std::int32_t> caught_up_;  ///< partitions whose end the consumer reached, nothing read since
-  std::vector<LateRejection> late_;
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;
   Transaction batch_;  ///< what the batch being read will write
   std::future<CommitOutcome> in_flight_;  ///< the previous batch's transaction, committing
+  std::vector<ShardOutput> shard_outputs_;  ///< one per shard, its thread's until drained
+  std::vector<std::unique_ptr<ApplyShard>> shards_;  // last: their threads use the members above
   int write_failures_ = 0;  ///< in a row
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;

@@ -50,6 +50,10 @@ class Pipeline {
                                      "--changelog-topic", name_ + ".state", "--aggregates-topic", name_ + ".aggregates",
                                      "--alerts-topic", name_ + ".alerts",
                                      "--group", name_, "--instance-id", name_ + "-" + instance, "--batch-messages", batch_messages,
+                                     // Three apply threads on any machine: with three or six partitions, or
+                                     // the two or three of one of two instances, some shards hold one
+                                     // partition, some several, and some none.
+                                     "--threads", "3",
                                      "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
                                      "-X", "transaction.timeout.ms=10000"};
     if (stop_at_end) argv.push_back("--stop-at-end");

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "relmap/consumer/aggregator.hpp"
 #include "relmap/graph/statistics.hpp"
@@ -32,6 +34,9 @@ struct StreamSettings {
   /// and each changed case is written once per transaction), immediate when caught up.
   std::size_t batch_messages = 50000;
   std::chrono::milliseconds batch_time{1000};
+  /// Threads that decode and apply events, each for a share of the partitions (a partition's events
+  /// stay in order on one thread); the consumer's thread polls and hands them over.
+  std::size_t apply_threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
   std::chrono::hours retention{24 * 90};
   bool stop_at_end = false;  ///< exit once everything in the topic at start is processed and committed
   /// With stop_at_end: the end is where this instance's consumed positions reach, not the group's
@@ -53,8 +58,10 @@ inline constexpr std::string_view kTotalsKey = "t:";
 /// be one batch ahead of Kafka, as after an abort, and a failed transaction drops that batch too
 /// (restore and rewind). At most one transaction is in flight; a rebalance waits for it.
 ///
-/// Threading: run() on one thread; rebalance callbacks run inside its poll; the producer is used by
-/// one transaction's thread at a time. Lifecycle: run() returns when `stop` becomes true (or at the
+/// Threading: run() on one thread, which polls; `apply_threads` shards decode and apply, each for its
+/// share of the partitions, and are drained before anything else reads or replaces the state (a
+/// batch's end, a rebalance, a restore). Rebalance callbacks run inside the poll; the producer is used
+/// by one transaction's thread at a time. Lifecycle: run() returns when `stop` becomes true (or at the
 /// end with stop_at_end), after committing and leaving the group.
 class StreamAggregator {
  public:
