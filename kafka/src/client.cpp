@@ -141,11 +141,10 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
                           static_cast<ssize_t>(header_value.size()));
     }
   }
-  const std::string topic_name{topic};
   // rd_kafka_produceva rather than the RD_KAFKA_V_* macros, whose C casts the warnings reject.
   rd_kafka_vu_t fields[7];
-  fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-  fields[0].u.cstr = topic_name.c_str();
+  fields[0].vtype = RD_KAFKA_VTYPE_RKT;
+  fields[0].u.rkt = topic_handle(topic);
   fields[1].vtype = RD_KAFKA_VTYPE_PARTITION;
   fields[1].u.i32 = partition;
   fields[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
@@ -170,6 +169,18 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
     if (error && message_headers != nullptr) rd_kafka_headers_destroy(message_headers);
     return error ? error.code() : std::error_code{};
   }
+}
+
+rd_kafka_topic_t* Producer::topic_handle(std::string_view topic) {
+  const std::lock_guard lock(topics_mutex_);
+  auto known = topics_.find(topic);
+  if (known == topics_.end()) {
+    const std::string name{topic};
+    TopicHandle handle{rd_kafka_topic_new(handle_.get(), name.c_str(), nullptr)};
+    if (!handle) throw KafkaException(make_error_code(rd_kafka_last_error()), "cannot use topic " + name);
+    known = topics_.emplace(name, std::move(handle)).first;
+  }
+  return known->second.get();
 }
 
 int Producer::poll(milliseconds timeout) { return rd_kafka_poll(handle_.get(), timeout_ms(timeout)); }
