@@ -1,6 +1,7 @@
 #include "relmap/consumer/department_name.hpp"
 
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace relmap::consumer {
@@ -23,10 +24,18 @@ NamePool& pool() {
 }
 
 const std::string* intern(std::string_view name) {
+  // Each thread remembers the handles it was given: the pool's lock is taken once per name and
+  // thread rather than for every mention, which the aggregator's apply threads would contend for.
+  thread_local std::unordered_map<std::string, const std::string*, NameHash, std::equal_to<>> seen;
+  if (const auto known = seen.find(name); known != seen.end()) return known->second;
   auto& names = pool();
-  const std::lock_guard lock(names.mutex);
-  if (const auto known = names.names.find(name); known != names.names.end()) return &*known;
-  return &*names.names.emplace(name).first;
+  const std::string* handle = nullptr;
+  {
+    const std::lock_guard lock(names.mutex);
+    handle = &*names.names.emplace(name).first;
+  }
+  seen.emplace(name, handle);
+  return handle;
 }
 
 }  // namespace
