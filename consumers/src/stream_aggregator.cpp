@@ -47,6 +47,12 @@ struct ShardOutput {
   std::uint64_t rejected = 0;
 };
 
+/// A message for a shard, with its partition's aggregator.
+struct ShardItem {
+  kafka::MessagePtr message;
+  Aggregator* aggregator;
+};
+
 /// What one transaction commits: a batch's output records and the input positions after it.
 struct Transaction {
   std::vector<OutputRecord> records;
@@ -88,8 +94,8 @@ class StreamAggregator::Impl {
                                                   [this](const auto& partitions, bool lost) { on_revoked(partitions, lost); }});
     shard_outputs_.resize(std::max<std::size_t>(settings_.apply_threads, 1));
     for (std::size_t shard = 0; shard < shard_outputs_.size(); ++shard) {
-      shards_.push_back(std::make_unique<ApplyShard>([this, shard](const rd_kafka_message_t& message, Aggregator& aggregator) {
-        apply(message, aggregator, shard_outputs_[shard]);
+      shards_.push_back(std::make_unique<ApplyShard<ShardItem>>([this, shard](ShardItem& item) {
+        apply(*item.message, *item.aggregator, shard_outputs_[shard]);
       }));
     }
   }
@@ -259,7 +265,7 @@ class StreamAggregator::Impl {
     note_read(*message);
     if (batch_messages_++ == 0) batch_started_ = Clock::now();
     const auto shard = static_cast<std::size_t>(message->partition) % shards_.size();
-    shards_[shard]->add(std::move(message), found->second);
+    shards_[shard]->add({std::move(message), &found->second});
   }
 
   /// Decodes one message and applies it (a shard's thread).
@@ -467,7 +473,7 @@ class StreamAggregator::Impl {
   Transaction batch_;  ///< what the batch being read will write
   std::future<CommitOutcome> in_flight_;  ///< the previous batch's transaction, committing
   std::vector<ShardOutput> shard_outputs_;  ///< one per shard, its thread's until drained
-  std::vector<std::unique_ptr<ApplyShard>> shards_;  // last: their threads use the members above
+  std::vector<std::unique_ptr<ApplyShard<ShardItem>>> shards_;  // last: their threads use the members above
   int write_failures_ = 0;  ///< in a row
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;
