@@ -47,10 +47,12 @@ struct ShardOutput {
   std::uint64_t rejected = 0;
 };
 
-/// A message for a shard, with its partition's aggregator.
+/// Work for a shard: a message to apply to its partition's aggregator or, without one, the end of a
+/// batch: the records of the partition's changed cases.
 struct ShardItem {
   kafka::MessagePtr message;
   Aggregator* aggregator;
+  std::int32_t partition;
 };
 
 /// What one transaction commits: a batch's output records and the input positions after it.
@@ -95,7 +97,11 @@ class StreamAggregator::Impl {
     shard_outputs_.resize(std::max<std::size_t>(settings_.apply_threads, 1));
     for (std::size_t shard = 0; shard < shard_outputs_.size(); ++shard) {
       shards_.push_back(std::make_unique<ApplyShard<ShardItem>>([this, shard](ShardItem& item) {
-        apply(*item.message, *item.aggregator, shard_outputs_[shard]);
+        if (item.message) {
+          apply(*item.message, *item.aggregator, shard_outputs_[shard]);
+        } else {
+          write_changed_cases(item.partition, *item.aggregator, shard_outputs_[shard]);
+        }
       }));
     }
   }
@@ -264,8 +270,8 @@ class StreamAggregator::Impl {
     if (found == partitions_.end()) return;  // revoked while in flight: its new owner reads it
     note_read(*message);
     if (batch_messages_++ == 0) batch_started_ = Clock::now();
-    const auto shard = static_cast<std::size_t>(message->partition) % shards_.size();
-    shards_[shard]->add({std::move(message), &found->second});
+    const auto partition = message->partition;
+    shard_of(partition).add({std::move(message), &found->second, partition});
   }
 
   /// Decodes one message and applies it (a shard's thread).
@@ -289,6 +295,27 @@ class StreamAggregator::Impl {
     }
   }
 
+  ApplyShard<ShardItem>& shard_of(std::int32_t partition) {
+    return *shards_[static_cast<std::size_t>(partition) % shards_.size()];
+  }
+
+  /// The changelog and aggregates records of a partition's cases changed in the batch (a shard's thread).
+  void write_changed_cases(std::int32_t partition, Aggregator& aggregator, ShardOutput& output) {
+    for (const auto& key : aggregator.take_changed_cases()) {
+      if (key.empty()) {
+        std::string totals = encode_totals(aggregator.totals());
+        output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
+        output.records.push_back({&topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
+        continue;
+      }
+      const auto state = aggregator.cases().find(key);
+      if (state == aggregator.cases().end()) continue;
+      const std::string record_key = std::string(kCaseKeyPrefix) + key;
+      output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(state->second), {}});
+      output.records.push_back({&topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state->second)), {}});
+    }
+  }
+
   /// Waits until the shards have applied every message handed to them, and takes what they produced
   /// into the batch: afterwards the aggregators are the consumer thread's again.
   void drain_shards() {
@@ -308,22 +335,11 @@ class StreamAggregator::Impl {
   /// previous one, and if that one failed, the state is restored and this batch is dropped with it.
   void commit_batch() {
     if (batch_messages_ == 0) return;
+    // Each shard writes its partitions' changed cases after their last messages, in parallel.
+    for (auto& [partition, aggregator] : partitions_) shard_of(partition).add({nullptr, &aggregator, partition});
     drain_shards();
     const bool expire = Clock::now() >= next_expiry_;
     for (auto& [partition, aggregator] : partitions_) {
-      for (const auto& key : aggregator.take_changed_cases()) {
-        if (key.empty()) {
-          std::string totals = encode_totals(aggregator.totals());
-          produce(topics_.changelog, partition, std::string(kTotalsKey), totals);
-          produce(topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals));
-          continue;
-        }
-        const auto state = aggregator.cases().find(key);
-        if (state == aggregator.cases().end()) continue;
-        const std::string record_key = std::string(kCaseKeyPrefix) + key;
-        produce(topics_.changelog, partition, record_key, encode_case_state(state->second));
-        produce(topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state->second)));
-      }
       if (expire) {
         // Idle cases leave memory and the changelog; their facts stay in the aggregates topic.
         for (const auto& key : aggregator.expire_idle_cases(settings_.retention)) {
