@@ -1,12 +1,10 @@
 #include "relmap/consumer/stream_aggregator.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <future>
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 #include "relmap/common/logging.hpp"
 #include "apply_shard.hpp"
@@ -115,10 +113,7 @@ class StreamAggregator::Impl {
     if (settings_.stop_at_end) {
       end_targets_ = kafka::high_watermarks(base_, topics_.events, 30s);
       if (end_targets_.empty()) throw std::runtime_error("topic " + topics_.events + " does not exist");
-      for (const auto& target : end_targets_) {
-        if (target.offset > 0) unread_to_end_[target.partition] = target.offset;
-      }
-      end_offsets_ = unread_to_end_;
+      unread_to_end_ = nonempty_end_targets();
     }
     consumer_->subscribe({topics_.events});
     auto next_report = Clock::now() + 10s;
@@ -234,12 +229,6 @@ class StreamAggregator::Impl {
     log()->info("restored {} partition(s), {} case(s), in {} ms", partitions.size(), cases, took.count());
   }
 
-  /// Adds a record to the batch's transaction.
-  void produce(const std::string& topic, std::int32_t partition, std::string key, std::string value,
-               kafka::Headers headers = {}) {
-    batch_.records.push_back({&topic, partition, std::move(key), std::move(value), std::move(headers)});
-  }
-
   /// Drops a batch that could not be written with the producer that failed: librdkafka 2.0.2 does not
   /// always recover the idempotence sequence of a transaction it refused messages of locally ("skipped
   /// sequence numbers" at the next commit), so a new producer with the same transactional.id takes
@@ -338,16 +327,15 @@ class StreamAggregator::Impl {
     // Each shard writes its partitions' changed cases after their last messages, in parallel.
     for (auto& [partition, aggregator] : partitions_) shard_of(partition).add({nullptr, &aggregator, partition});
     drain_shards();
-    const bool expire = Clock::now() >= next_expiry_;
-    for (auto& [partition, aggregator] : partitions_) {
-      if (expire) {
-        // Idle cases leave memory and the changelog; their facts stay in the aggregates topic.
+    if (Clock::now() >= next_expiry_) {
+      // Idle cases leave memory and the changelog (a tombstone); their facts stay in the aggregates topic.
+      for (auto& [partition, aggregator] : partitions_) {
         for (const auto& key : aggregator.expire_idle_cases(settings_.retention)) {
-          produce(topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{});
+          batch_.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{}, {}});
         }
       }
+      next_expiry_ = Clock::now() + 30s;
     }
-    if (expire) next_expiry_ = Clock::now() + 30s;
     for (const auto& position : consumer_->position(consumer_->assignment())) {
       if (position.offset >= 0 && partitions_.count(position.partition)) batch_.offsets.push_back(position);
     }
@@ -421,7 +409,7 @@ class StreamAggregator::Impl {
     drain_shards();
     ++counters_.aborts;
     batch_messages_ = 0;
-    unread_to_end_ = end_offsets_;  // read again from the committed offsets
+    unread_to_end_ = nonempty_end_targets();  // read again from the committed offsets
     batch_ = Transaction{};
     std::vector<kafka::TopicPartition> owned;
     std::vector<std::int32_t> partitions;
@@ -436,6 +424,15 @@ class StreamAggregator::Impl {
       if (partition.offset < 0) partition.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
     if (const auto error = consumer_->seek(committed, 30s)) log()->warn("rewinding: {}", error.message());
+  }
+
+  /// The --stop-at-end targets of the partitions that hold anything, by partition.
+  std::map<std::int32_t, std::int64_t> nonempty_end_targets() const {
+    std::map<std::int32_t, std::int64_t> targets;
+    for (const auto& target : end_targets_) {
+      if (target.offset > 0) targets[target.partition] = target.offset;
+    }
+    return targets;
   }
 
   /// Notes how far this instance has read towards the --stop-at-end targets.
@@ -496,7 +493,6 @@ class StreamAggregator::Impl {
   Clock::time_point batch_started_{};
   Clock::time_point next_expiry_ = Clock::now() + 30s;
   std::vector<kafka::TopicPartition> end_targets_;  ///< with stop_at_end: each partition's end at the start
-  std::map<std::int32_t, std::int64_t> end_offsets_;  ///< the same, by partition, those not empty
   std::map<std::int32_t, std::int64_t> unread_to_end_;  ///< those this instance has not yet read to their end
 };
 

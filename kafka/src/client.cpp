@@ -21,8 +21,7 @@ using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafk
 /// One topic's metadata through `client`, which also caches it; null with the error on failure.
 MetadataPtr topic_metadata(rd_kafka_t* client, const std::string& topic, milliseconds timeout,
                            rd_kafka_resp_err_t& error) {
-  const std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle{
-      rd_kafka_topic_new(client, topic.c_str(), nullptr), &rd_kafka_topic_destroy};
+  const TopicHandle handle{rd_kafka_topic_new(client, topic.c_str(), nullptr)};
   const rd_kafka_metadata_t* metadata = nullptr;
   error = rd_kafka_metadata(client, 0, handle.get(), &metadata, timeout_ms(timeout));
   return {error == RD_KAFKA_RESP_ERR_NO_ERROR ? metadata : nullptr, &rd_kafka_metadata_destroy};
