@@ -54,8 +54,9 @@ using DeliveryCallback = std::function<void(std::error_code)>;
 /// case stays in one partition, in order), as they were written (unknown members kept for newer
 /// readers: the contract ignores them, it does not remove them), except CloudEvents (mapped, so the
 /// topic holds native events only) and events naming an actor, which is never stored in clear: those
-/// are published in canonical form, the actor replaced by its keyed hash. Invalid ones go with their original bytes to the dead-letter topic with the reason in
-/// headers. Nothing is dropped silently.
+/// are published in canonical form, the actor replaced by its keyed hash. Invalid ones go with
+/// their original bytes to the dead-letter topic with the reason in headers. Nothing is dropped
+/// silently.
 ///
 /// The producer is idempotent; delivery reports are counted. Threading: publish() may be called
 /// from several threads; delivery reports are served by flush() and serve_deliveries(), which one
