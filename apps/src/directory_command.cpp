@@ -39,10 +39,13 @@ void add_directory_command(CLI::App& app) {
     std::cout << "Published " << entries.entries.size() << " department(s) to " << options->kafka.departments_topic << "\n";
   });
 
+  // Options of its own: CLI11 reads the environment (RELMAP_KAFKA_BROKERS) for every subcommand, run
+  // or not, so options shared with `publish` would take the environment's value over the command line's.
+  auto show_options = std::make_shared<DirectoryOptions>();
   auto* show = directory->add_subcommand("show", "Print the directory held in the departments topic, as CSV");
-  options->kafka.add_to(*show, true);
-  show->callback([options] {
-    print_directory_csv(consumer::read_directory(options->kafka.config(), options->kafka.departments_topic));
+  show_options->kafka.add_to(*show, true);
+  show->callback([show_options] {
+    print_directory_csv(consumer::read_directory(show_options->kafka.config(), show_options->kafka.departments_topic));
   });
 }
 

@@ -385,6 +385,40 @@ ClientHandle admin_client(const Config& config) {
   return make_client(RD_KAFKA_PRODUCER, make_conf(config, nullptr));
 }
 
+using AdminEvent = std::unique_ptr<rd_kafka_event_t, HandleDeleter>;
+
+/// Sends one topic admin request (`send` calls librdkafka's with the options and the result queue)
+/// and waits for its result; throws when the request as a whole failed.
+template <typename Send>
+AdminEvent run_topic_admin_request(std::string_view what, rd_kafka_t* client, rd_kafka_admin_op_t operation,
+                                   milliseconds timeout, const Send& send) {
+  char reason[512];
+  std::unique_ptr<rd_kafka_queue_t, HandleDeleter> queue{rd_kafka_queue_new(client)};
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(client, operation);
+  rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms(timeout), reason, sizeof reason);
+  send(options, queue.get());
+  rd_kafka_AdminOptions_destroy(options);
+  AdminEvent event{rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000)};
+  if (!event) throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT), std::string(what) + " timed out");
+  if (const auto error = rd_kafka_event_error(event.get())) {
+    throw KafkaException(make_error_code(error), std::string(what) + ": " + rd_kafka_event_error_string(event.get()));
+  }
+  return event;
+}
+
+/// Throws for the first topic whose result is an error other than `fine` (the idempotent case).
+void throw_on_topic_errors(std::string_view what, const rd_kafka_topic_result_t** results, std::size_t count,
+                           rd_kafka_resp_err_t fine) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto error = rd_kafka_topic_result_error(results[i]);
+    if (error != RD_KAFKA_RESP_ERR_NO_ERROR && error != fine) {
+      const char* message = rd_kafka_topic_result_error_string(results[i]);
+      throw KafkaException(make_error_code(error), std::string(what) + rd_kafka_topic_result_name(results[i]) + ": " +
+                                                       (message ? message : rd_kafka_err2str(error)));
+    }
+  }
+}
+
 }  // namespace
 
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout) {
@@ -402,30 +436,29 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
     for (const auto& [key, value] : topic.configs) rd_kafka_NewTopic_set_config(request, key.c_str(), value.c_str());
     requests.push_back(request);
   }
-  std::unique_ptr<rd_kafka_queue_t, HandleDeleter> queue{rd_kafka_queue_new(client.get())};
-  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms(timeout), reason, sizeof reason);
-  rd_kafka_CreateTopics(client.get(), requests.data(), requests.size(), options, queue.get());
-  rd_kafka_AdminOptions_destroy(options);
+  const auto event = run_topic_admin_request("creating topics", client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, [&](auto* options, auto* queue) {
+    rd_kafka_CreateTopics(client.get(), requests.data(), requests.size(), options, queue);
+  });
   rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
-
-  std::unique_ptr<rd_kafka_event_t, HandleDeleter> event{rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000)};
-  if (!event) throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT), "creating topics timed out");
-  if (const auto error = rd_kafka_event_error(event.get())) {
-    throw KafkaException(make_error_code(error), std::string("creating topics: ") + rd_kafka_event_error_string(event.get()));
-  }
   std::size_t count = 0;
   const rd_kafka_topic_result_t** results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto error = rd_kafka_topic_result_error(results[i]);
-    if (error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-      const char* message = rd_kafka_topic_result_error_string(results[i]);
-      throw KafkaException(make_error_code(error), std::string("creating topic ") +
-                                                       rd_kafka_topic_result_name(results[i]) + ": " +
-                                                       (message ? message : rd_kafka_err2str(error)));
-    }
-  }
+  throw_on_topic_errors("creating topic ", results, count, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+}
+
+void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
+  if (topics.empty()) return;
+  const auto client = admin_client(config);
+  std::vector<rd_kafka_DeleteTopic_t*> requests;
+  for (const auto& topic : topics) requests.push_back(rd_kafka_DeleteTopic_new(topic.c_str()));
+  const auto event = run_topic_admin_request("deleting topics", client.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, [&](auto* options, auto* queue) {
+    rd_kafka_DeleteTopics(client.get(), requests.data(), requests.size(), options, queue);
+  });
+  rd_kafka_DeleteTopic_destroy_array(requests.data(), requests.size());
+  std::size_t count = 0;
+  const rd_kafka_topic_result_t** results =
+      rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);
+  throw_on_topic_errors("deleting topic ", results, count, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
 }
 
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/kafka_support.hpp"
+#include "../support/temp_path.hpp"
 
 namespace relmap {
 namespace {
@@ -18,7 +19,8 @@ const std::string kSharedData = std::string(RELMAP_SOURCE_DIR) + "/../shared/dat
 const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
 
 TEST(DemoCommand, FindsThePlantedPatternsThroughTheWholePipeline) {
-  const std::string out = ::testing::TempDir() + "relmap-demo-out";
+  const relmap::testing::TempPath out_dir("relmap-demo-out");
+  const std::string& out = out_dir.str();
   const std::string output = run_command(kRelmap + " --log-level warn demo --out " + out + " 2>/dev/null");
   EXPECT_NE(output.find("Embedded Kafka (librdkafka mock cluster) at 127.0.0.1:"), std::string::npos) << output;
   EXPECT_NE(output.find("Aggregated exactly once:"), std::string::npos) << output;
@@ -58,7 +60,8 @@ TEST(DemoCommand, StreamsARealEventLog) {
 
 TEST(DemoCommand, CountsInvalidRecordsAndDuplicatesOnce) {
   // Every invalid record of the corpus (blank ones are no JSONL record), beside two valid events, one repeated.
-  const std::string events = ::testing::TempDir() + "relmap-demo-mixed.jsonl";
+  const relmap::testing::TempPath events_file("relmap-demo-mixed.jsonl");
+  const std::string& events = events_file.str();
   int invalid = 0;
   {
     std::ifstream corpus(kCorpus + "invalid.tsv", std::ios::binary);

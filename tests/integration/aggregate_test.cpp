@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/kafka_support.hpp"
+#include "../support/temp_path.hpp"
 #include "relmap/kafka/client.hpp"
 
 namespace relmap {
@@ -19,6 +20,7 @@ using relmap::testing::real_brokers;
 using relmap::testing::run_command;
 using relmap::testing::spawn;
 using relmap::testing::stop_process;
+using relmap::testing::TempPath;
 using relmap::testing::unique_name;
 
 const std::string kRelmap = RELMAP_BINARY;
@@ -28,7 +30,7 @@ const std::string kCompare = std::string(RELMAP_SOURCE_DIR) + "/tests/reference/
 class Pipeline {
  public:
   Pipeline(std::string brokers, std::uint64_t cases, int partitions)
-      : brokers_(std::move(brokers)), name_(unique_name("agg")), events_file_(::testing::TempDir() + name_ + ".jsonl") {
+      : brokers_(std::move(brokers)), name_(unique_name("agg")), events_(name_ + ".jsonl"), events_file_(events_.str()) {
     run_command(kRelmap + " topics create " + topic_flags() + " --partitions " + std::to_string(partitions) + " >/dev/null");
     run_command(kRelmap + " generate --seed 42 --cases " + std::to_string(cases) +
                 " --duplicates 0.03 --out-of-order 0.2 --invalid 0.01 -o " + events_file_ + " 2>/dev/null");
@@ -68,7 +70,8 @@ class Pipeline {
 
   /// `relmap map --brokers` against the independent reference on the generated file.
   void expect_reference_answer() const {
-    const std::string graph = ::testing::TempDir() + name_ + ".graph.json";
+    const TempPath graph_file(name_ + ".graph.json");
+    const std::string& graph = graph_file.str();
     run_command(kRelmap + " --log-level warn map " + topic_flags() + " > " + graph);
     const std::string verdict = run_command("python3 " + kCompare + " --ours " + graph + " " + events_file_ + " 2>&1");
     EXPECT_NE(verdict.find("identical:"), std::string::npos) << verdict;
@@ -99,10 +102,12 @@ class Pipeline {
 
   std::uint64_t events_in_file() const { return std::stoull(run_command("wc -l < " + events_file_)); }
   const std::string& events_file() const { return events_file_; }
+  const std::string& name() const { return name_; }
 
  private:
   std::string brokers_;
   std::string name_;
+  TempPath events_;
   std::string events_file_;
 };
 
@@ -118,9 +123,12 @@ TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
   Pipeline pipeline(real_brokers(), 2000, 3);
   pipeline.produce();
   pipeline.aggregate_to_end();
-  const std::string directory = pipeline.events_file() + ".directory.csv";
+  const TempPath directory_file(pipeline.name() + ".directory.csv");
+  const std::string& directory = directory_file.str();
   run_command(kRelmap + " generate --cases 1 -o /dev/null --directory-out " + directory + " 2>/dev/null");
-  EXPECT_EQ(run_command(kRelmap + " directory publish " + directory + " " + pipeline.topic_flags()),
+  // --brokers is given, so a broker in the environment must not count (publish and show are two
+  // subcommands of one command: each reads the environment).
+  EXPECT_EQ(run_command("RELMAP_KAFKA_BROKERS=127.0.0.1:9 " + kRelmap + " directory publish " + directory + " " + pipeline.topic_flags()),
             "Published 21 department(s) to " + pipeline.topic_flags().substr(pipeline.topic_flags().rfind(' ') + 1) + "\n");
   const std::string shown = run_command(kRelmap + " directory show " + pipeline.topic_flags());
   EXPECT_NE(shown.find("\"IT\",\"Information Technology\",\"Corporate Services\",false\n"), std::string::npos) << shown;

@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "../support/kafka_support.hpp"
+#include "../support/temp_path.hpp"
 #include "relmap/kafka/client.hpp"
 
 namespace relmap {
@@ -52,9 +53,9 @@ class IngestTest : public ::testing::Test {
     topic_ = unique_name("ingest");
     run_command(kRelmap + " topics create --brokers " + broker_.bootstraps() + " --partitions 2 --topic " + topic_ +
                 " --dlq-topic " + topic_ + ".dlq >/dev/null");
-    const std::string tokens = ::testing::TempDir() + unique_name("tokens");
+    const std::string& tokens = tokens_file_.str();
     std::ofstream(tokens) << "# ingest tokens\nsecret-1\nsecret-2\n";
-    stdout_path_ = ::testing::TempDir() + unique_name("ingest-out");
+    stdout_path_ = stdout_file_.str();
     pid_ = relmap::testing::spawn({kRelmap, "ingest", "--listen", "127.0.0.1:0", "--brokers", broker_.bootstraps(),
                                    "--topic", topic_, "--dlq-topic", topic_ + ".dlq", "--token-file", tokens,
                                    "--max-body-bytes", "8192", "--delivery-timeout-ms", "3000"},
@@ -76,6 +77,8 @@ class IngestTest : public ::testing::Test {
 
   PrivateBroker broker_;
   std::string topic_;
+  relmap::testing::TempPath tokens_file_{unique_name("tokens")};
+  relmap::testing::TempPath stdout_file_{unique_name("ingest-out")};
   std::string stdout_path_;
   int pid_ = 0;
   int port_ = 0;

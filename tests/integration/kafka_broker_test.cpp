@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -48,6 +49,19 @@ TEST(RealBroker, CreatingATopicIsIdempotent) {
   EXPECT_NO_THROW(create_topics(test_config(real_brokers()), {{topic, 3, 1, {}}}, 30s));
   EXPECT_EQ(partition_count(test_config(real_brokers()), topic, 10s), 3);
   EXPECT_EQ(partition_count(test_config(real_brokers()), unique_name("absent"), 10s), 0);
+}
+
+TEST(RealBroker, DeletingATopicRemovesItAndIsIdempotent) {
+  const std::string topic = create_topic(2);
+  produce_values(topic, 3);
+  delete_topics(test_config(real_brokers()), {topic}, 30s);
+  // The controller has accepted the deletion; the broker's metadata follows shortly after.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (partition_count(test_config(real_brokers()), topic, 10s) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(partition_count(test_config(real_brokers()), topic, 10s), 0);
+  EXPECT_NO_THROW(delete_topics(test_config(real_brokers()), {topic, unique_name("absent")}, 30s));
 }
 
 TEST(RealBroker, KcatAndTheWrapperReadEachOthersMessages) {

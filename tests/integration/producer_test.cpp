@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "../support/kafka_support.hpp"
+#include "../support/temp_path.hpp"
 #include "relmap/kafka/client.hpp"
 #include "relmap/schemas/decoder.hpp"
 
@@ -89,7 +90,8 @@ TEST(ProduceCommand, ValidRecordsOnceInTheTopicInvalidOnesInTheDeadLetterTopicWi
   const std::string brokers = real_brokers();
   const auto topics = create_topic_pair(brokers, 2);
   // The corpus: every valid input and every non-blank invalid record, interleaved.
-  const std::string mixed = ::testing::TempDir() + unique_name("mixed") + ".jsonl";
+  const relmap::testing::TempPath mixed_file(unique_name("mixed") + ".jsonl");
+  const std::string& mixed = mixed_file.str();
   std::map<std::string, std::string> reason_of_line;  // line number -> exact reason
   std::set<std::string> valid_ids;
   {
@@ -162,7 +164,8 @@ TEST(ProduceCommand, ValidRecordsOnceInTheTopicInvalidOnesInTheDeadLetterTopicWi
 
 TEST(ProduceCommand, ExitCodeReportsAFailedDelivery) {
   const std::string brokers = real_brokers();
-  const std::string events = ::testing::TempDir() + unique_name("one") + ".jsonl";
+  const relmap::testing::TempPath events_file(unique_name("one") + ".jsonl");
+  const std::string& events = events_file.str();
   {
     std::ofstream out(events);
     out << R"({"event_id":"x","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c","source":"t","from":"A","to":"B"})"
@@ -186,7 +189,8 @@ TEST(ProduceCommand, ExitCodeReportsAFailedDelivery) {
 TEST(GenerateCommand, ProducesEveryGeneratedEventToKafka) {
   const std::string brokers = real_brokers();
   const auto topics = create_topic_pair(brokers, 3);
-  const std::string file = ::testing::TempDir() + unique_name("generated") + ".jsonl";
+  const relmap::testing::TempPath generated(unique_name("generated") + ".jsonl");
+  const std::string& file = generated.str();
   run_command(kRelmap + " generate --seed 21 --cases 2000 --out " + file + " 2>/dev/null");
   const std::string summary = run_command(kRelmap + " generate --seed 21 --cases 2000 --brokers " + brokers + " --topic " +
                                           topics.events + " --dlq-topic " + topics.dead_letter + " 2>&1");

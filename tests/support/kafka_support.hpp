@@ -47,6 +47,11 @@ class PrivateBroker {
 
  private:
   std::string command(const std::string& action) const;
+  /// A broker that has just started answers metadata requests before it can hand out producer ids:
+  /// its first idempotent producer hears "coordinator load in progress" for seconds, longer than
+  /// the short delivery timeouts some tests set. One message through such a producer, waited for,
+  /// gets it past that before a test starts.
+  void serve_first_idempotent_producer() const;
   std::string state_dir_;
   std::string bootstraps_;
 };

@@ -145,6 +145,10 @@ struct NewTopic {
 /// Creates topics; topics that already exist count as created (idempotent). Throws KafkaException.
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout);
 
+/// Deletes topics and all their records; topics that do not exist count as deleted (idempotent).
+/// The broker finishes a deletion in the background. Throws KafkaException.
+void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout);
+
 /// The number of partitions of `topic`; 0 when the topic does not exist. Throws KafkaException.
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout);
 
