@@ -222,7 +222,7 @@ void IngestServer::install_routes() {
         const auto decoded = publisher_->publish(records[i], {"http", i + 1}, on_delivered);
         std::lock_guard lock{pending->mutex};
         if (decoded.has_value()) {
-          pending->results[i].event_id = decoded.value().event_id;
+          pending->results[i].event_id = decoded.value();
         } else {
           pending->results[i].status = RecordResult::Status::rejected;
           pending->results[i].code = std::string(schemas::to_string(decoded.error().code));

@@ -42,7 +42,7 @@ ProcessLogCounts for_each_input_record(const std::string& path, InputFormat form
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  for_each_jsonl_record(in, on_record);
+  for_each_jsonl_record_in_blocks(in, on_record);
   return {};
 }
 

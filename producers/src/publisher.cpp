@@ -50,18 +50,23 @@ std::string EventPublisher::canonical_value(schemas::Event event) const {
   return schemas::to_json(event);
 }
 
-Result<schemas::Event, schemas::DecodeError> EventPublisher::publish(std::string_view record,
-                                                                     const RecordOrigin& origin,
-                                                                     DeliveryCallback on_delivered) {
-  auto decoded = decoder_.decode(record);
-  if (decoded.has_value()) {
-    const auto rewritten = rewritten_value(decoded.value());
-    enqueue(topics_.events, message_key(decoded.value()), rewritten ? std::string_view{*rewritten} : record, {},
-            std::move(on_delivered));
+Result<std::string, schemas::DecodeError> EventPublisher::publish(std::string_view record, const RecordOrigin& origin,
+                                                                  DeliveryCallback on_delivered) {
+  // Most records are published as they are and need no Event: checking them is enough.
+  const auto checked = decoder_.check(record);
+  if (checked.has_value()) {
+    const auto& event = checked.value();
+    std::string event_id(event.event_id);
+    if (event.names_actor || event.from_cloud_event) {  // what rewritten_value() rewrites
+      const auto decoded = decoder_.decode(record);      // valid: check() said so
+      enqueue(topics_.events, message_key(decoded.value()), *rewritten_value(decoded.value()), {}, std::move(on_delivered));
+    } else {
+      enqueue(topics_.events, event.case_id ? *event.case_id : event.event_id, record, {}, std::move(on_delivered));
+    }
     ++sent_;
-    return decoded;
+    return event_id;
   }
-  const auto& error = decoded.error();
+  const auto& error = checked.error();
   const std::string location = origin.source + ":" + std::to_string(origin.line);
   enqueue(topics_.dead_letter, location, record,
           {{kReasonHeader, error.to_string()},
@@ -70,7 +75,7 @@ Result<schemas::Event, schemas::DecodeError> EventPublisher::publish(std::string
            {kLineHeader, std::to_string(origin.line)}},
           std::move(on_delivered));
   ++rejected_;
-  return decoded;
+  return error;
 }
 
 bool EventPublisher::flush(std::chrono::milliseconds timeout) {

@@ -185,66 +185,85 @@ std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value&
   return explain_violation(*validator, compiled, document);
 }
 
-/// Builds the typed Event from an object that satisfies its type's schema, applying the checks the
-/// schemas cannot express.
+/// Applies the checks the schemas cannot express to an object that satisfies its type's schema, and
+/// builds the typed Event from it.
 class EventBuilder {
  public:
   explicit EventBuilder(const detail::CapturedObject& object) : object_(object) {}
 
+  /// The first rule beyond the schema that the object breaks, in the order build() reports them.
+  std::optional<DecodeError> check(EventType type) {
+    occurred_at_ = time(Field::occurred_at);
+    switch (type) {
+      case EventType::request:
+        departments_from_and_to();
+        if (given(Field::due_at)) due_at_ = time(Field::due_at);
+        distinct_departments();
+        break;
+      case EventType::response:
+        departments_from_and_to();
+        distinct_departments();
+        if (given(Field::redirect_to)) {
+          check_department(Field::redirect_to);
+        } else if (parse_outcome(object_[Field::outcome].text) == Outcome::redirected) {
+          fail(DecodeErrc::schema_violation, "/redirect_to", "required when outcome is \"redirected\"");
+        }
+        break;
+      case EventType::handoff:
+        departments_from_and_to();
+        distinct_departments();
+        break;
+      case EventType::feedback:
+        if (given(Field::about)) check_department(Field::about);
+        if (given(Field::from)) check_department(Field::from);
+        break;
+      case EventType::andon:
+        check_department(Field::from);
+        check_department(Field::about);
+        break;
+    }
+    return std::move(first_error_);
+  }
+
   Result<Event, DecodeError> build(EventType type) {
+    if (auto broken = check(type)) return std::move(*broken);
     Event event;
     event.event_id = text(Field::event_id);
-    event.occurred_at = time(Field::occurred_at);
+    event.occurred_at = occurred_at_;
     event.case_id = optional_text(Field::case_id);
     event.source = text(Field::source);
     event.actor = optional_text(Field::actor);
     for (const auto& [name, value] : object_.attrs) event.attrs.emplace_back(name, value);
     switch (type) {
       case EventType::request: {
-        Request request{department(Field::from), department(Field::to), text(Field::request_id),
-                        optional_text(Field::topic), event.occurred_at + kDefaultSla, false};
+        Request request{text(Field::from), text(Field::to), text(Field::request_id), optional_text(Field::topic),
+                        occurred_at_ + kDefaultSla, false};
         if (request.request_id.empty()) request.request_id = event.event_id;
         if (given(Field::due_at)) {
-          request.due_at = time(Field::due_at);
+          request.due_at = due_at_;
           request.due_at_given = true;
         }
-        distinct_departments(request.from, request.to);
         event.body = std::move(request);
         break;
       }
       case EventType::response: {
-        Response response{department(Field::from), department(Field::to), text(Field::request_id),
+        Response response{text(Field::from), text(Field::to), text(Field::request_id),
                           parse_outcome(object_[Field::outcome].text), std::nullopt, optional_text(Field::reason)};
-        distinct_departments(response.from, response.to);
-        if (given(Field::redirect_to)) response.redirect_to = department(Field::redirect_to);
-        if (response.outcome == Outcome::redirected && !response.redirect_to) {
-          fail(DecodeErrc::schema_violation, "/redirect_to", "required when outcome is \"redirected\"");
-        }
-        if (response.outcome != Outcome::redirected) response.redirect_to.reset();
+        if (response.outcome == Outcome::redirected) response.redirect_to = text(Field::redirect_to);
         event.body = std::move(response);
         break;
       }
-      case EventType::handoff: {
-        Handoff handoff{department(Field::from), department(Field::to), optional_text(Field::reason)};
-        distinct_departments(handoff.from, handoff.to);
-        event.body = std::move(handoff);
+      case EventType::handoff:
+        event.body = Handoff{text(Field::from), text(Field::to), optional_text(Field::reason)};
         break;
-      }
-      case EventType::feedback: {
-        Feedback feedback{object_[Field::solved].boolean, std::nullopt, std::nullopt};
-        if (given(Field::about)) feedback.about = department(Field::about);
-        if (given(Field::from)) feedback.from = department(Field::from);
-        event.body = std::move(feedback);
+      case EventType::feedback:
+        event.body = Feedback{object_[Field::solved].boolean, optional_text(Field::about), optional_text(Field::from)};
         break;
-      }
-      case EventType::andon: {
-        Andon andon{department(Field::from), department(Field::about), parse_severity(object_[Field::severity].text),
-                    text(Field::reason)};
-        event.body = std::move(andon);
+      case EventType::andon:
+        event.body = Andon{text(Field::from), text(Field::about), parse_severity(object_[Field::severity].text),
+                           text(Field::reason)};
         break;
-      }
     }
-    if (first_error_) return std::move(*first_error_);
     return event;
   }
 
@@ -269,16 +288,19 @@ class EventBuilder {
     return Timestamp{};
   }
 
-  std::string department(Field field) {
-    std::string id = text(field);
-    if (has_control_character(id)) {
+  void check_department(Field field) {
+    if (has_control_character(object_[field].text)) {
       fail(DecodeErrc::invalid_department, path_of(field), "department id contains a control character");
     }
-    return id;
   }
 
-  void distinct_departments(const std::string& from, const std::string& to) {
-    if (from == to) fail(DecodeErrc::same_department, "/to", "same department as from");
+  void departments_from_and_to() {
+    check_department(Field::from);
+    check_department(Field::to);
+  }
+
+  void distinct_departments() {
+    if (object_[Field::from].text == object_[Field::to].text) fail(DecodeErrc::same_department, "/to", "same department as from");
   }
 
   static Outcome parse_outcome(std::string_view text) {
@@ -295,6 +317,8 @@ class EventBuilder {
 
   const detail::CapturedObject& object_;
   std::optional<DecodeError> first_error_;
+  Timestamp occurred_at_{};
+  Timestamp due_at_{};
 };
 
 /// The envelope fields a CloudEvent carries as its own attributes, with their native names.
@@ -407,6 +431,32 @@ Result<Event, DecodeError> Decoder::decode(std::string_view bytes) const {
     }
   }
   return decode_with_validator(bytes);
+}
+
+Result<CheckedEvent, DecodeError> Decoder::check(std::string_view bytes) const {
+  if (bytes.size() <= kMaxEventBytes && check_ == SchemaCheck::compiled) {
+    // The captured texts point into this thread's parser, which keeps them until its next record.
+    detail::CapturedEvent captured;
+    if (const auto accepted = accept_compiled(bytes, captured)) {
+      const CapturedObject& object = *accepted->object;
+      if (auto broken = EventBuilder{object}.check(accepted->type)) {
+        if (accepted->is_cloud_event) broken->path = cloud_event_path(broken->path);
+        return std::move(*broken);
+      }
+      std::optional<std::string_view> case_id;
+      if (object.has(Field::case_id)) case_id = object[Field::case_id].text;
+      return CheckedEvent{accepted->type, object[Field::event_id].text, case_id, object.has(Field::actor),
+                          accepted->is_cloud_event};
+    }
+  }
+  // Rejected (or a record only the validator decides): the Event, if any, is kept for the views.
+  thread_local Event decided;
+  auto decoded = decode(bytes);
+  if (!decoded.has_value()) return std::move(decoded.error());
+  decided = std::move(decoded.value());
+  std::optional<std::string_view> case_id;
+  if (decided.case_id) case_id = *decided.case_id;
+  return CheckedEvent{decided.type(), decided.event_id, case_id, decided.actor.has_value(), decided.from_cloud_event};
 }
 
 std::optional<Decoder::Accepted> Decoder::accept_compiled(std::string_view bytes, detail::CapturedEvent& captured) const {

@@ -1,5 +1,7 @@
 #include "relmap/producer/publisher.hpp"
 
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "relmap/producer/digest.hpp"
@@ -61,6 +63,37 @@ TEST(EventPublisher, KeysEventsByCaseAndCaselessAndonsByEventId) {
   EXPECT_EQ(message_key(decoded(kWithActor)), "c");
   EXPECT_EQ(message_key(decoded(R"({"event_id":"a1","type":"andon","v":1,"occurred_at":"2026-03-02T09:00:00Z","source":"t","from":"A","about":"B","severity":"low","reason":"r"})")),
             "a1");
+}
+
+using Lines = std::vector<std::pair<std::string, std::uint64_t>>;
+
+Lines read_with_getline(const std::string& text) {
+  std::istringstream in(text);
+  Lines lines;
+  for_each_jsonl_record(in, [&](std::string_view record, std::uint64_t number) { lines.emplace_back(record, number); });
+  return lines;
+}
+
+Lines read_in_blocks(const std::string& text, std::size_t block_bytes) {
+  std::istringstream in(text);
+  Lines lines;
+  for_each_jsonl_record_in_blocks(
+      in, [&](std::string_view record, std::uint64_t number) { lines.emplace_back(record, number); }, block_bytes);
+  return lines;
+}
+
+TEST(JsonlRecords, BlocksOfAnySizeGiveTheLinesGetlineGives) {
+  const std::string long_line(5000, 'x');
+  const std::vector<std::string> texts = {
+      "", "\n", "a", "a\n", "a\r\nb\r\n", "  \n\t\n{\"x\":1}\n\n", "first\n\nthird\nno newline at the end",
+      "a\n" + long_line + "\nb", "\r\n\r\nc\r", long_line};
+  for (const auto& text : texts) {
+    const Lines expected = read_with_getline(text);
+    for (const std::size_t block : {1, 2, 3, 7, 64, 1 << 20}) {
+      EXPECT_EQ(read_in_blocks(text, block), expected) << "block " << block << ", text of " << text.size() << " bytes";
+    }
+  }
+  EXPECT_EQ(read_in_blocks("a\r\n\n  \nb", 2), (Lines{{"a", 1}, {"b", 4}}));
 }
 
 }  // namespace

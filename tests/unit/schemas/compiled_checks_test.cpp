@@ -25,6 +25,31 @@ std::string verdict(const Decoder& decoder, const std::string& record) {
   return std::string(to_string(decoded.error().code)) + ": " + decoded.error().to_string();
 }
 
+std::string summary(EventType type, std::string_view event_id, std::optional<std::string_view> case_id, bool actor, bool cloud) {
+  return "accepted " + std::string(to_string(type)) + " " + std::string(event_id) + " " +
+         std::string(case_id.value_or("-")) + (actor ? " actor" : "") + (cloud ? " cloud" : "");
+}
+
+std::string error_text(const DecodeError& error) { return std::string(to_string(error.code)) + ": " + error.to_string(); }
+
+/// decode()'s verdict as far as check() gives it...
+std::string decoded_summary(const Decoder& decoder, const std::string& record) {
+  const auto decoded = decoder.decode(record);
+  if (!decoded.has_value()) return error_text(decoded.error());
+  const Event& event = decoded.value();
+  std::optional<std::string_view> case_id;
+  if (event.case_id) case_id = *event.case_id;
+  return summary(event.type(), event.event_id, case_id, event.actor.has_value(), event.from_cloud_event);
+}
+
+/// ... and check()'s, which must be the same.
+std::string checked_summary(const Decoder& decoder, const std::string& record) {
+  const auto checked = decoder.check(record);
+  if (!checked.has_value()) return error_text(checked.error());
+  const CheckedEvent& event = checked.value();
+  return summary(event.type, event.event_id, event.case_id, event.names_actor, event.from_cloud_event);
+}
+
 /// Every record of the corpus: valid inputs, their canonical forms, and the invalid records.
 std::vector<std::string> corpus_records() {
   std::vector<std::string> records;
@@ -117,15 +142,17 @@ std::vector<std::string> variants_of(const std::string& record) {
   return variants;
 }
 
-TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnTheCorpus) {
+TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnTheCorpusAndCheckWithDecode) {
   const Decoder compiled;
   const Decoder reference(Decoder::SchemaCheck::validator_only);
   for (const auto& record : corpus_records()) {
     EXPECT_EQ(verdict(compiled, record), verdict(reference, record)) << record;
+    EXPECT_EQ(checked_summary(compiled, record), decoded_summary(compiled, record)) << record;
+    EXPECT_EQ(checked_summary(reference, record), decoded_summary(reference, record)) << record;
   }
 }
 
-TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnVariantsOfEveryValidEvent) {
+TEST(CompiledChecks, AgreeWithTheSchemaValidatorAndCheckWithDecodeOnVariantsOfEveryValidEvent) {
   const Decoder compiled;
   const Decoder reference(Decoder::SchemaCheck::validator_only);
   std::size_t compared = 0;
@@ -136,6 +163,7 @@ TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnVariantsOfEveryValidEvent) {
     for (const auto& variant : variants_of(compact(document["input"]))) {
       const auto expected = verdict(reference, variant);
       ASSERT_EQ(verdict(compiled, variant), expected) << variant;
+      ASSERT_EQ(checked_summary(compiled, variant), decoded_summary(compiled, variant)) << variant;
       ++compared;
       accepted += expected.rfind("accepted", 0) == 0 ? 1 : 0;
     }
