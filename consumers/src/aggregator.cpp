@@ -29,19 +29,22 @@ std::string Aggregator::case_key(const schemas::Event& event) {
 
 void Aggregator::count_rejected() {
   ++totals_.totals.rejected;
-  changed_.insert("");  // "" stands for the partition's totals
+  totals_changed_ = true;
 }
 
 Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<LateRejection>& late_rejections) {
   const std::string key = case_key(event);
   auto [found, created] = cases_.try_emplace(key);
   CaseState& state = found->second;
-  changed_.insert("");
+  totals_changed_ = true;
   if (!state.event_ids.insert(event_id_hash(event.event_id)).second) {
     ++totals_.totals.duplicates;
     return Applied::duplicate;
   }
-  changed_.insert(key);
+  if (!state.changed) {
+    state.changed = true;
+    changed_cases_.push_back(key);
+  }
   ++totals_.totals.events;
   if (created && event.case_id) ++totals_.totals.cases;
   totals_.watermark = totals_.watermark ? std::max(*totals_.watermark, event.occurred_at) : event.occurred_at;
@@ -127,8 +130,17 @@ void Aggregator::reject_late(LateRejection rejection, std::vector<LateRejection>
 }
 
 std::vector<std::string> Aggregator::take_changed_cases() {
-  std::vector<std::string> changed(changed_.begin(), changed_.end());
-  changed_.clear();
+  std::vector<std::string> changed;
+  changed.reserve(changed_cases_.size() + 1);
+  if (totals_changed_) changed.emplace_back();  // "" stands for the partition's totals
+  totals_changed_ = false;
+  for (auto& key : changed_cases_) {
+    const auto found = cases_.find(key);
+    if (found == cases_.end() || !found->second.changed) continue;  // expired since, or listed twice
+    found->second.changed = false;
+    changed.push_back(std::move(key));
+  }
+  changed_cases_.clear();
   return changed;
 }
 
@@ -139,7 +151,6 @@ std::vector<std::string> Aggregator::expire_idle_cases(std::chrono::hours retent
   for (auto it = cases_.begin(); it != cases_.end();) {
     if (it->second.last_event < horizon) {
       expired.push_back(it->first);
-      changed_.erase(it->first);
       it = cases_.erase(it);
     } else {
       ++it;

@@ -290,7 +290,9 @@ class StreamAggregator::Impl {
 
   /// The changelog and aggregates records of a partition's cases changed in the batch (a shard's thread).
   void write_changed_cases(std::int32_t partition, Aggregator& aggregator, ShardOutput& output) {
-    for (const auto& key : aggregator.take_changed_cases()) {
+    const auto changed = aggregator.take_changed_cases();
+    output.records.reserve(output.records.size() + 2 * changed.size());
+    for (const auto& key : changed) {
       if (key.empty()) {
         std::string totals = encode_totals(aggregator.totals());
         output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
@@ -299,18 +301,20 @@ class StreamAggregator::Impl {
       }
       const auto state = aggregator.cases().find(key);
       if (state == aggregator.cases().end()) continue;
-      const std::string record_key = std::string(kCaseKeyPrefix) + key;
+      std::string record_key = std::string(kCaseKeyPrefix) + key;
       output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(state->second), {}});
-      output.records.push_back({&topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state->second)), {}});
+      output.records.push_back({&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(state->second)), {}});
     }
   }
 
   /// Waits until the shards have applied every message handed to them, and takes what they produced
   /// into the batch: afterwards the aggregators are the consumer thread's again.
   void drain_shards() {
-    for (std::size_t shard = 0; shard < shards_.size(); ++shard) {
-      shards_[shard]->drain();
-      ShardOutput& output = shard_outputs_[shard];
+    for (auto& shard : shards_) shard->drain();
+    std::size_t records = batch_.records.size();
+    for (const auto& output : shard_outputs_) records += output.records.size();
+    batch_.records.reserve(records);
+    for (ShardOutput& output : shard_outputs_) {
       counters_.messages += output.messages;
       counters_.rejected += output.rejected;
       std::move(output.records.begin(), output.records.end(), std::back_inserter(batch_.records));

@@ -2,6 +2,7 @@
 // every expected value worked out by hand from CONTRACT.md (see the comments).
 #include "relmap/consumer/aggregator.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -168,6 +169,42 @@ TEST(Aggregator, IdleCasesLeaveMemoryAfterTheRetentionPeriod) {
   EXPECT_EQ(expired, std::vector<std::string>{"OLD"}) << "idle more than 90 days before the watermark";
   EXPECT_EQ(aggregator.cases_in_memory(), 2u);
   EXPECT_EQ(aggregator.totals().totals.events, 3u) << "its events stay counted";
+}
+
+TEST(Aggregator, ListsEachChangedCaseOnceAndNoExpiredOne) {
+  const schemas::Decoder decoder;
+  Aggregator aggregator;
+  std::vector<LateRejection> late;
+  const auto handoff = [&](const std::string& id, const std::string& case_id, const std::string& at) {
+    return decoder
+        .decode(R"({"event_id":")" + id + R"(","type":"handoff","v":1,"occurred_at":")" + at + R"(","case_id":")" + case_id +
+                R"(","source":"t","from":"A","to":"B"})")
+        .value();
+  };
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(aggregator.take_changed_cases(), Keys{});
+  aggregator.apply(handoff("a1", "A", "2026-04-01T00:00:00Z"), late);
+  aggregator.apply(handoff("b1", "B", "2026-04-01T00:00:00Z"), late);
+  aggregator.apply(handoff("a2", "A", "2026-04-02T00:00:00Z"), late);
+  EXPECT_EQ(aggregator.take_changed_cases(), (Keys{"", "A", "B"})) << "\"\" is the totals";
+  EXPECT_EQ(aggregator.take_changed_cases(), Keys{});
+
+  aggregator.apply(handoff("a1", "A", "2026-04-01T00:00:00Z"), late);
+  EXPECT_EQ(aggregator.take_changed_cases(), Keys{""}) << "a duplicate changes the totals only";
+  aggregator.count_rejected();
+  EXPECT_EQ(aggregator.take_changed_cases(), Keys{""});
+
+  aggregator.apply(handoff("b2", "B", "2026-04-03T00:00:00Z"), late);
+  aggregator.apply(handoff("c1", "C", "2026-12-01T00:00:00Z"), late);
+  Keys expired = aggregator.expire_idle_cases(std::chrono::hours{24 * 90});
+  std::sort(expired.begin(), expired.end());
+  EXPECT_EQ(expired, (Keys{"A", "B"}));
+  EXPECT_EQ(aggregator.take_changed_cases(), (Keys{"", "C"})) << "an expired case is not written";
+
+  aggregator.apply(handoff("b3", "B", "2026-12-02T00:00:00Z"), late);
+  EXPECT_EQ(aggregator.expire_idle_cases(std::chrono::hours{24 * 90}), Keys{});
+  aggregator.apply(handoff("c2", "C", "2026-12-02T00:00:00Z"), late);
+  EXPECT_EQ(aggregator.take_changed_cases(), (Keys{"", "B", "C"}));
 }
 
 TEST(NearestRank, IsTheCeilOfQTimesNthSmallest) {

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,6 +73,7 @@ struct CaseState {
   std::vector<AndonRecord> andons;
   boost::container::flat_set<DepartmentName> departments;  ///< named by its valid events
   Timestamp last_event{};             ///< for retention
+  bool changed = false;               ///< listed among the changed cases; bookkeeping, not written
 };
 
 /// What a case contributes to the statistics, final for its current events: requests with their
@@ -159,7 +159,8 @@ class Aggregator {
   void reject_late(LateRejection rejection, std::vector<LateRejection>& late_rejections);
 
   std::unordered_map<std::string, CaseState> cases_;
-  std::set<std::string> changed_;
+  std::vector<std::string> changed_cases_;  ///< since the last take, each once (CaseState::changed)
+  bool totals_changed_ = false;
   PartitionTotals totals_;
 };
 
