@@ -63,7 +63,8 @@ void add_topics_command(CLI::App& app) {
   // Options of its own: CLI11 reads the environment (RELMAP_KAFKA_BROKERS) for every subcommand, run
   // or not, so options shared with `create` would take the environment's value over the command line's.
   auto delete_options = std::make_shared<TopicsOptions>();
-  auto* remove = topics->add_subcommand("delete", "Delete relmap's topics and every record in them (missing ones are skipped)");
+  auto* remove =
+      topics->add_subcommand("delete", "Delete relmap's topics and every record in them (missing ones are skipped)");
   delete_options->kafka.add_to(*remove, true);
   remove->callback([delete_options] { delete_relmap_topics(*delete_options); });
 }

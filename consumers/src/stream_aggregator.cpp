@@ -303,7 +303,8 @@ class StreamAggregator::Impl {
       if (state == aggregator.cases().end()) continue;
       std::string record_key = std::string(kCaseKeyPrefix) + key;
       output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(state->second), {}});
-      output.records.push_back({&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(state->second)), {}});
+      output.records.push_back(
+          {&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(state->second)), {}});
     }
   }
 

@@ -436,10 +436,12 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
     for (const auto& [key, value] : topic.configs) rd_kafka_NewTopic_set_config(request, key.c_str(), value.c_str());
     requests.push_back(request);
   }
-  const auto event = run_topic_admin_request("creating topics", client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, [&](auto* options, auto* queue) {
+  // librdkafka copies the requests: they are freed once sent, whatever comes back.
+  const auto send = [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
     rd_kafka_CreateTopics(client.get(), requests.data(), requests.size(), options, queue);
-  });
-  rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+    rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+  };
+  const auto event = run_topic_admin_request("creating topics", client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, send);
   std::size_t count = 0;
   const rd_kafka_topic_result_t** results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
@@ -451,10 +453,11 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
   const auto client = admin_client(config);
   std::vector<rd_kafka_DeleteTopic_t*> requests;
   for (const auto& topic : topics) requests.push_back(rd_kafka_DeleteTopic_new(topic.c_str()));
-  const auto event = run_topic_admin_request("deleting topics", client.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, [&](auto* options, auto* queue) {
+  const auto send = [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
     rd_kafka_DeleteTopics(client.get(), requests.data(), requests.size(), options, queue);
-  });
-  rd_kafka_DeleteTopic_destroy_array(requests.data(), requests.size());
+    rd_kafka_DeleteTopic_destroy_array(requests.data(), requests.size());
+  };
+  const auto event = run_topic_admin_request("deleting topics", client.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout, send);
   std::size_t count = 0;
   const rd_kafka_topic_result_t** results =
       rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);

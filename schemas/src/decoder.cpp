@@ -300,7 +300,9 @@ class EventBuilder {
   }
 
   void distinct_departments() {
-    if (object_[Field::from].text == object_[Field::to].text) fail(DecodeErrc::same_department, "/to", "same department as from");
+    if (object_[Field::from].text == object_[Field::to].text) {
+      fail(DecodeErrc::same_department, "/to", "same department as from");
+    }
   }
 
   static Outcome parse_outcome(std::string_view text) {

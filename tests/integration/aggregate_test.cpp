@@ -128,7 +128,8 @@ TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
   run_command(kRelmap + " generate --cases 1 -o /dev/null --directory-out " + directory + " 2>/dev/null");
   // --brokers is given, so a broker in the environment must not count (publish and show are two
   // subcommands of one command: each reads the environment).
-  EXPECT_EQ(run_command("RELMAP_KAFKA_BROKERS=127.0.0.1:9 " + kRelmap + " directory publish " + directory + " " + pipeline.topic_flags()),
+  EXPECT_EQ(run_command("RELMAP_KAFKA_BROKERS=127.0.0.1:9 " + kRelmap + " directory publish " + directory + " " +
+                        pipeline.topic_flags()),
             "Published 21 department(s) to " + pipeline.topic_flags().substr(pipeline.topic_flags().rfind(' ') + 1) + "\n");
   const std::string shown = run_command(kRelmap + " directory show " + pipeline.topic_flags());
   EXPECT_NE(shown.find("\"IT\",\"Information Technology\",\"Corporate Services\",false\n"), std::string::npos) << shown;

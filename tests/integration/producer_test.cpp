@@ -127,7 +127,8 @@ TEST(ProduceCommand, ValidRecordsOnceInTheTopicInvalidOnesInTheDeadLetterTopicWi
       }
     }
   }
-  const std::string rejects = mixed + ".rejects";
+  const relmap::testing::TempPath rejects_file(unique_name("mixed-rejects"));
+  const std::string& rejects = rejects_file.str();
   const std::string summary = run_command(kRelmap + " produce --brokers " + brokers + " --topic " + topics.events +
                                           " --dlq-topic " + topics.dead_letter + " --rejects " + rejects + " " + mixed +
                                           " 2>&1");

@@ -25,7 +25,8 @@ std::string verdict(const Decoder& decoder, const std::string& record) {
   return std::string(to_string(decoded.error().code)) + ": " + decoded.error().to_string();
 }
 
-std::string summary(EventType type, std::string_view event_id, std::optional<std::string_view> case_id, bool actor, bool cloud) {
+std::string summary(EventType type, std::string_view event_id, std::optional<std::string_view> case_id, bool actor,
+                    bool cloud) {
   return "accepted " + std::string(to_string(type)) + " " + std::string(event_id) + " " +
          std::string(case_id.value_or("-")) + (actor ? " actor" : "") + (cloud ? " cloud" : "");
 }
