@@ -41,6 +41,18 @@ void decode_validate(benchmark::State& state, const std::string& type, schemas::
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(record.size()));
 }
 
+/// What `relmap produce` does with a record: the same verdict, without building the Event.
+void check_only(benchmark::State& state, const std::string& type) {
+  const schemas::Decoder decoder;
+  const std::string& record = kRecords.at(type);
+  for (auto _ : state) {
+    auto checked = decoder.check(record);
+    benchmark::DoNotOptimize(checked);
+    if (!checked.has_value()) state.SkipWithError(checked.error().to_string().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 /// The events of a generated organisation, decoded once.
 const std::vector<schemas::Event>& generated_events() {
   static const std::vector<schemas::Event> events = [] {
@@ -165,6 +177,7 @@ int main(int argc, char** argv) {
     // The reference: the same records through RapidJSON's schema validator alone.
     benchmark::RegisterBenchmark(("BM_DecodeWithSchemaValidator/" + type).c_str(), relmap::decode_validate, type,
                                  relmap::schemas::Decoder::SchemaCheck::validator_only);
+    benchmark::RegisterBenchmark(("BM_Check/" + type).c_str(), relmap::check_only, type);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
