@@ -1,5 +1,8 @@
 #include "captured_event.hpp"
 
+#include <cstring>
+#include <vector>
+
 #include <simdjson.h>
 
 namespace relmap::schemas::detail {
@@ -92,8 +95,14 @@ void capture_members(simdjson::dom::object object, const MemberSink& sink, Captu
 bool capture_record(std::string_view bytes, CapturedEvent& event) {
   // A parser keeps its buffers between documents; one per thread because a Decoder is shared.
   thread_local simdjson::dom::parser parser;
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: given a bare buffer, it allocates a
+  // padded copy for every record. This thread's copy is reused instead.
+  thread_local std::vector<char> padded;
+  if (padded.size() < bytes.size() + simdjson::SIMDJSON_PADDING) padded.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), bytes.data(), bytes.size());
+  std::memset(padded.data() + bytes.size(), ' ', simdjson::SIMDJSON_PADDING);
   simdjson::dom::element root;
-  if (parser.parse(bytes.data(), bytes.size()).get(root) != simdjson::SUCCESS) return false;
+  if (parser.parse(padded.data(), bytes.size(), false).get(root) != simdjson::SUCCESS) return false;
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) return false;
   capture_members(object, MemberSink{&event.top, false}, event);
