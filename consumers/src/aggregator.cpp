@@ -1,6 +1,7 @@
 #include "relmap/consumer/aggregator.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <xxhash.h>
 
@@ -129,19 +130,17 @@ void Aggregator::reject_late(LateRejection rejection, std::vector<LateRejection>
   late_rejections.push_back(std::move(rejection));
 }
 
-std::vector<std::string> Aggregator::take_changed_cases() {
-  std::vector<std::string> changed;
-  changed.reserve(changed_cases_.size() + 1);
-  if (totals_changed_) changed.emplace_back();  // "" stands for the partition's totals
-  totals_changed_ = false;
+Aggregator::Changes Aggregator::take_changes() {
+  Changes changes{std::exchange(totals_changed_, false), {}};
+  changes.cases.reserve(changed_cases_.size());
   for (auto& key : changed_cases_) {
     const auto found = cases_.find(key);
     if (found == cases_.end() || !found->second.changed) continue;  // expired since, or listed twice
     found->second.changed = false;
-    changed.push_back(std::move(key));
+    changes.cases.emplace_back(std::move(key), &found->second);
   }
   changed_cases_.clear();
-  return changed;
+  return changes;
 }
 
 std::vector<std::string> Aggregator::expire_idle_cases(std::chrono::hours retention) {

@@ -290,21 +290,17 @@ class StreamAggregator::Impl {
 
   /// The changelog and aggregates records of a partition's cases changed in the batch (a shard's thread).
   void write_changed_cases(std::int32_t partition, Aggregator& aggregator, ShardOutput& output) {
-    const auto changed = aggregator.take_changed_cases();
-    output.records.reserve(output.records.size() + 2 * changed.size());
-    for (const auto& key : changed) {
-      if (key.empty()) {
-        std::string totals = encode_totals(aggregator.totals());
-        output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
-        output.records.push_back({&topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
-        continue;
-      }
-      const auto state = aggregator.cases().find(key);
-      if (state == aggregator.cases().end()) continue;
+    auto changes = aggregator.take_changes();
+    output.records.reserve(output.records.size() + 2 * changes.cases.size() + 2);
+    if (changes.totals) {
+      std::string totals = encode_totals(aggregator.totals());
+      output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
+      output.records.push_back({&topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
+    }
+    for (auto& [key, state] : changes.cases) {
       std::string record_key = std::string(kCaseKeyPrefix) + key;
-      output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(state->second), {}});
-      output.records.push_back(
-          {&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(state->second)), {}});
+      output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(*state), {}});
+      output.records.push_back({&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(*state)), {}});
     }
   }
 

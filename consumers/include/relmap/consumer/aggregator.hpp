@@ -139,8 +139,13 @@ class Aggregator {
   /// Counts a record that failed decoding.
   void count_rejected();
 
-  /// The keys of the cases changed since the last call (and whether the totals changed).
-  std::vector<std::string> take_changed_cases();
+  /// What changed since the last call: the totals, and which cases, each with its state (valid until
+  /// the aggregator next changes).
+  struct Changes {
+    bool totals = false;
+    std::vector<std::pair<std::string, const CaseState*>> cases;
+  };
+  Changes take_changes();
   /// Removes the cases whose last event is older than `retention` before the watermark; returns their keys.
   std::vector<std::string> expire_idle_cases(std::chrono::hours retention);
 
