@@ -14,6 +14,9 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
 pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph>=0.10)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET GLOBAL libxxhash>=0.8)
+# The relmap binary's malloc: glibc's arenas serialised the apply threads freeing the messages
+# librdkafka's threads allocated (bench/README.md).
+pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET GLOBAL jemalloc>=5.2)
 find_library(CSV_LIBRARY NAMES csv REQUIRED)  # libcsv ships no CMake or pkg-config file
 
 # RapidJSON's CMake config defines no target.

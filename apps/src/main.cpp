@@ -1,17 +1,44 @@
 // relmap: the map of an organisation's internal relationships, from the events its systems emit.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <dlfcn.h>
+#include <jemalloc/jemalloc.h>
+#include <librdkafka/rdkafka.h>
 
 #include "commands.hpp"
 #include "relmap/common/logging.hpp"
+
+namespace {
+
+/// The library whose malloc every part of the process uses (librdkafka's threads included): jemalloc
+/// only if it comes before the C library in the binary's search order.
+std::string malloc_provider() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&std::malloc), &info) == 0 || info.dli_fname == nullptr) return "unknown";
+  if (std::string_view(info.dli_fname).find("jemalloc") == std::string_view::npos) return info.dli_fname;
+  const char* version = "unknown";  // "5.3.0-0-g<commit>"
+  std::size_t size = sizeof(version);
+  mallctl("version", static_cast<void*>(&version), &size, nullptr, 0);
+  const std::string_view release(version);
+  return "jemalloc " + std::string(release.substr(0, release.find('-')));
+}
+
+/// What --version prints: relmap's version and those of the libraries its speed depends on.
+std::string version_text() {
+  return std::string("relmap 0.1.0 (librdkafka ") + rd_kafka_version_str() + ", malloc from " + malloc_provider() + ")";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"relmap: a living map of the relationships between an organisation's departments,\n"
                "built from request, response, handoff, feedback and andon events streamed through Kafka."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "relmap 0.1.0");
+  app.set_version_flag("--version", version_text());
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include <pthread.h>
+
 #include "relmap/common/logging.hpp"
 #include "apply_shard.hpp"
 #include "read_topic.hpp"
@@ -372,6 +374,7 @@ class StreamAggregator::Impl {
 
   /// One transaction, on the committer's thread: the only code that uses the producer while it runs.
   CommitOutcome commit(Transaction transaction) {
+    pthread_setname_np(pthread_self(), "relmap-commit");
     kafka::throw_on_error(producer_->begin_transaction(), "beginning a transaction");
     for (const auto& record : transaction.records) {
       if (const auto error = producer_->produce(*record.topic, record.key, record.value, record.headers, nullptr, record.partition)) {

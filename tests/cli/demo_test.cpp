@@ -49,6 +49,13 @@ TEST(DemoCommand, FindsThePlantedPatternsThroughTheWholePipeline) {
             std::string::npos);
 }
 
+TEST(VersionFlag, NamesTheKafkaClientAndTheAllocatorInUse) {
+  const std::string output = run_command(kRelmap + " --version");
+  EXPECT_NE(output.find("relmap 0.1.0 (librdkafka 2."), std::string::npos) << output;
+  // jemalloc serves every thread's malloc, librdkafka's too, or the apply threads wait on glibc's arenas.
+  EXPECT_NE(output.find(", malloc from jemalloc 5."), std::string::npos) << output;
+}
+
 TEST(DemoCommand, StreamsARealEventLog) {
   const std::string output = run_command(kRelmap + " --log-level warn demo --events " + kSharedData +
                                          "running-example.xes --dept-attr org:resource 2>/dev/null");
