@@ -9,6 +9,7 @@
 #include "kafka_options.hpp"
 #include "progress.hpp"
 #include "relmap/common/logging.hpp"
+#include "relmap/producer/pipelined_publish.hpp"
 #include "relmap/producer/publisher.hpp"
 
 namespace relmap::app {
@@ -63,21 +64,17 @@ void run_produce(const ProduceOptions& options) {
   if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
   producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
   ProgressLine progress;
-  std::uint64_t records = 0;
-  options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
-    const auto result = publisher.publish(record, {options.input.path, line});
-    if (!result.has_value()) {
-      log->warn("{}:{}: {} (sent to {})", options.input.path, line, result.error().to_string(),
-                options.kafka.topics.dead_letter);
-      rejects.add(line, result.error(), record);
-    }
-    // Delivery reports are served in bulk: each call takes librdkafka's queue lock, which its
-    // broker thread needs too (a call per record was a twelfth of the time).
-    if (++records % 1024 == 0) {
-      publisher.serve_deliveries(std::chrono::milliseconds{0});
-      progress.update(records, publisher.counts().rejected);
-    }
-  });
+  producer::publish_pipelined(
+      publisher, [&](const producer::RecordHandler& on_record) { options.input.for_each_record(on_record); },
+      options.input.path,
+      [&](std::uint64_t line, const schemas::DecodeError& error, std::string_view record) {
+        log->warn("{}:{}: {} (sent to {})", options.input.path, line, error.to_string(), options.kafka.topics.dead_letter);
+        rejects.add(line, error, record);
+      },
+      [&] {
+        const auto counts = publisher.counts();
+        progress.update(counts.sent + counts.rejected, counts.rejected);
+      });
   progress.finish();
   const bool all_acknowledged = publisher.flush(std::chrono::minutes{5});
   const auto counts = publisher.counts();

@@ -1,5 +1,6 @@
 #include "relmap/kafka/client.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -168,6 +169,31 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
     if (error && message_headers != nullptr) rd_kafka_headers_destroy(message_headers);
     return error ? error.code() : std::error_code{};
   }
+}
+
+std::error_code Producer::produce_batch(std::string_view topic, std::span<const KeyedMessage> messages) {
+  std::vector<rd_kafka_message_t> batch(messages.size());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    batch[i].payload = const_cast<char*>(messages[i].value.data());
+    batch[i].len = messages[i].value.size();
+    batch[i].key = const_cast<char*>(messages[i].key.data());
+    batch[i].key_len = messages[i].key.size();
+    batch[i]._private = messages[i].opaque;
+  }
+  rd_kafka_topic_t* handle = topic_handle(topic);
+  std::size_t enqueued = 0;
+  while (enqueued < batch.size()) {
+    const std::span<rd_kafka_message_t> rest(batch.data() + enqueued, batch.size() - enqueued);
+    for (auto& message : rest) message.err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_produce_batch(handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, rest.data(), static_cast<int>(rest.size()));
+    const auto refused = std::find_if(rest.begin(), rest.end(), [](const auto& message) { return message.err != 0; });
+    if (refused == rest.end()) break;
+    // A full queue refuses the message and every one after it: serve delivery reports, then go on from it.
+    if (refused->err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return make_error_code(refused->err);
+    enqueued += static_cast<std::size_t>(refused - rest.begin());
+    rd_kafka_poll(handle_.get(), 100);
+  }
+  return {};
 }
 
 rd_kafka_topic_t* Producer::topic_handle(std::string_view topic) {

@@ -50,32 +50,72 @@ std::string EventPublisher::canonical_value(schemas::Event event) const {
   return schemas::to_json(event);
 }
 
-Result<std::string, schemas::DecodeError> EventPublisher::publish(std::string_view record, const RecordOrigin& origin,
-                                                                  DeliveryCallback on_delivered) {
+template <typename Deliver>
+std::optional<schemas::DecodeError> EventPublisher::route(std::string_view record, const RecordOrigin& origin,
+                                                          Deliver&& deliver) const {
   // Most records are published as they are and need no Event: checking them is enough.
   const auto checked = decoder_.check(record);
   if (checked.has_value()) {
     const auto& event = checked.value();
-    std::string event_id(event.event_id);
     if (event.names_actor || event.from_cloud_event) {  // what rewritten_value() rewrites
       const auto decoded = decoder_.decode(record);      // valid: check() said so
-      enqueue(topics_.events, message_key(decoded.value()), *rewritten_value(decoded.value()), {}, std::move(on_delivered));
+      deliver(false, message_key(decoded.value()), *rewritten_value(decoded.value()), kafka::Headers{},
+              std::string_view{decoded.value().event_id});
     } else {
-      enqueue(topics_.events, event.case_id ? *event.case_id : event.event_id, record, {}, std::move(on_delivered));
+      deliver(false, event.case_id ? *event.case_id : event.event_id, record, kafka::Headers{}, event.event_id);
     }
-    ++sent_;
-    return event_id;
+    return std::nullopt;
   }
   const auto& error = checked.error();
-  const std::string location = origin.source + ":" + std::to_string(origin.line);
-  enqueue(topics_.dead_letter, location, record,
-          {{kReasonHeader, error.to_string()},
-           {kReasonCodeHeader, std::string(schemas::to_string(error.code))},
-           {kSourceHeader, origin.source},
-           {kLineHeader, std::to_string(origin.line)}},
-          std::move(on_delivered));
-  ++rejected_;
+  deliver(true, origin.source + ":" + std::to_string(origin.line), record,
+          kafka::Headers{{kReasonHeader, error.to_string()},
+                         {kReasonCodeHeader, std::string(schemas::to_string(error.code))},
+                         {kSourceHeader, origin.source},
+                         {kLineHeader, std::to_string(origin.line)}},
+          std::string_view{});
   return error;
+}
+
+Result<std::string, schemas::DecodeError> EventPublisher::publish(std::string_view record, const RecordOrigin& origin,
+                                                                  DeliveryCallback on_delivered) {
+  std::string event_id;
+  auto error = route(record, origin, [&](bool dead_letter, std::string_view key, std::string_view value,
+                                         const kafka::Headers& headers, std::string_view id) {
+    enqueue(dead_letter ? topics_.dead_letter : topics_.events, key, value, headers, std::move(on_delivered));
+    ++(dead_letter ? rejected_ : sent_);
+    event_id = id;
+  });
+  if (error) return std::move(*error);
+  return event_id;
+}
+
+std::optional<schemas::DecodeError> EventPublisher::check_into(std::string_view record, const RecordOrigin& origin,
+                                                               CheckedBatch& batch) const {
+  return route(record, origin, [&](bool dead_letter, std::string_view key, std::string_view value, kafka::Headers headers,
+                                   std::string_view) { batch.add(dead_letter, key, value, std::move(headers)); });
+}
+
+void EventPublisher::send(const CheckedBatch& batch) {
+  const std::string_view bytes = batch.bytes_;
+  const auto key_of = [&](const CheckedBatch::Entry& entry) { return bytes.substr(entry.key_at, entry.key_size); };
+  const auto value_of = [&](const CheckedBatch::Entry& entry) {
+    return bytes.substr(entry.key_at + entry.key_size, entry.value_size);
+  };
+  // The events go in one call; the few dead letters, which carry headers, one by one.
+  events_to_send_.clear();
+  for (const auto& entry : batch.entries_) {
+    if (entry.dead_letter) {
+      enqueue(topics_.dead_letter, key_of(entry), value_of(entry), entry.headers, {});
+      ++rejected_;
+    } else {
+      events_to_send_.push_back({key_of(entry), value_of(entry)});
+    }
+  }
+  if (const auto error = producer_.produce_batch(topics_.events, events_to_send_)) {
+    ++failed_;
+    throw kafka::KafkaException(error, "cannot enqueue a message for " + topics_.events + ": " + error.message());
+  }
+  sent_ += events_to_send_.size();
 }
 
 bool EventPublisher::flush(std::chrono::milliseconds timeout) {

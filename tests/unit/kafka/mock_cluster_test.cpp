@@ -1,6 +1,7 @@
 // Fast tests on librdkafka's in-process mock cluster: the wrapper's happy path and injected faults.
 #include "relmap/kafka/mock_cluster.hpp"
 
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,44 @@ TEST(MockCluster, IdempotentProducerSurvivesRetriableProduceErrors) {
   const auto records = consume(consumer, 11, 4s);
   ASSERT_EQ(records.size(), 10u) << "each message exactly once";
   for (int i = 0; i < 10; ++i) EXPECT_EQ(records[static_cast<std::size_t>(i)].value, std::to_string(i)) << "in order";
+}
+
+TEST(MockCluster, ABatchKeepsEachKeysOrderThroughAFullLocalQueue) {
+  MockCluster cluster;
+  cluster.create_topic("events", 3);
+  Config config = test_config(cluster.bootstraps());
+  config.set("queue.buffering.max.messages", "50");  // each batch below fills it many times over
+  int acknowledged = 0;
+  Producer producer(config, [&](const Delivery& delivery) { acknowledged += delivery.error ? 0 : 1; });
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  for (int i = 0; i < 2000; ++i) {
+    keys.push_back("case-" + std::to_string(i % 7));
+    values.push_back(std::to_string(i));
+  }
+  for (std::size_t start = 0; start < keys.size(); start += 500) {
+    std::vector<KeyedMessage> batch;
+    for (std::size_t i = start; i < start + 500; ++i) batch.push_back({keys[i], values[i]});
+    ASSERT_FALSE(producer.produce_batch("events", batch));
+  }
+  ASSERT_FALSE(producer.flush(20s));
+  EXPECT_EQ(acknowledged, 2000);
+
+  Consumer consumer(consumer_config(cluster, "mock-batch"));
+  consumer.subscribe({"events"});
+  const auto records = consume(consumer, 2001, 6s);
+  ASSERT_EQ(records.size(), 2000u) << "each message exactly once";
+  std::map<std::string, int> last_of_key;
+  std::map<std::string, std::int32_t> partition_of_key;
+  for (const auto& record : records) {
+    const int value = std::stoi(record.value);
+    EXPECT_EQ(record.key, "case-" + std::to_string(value % 7));
+    const auto [last, first_seen] = last_of_key.try_emplace(record.key, -1);
+    EXPECT_LT(last->second, value) << "key " << record.key << " out of order";
+    last->second = value;
+    const auto [partition, first] = partition_of_key.try_emplace(record.key, record.partition);
+    EXPECT_EQ(partition->second, record.partition) << "key " << record.key << " in two partitions";
+  }
 }
 
 TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {

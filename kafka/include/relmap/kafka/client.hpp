@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -33,6 +34,13 @@ struct Delivery {
 };
 using DeliveryHandler = std::function<void(const Delivery&)>;
 
+/// A message of Producer::produce_batch(), partitioned by its key.
+struct KeyedMessage {
+  std::string_view key;
+  std::string_view value;
+  void* opaque = nullptr;  ///< returned in its delivery report
+};
+
 /// A producer, idempotent by default, optionally transactional (set `transactional.id`).
 ///
 /// Lifecycle: the destructor flushes nothing; call flush() first to wait for outstanding messages.
@@ -51,6 +59,10 @@ class Producer {
   std::error_code produce(std::string_view topic, std::string_view key, std::string_view value,
                           const Headers& headers = {}, void* opaque = nullptr,
                           std::int32_t partition = RD_KAFKA_PARTITION_UA);
+  /// The same for messages to one topic, in order, with one call into librdkafka for them all (one
+  /// topic lookup and lock, one clock reading) rather than one each. Returns the first error other
+  /// than a full queue; the messages before it are enqueued.
+  std::error_code produce_batch(std::string_view topic, std::span<const KeyedMessage> messages);
   /// Serves delivery reports and statistics; returns the number of events served.
   int poll(milliseconds timeout);
   /// Waits until every enqueued message is delivered or failed.

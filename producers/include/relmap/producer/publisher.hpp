@@ -54,6 +54,32 @@ struct PublishSettings {
 /// Called once per message when the broker acknowledged it (empty error) or gave up on it.
 using DeliveryCallback = std::function<void(std::error_code)>;
 
+/// Records checked on one thread (EventPublisher::check_into) for another to enqueue
+/// (EventPublisher::send): what each becomes, an event or a dead letter, with its key and value
+/// copied in, so that the buffer the records were read from can be reused meanwhile.
+class CheckedBatch {
+ public:
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+ private:
+  friend class EventPublisher;
+  struct Entry {
+    bool dead_letter;
+    std::size_t key_at;
+    std::size_t key_size;
+    std::size_t value_size;  ///< the value follows the key in `bytes_`
+    kafka::Headers headers;  ///< a dead letter's reasons
+  };
+  void add(bool dead_letter, std::string_view key, std::string_view value, kafka::Headers headers) {
+    entries_.push_back({dead_letter, bytes_.size(), key.size(), value.size(), std::move(headers)});
+    bytes_.append(key).append(value);
+  }
+
+  std::string bytes_;
+  std::vector<Entry> entries_;
+};
+
 /// Decodes records and publishes them: valid events to the events topic keyed by case_id (so one
 /// case stays in one partition, in order), as they were written (unknown members kept for newer
 /// readers: the contract ignores them, it does not remove them), except CloudEvents (mapped, so the
@@ -75,6 +101,12 @@ class EventPublisher {
   Result<std::string, schemas::DecodeError> publish(std::string_view record, const RecordOrigin& origin,
                                                     DeliveryCallback on_delivered = {});
 
+  /// What publish() does, split in two for two threads: check_into() judges a record into `batch`
+  /// (any thread) and returns why it is invalid, if it is; send() enqueues a batch in order.
+  std::optional<schemas::DecodeError> check_into(std::string_view record, const RecordOrigin& origin,
+                                                 CheckedBatch& batch) const;
+  void send(const CheckedBatch& batch);  ///< one thread at a time
+
   /// Waits for every delivery report; true when all messages were acknowledged.
   bool flush(std::chrono::milliseconds timeout);
   /// Serves delivery reports for up to `timeout` (for a thread that does only that).
@@ -91,6 +123,9 @@ class EventPublisher {
   std::string canonical_value(schemas::Event event) const;
 
  private:
+  /// What a record becomes: `deliver(dead_letter, key, value, headers, event_id)` is called once.
+  template <typename Deliver>
+  std::optional<schemas::DecodeError> route(std::string_view record, const RecordOrigin& origin, Deliver&& deliver) const;
   void enqueue(const std::string& topic, std::string_view key, std::string_view value, const kafka::Headers& headers,
                DeliveryCallback on_delivered);
 
@@ -101,6 +136,7 @@ class EventPublisher {
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> acknowledged_{0};
   std::atomic<std::uint64_t> failed_{0};
+  std::vector<kafka::KeyedMessage> events_to_send_;  ///< send()'s, reused
   kafka::Producer producer_;  // its delivery handler updates the counters above: declared after them
 };
 
