@@ -27,11 +27,13 @@ EventPublisher::EventPublisher(kafka::Config config, Topics topics, PublishSetti
 void EventPublisher::enqueue(const std::string& topic, std::string_view key, std::string_view value,
                              const kafka::Headers& headers, DeliveryCallback on_delivered) {
   auto callback = on_delivered ? std::make_unique<DeliveryCallback>(std::move(on_delivered)) : nullptr;
-  if (const auto error = producer_.produce(topic, key, value, headers, callback.get())) {
-    ++failed_;
-    throw kafka::KafkaException(error, "cannot enqueue a message for " + topic + ": " + error.message());
-  }
+  if (const auto error = producer_.produce(topic, key, value, headers, callback.get())) enqueue_failed(topic, error);
   callback.release();  // now owned by the message, returned in the delivery report
+}
+
+void EventPublisher::enqueue_failed(const std::string& topic, std::error_code error) {
+  ++failed_;
+  throw kafka::KafkaException(error, "cannot enqueue a message for " + topic + ": " + error.message());
 }
 
 std::optional<std::string> EventPublisher::rewritten_value(const schemas::Event& event) const {
@@ -111,10 +113,7 @@ void EventPublisher::send(const CheckedBatch& batch) {
       events_to_send_.push_back({key_of(entry), value_of(entry)});
     }
   }
-  if (const auto error = producer_.produce_batch(topics_.events, events_to_send_)) {
-    ++failed_;
-    throw kafka::KafkaException(error, "cannot enqueue a message for " + topics_.events + ": " + error.message());
-  }
+  if (const auto error = producer_.produce_batch(topics_.events, events_to_send_)) enqueue_failed(topics_.events, error);
   sent_ += events_to_send_.size();
 }
 

@@ -128,6 +128,8 @@ class EventPublisher {
   std::optional<schemas::DecodeError> route(std::string_view record, const RecordOrigin& origin, Deliver&& deliver) const;
   void enqueue(const std::string& topic, std::string_view key, std::string_view value, const kafka::Headers& headers,
                DeliveryCallback on_delivered);
+  /// Counts a message librdkafka refused and throws why.
+  [[noreturn]] void enqueue_failed(const std::string& topic, std::error_code error);
 
   Topics topics_;
   PublishSettings settings_;
