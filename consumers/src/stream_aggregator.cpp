@@ -502,7 +502,7 @@ class StreamAggregator::Impl {
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;
   Clock::time_point batch_started_{};
-  Clock::time_point next_expiry_ = Clock::now() + 30s;
+  Clock::time_point next_expiry_{};  ///< the first batch's end, then every 30 s: restored idle cases leave at once
   std::vector<kafka::TopicPartition> end_targets_;  ///< with stop_at_end: each partition's end at the start
   std::map<std::int32_t, std::int64_t> unread_to_end_;  ///< those this instance has not yet read to their end
 };

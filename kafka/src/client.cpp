@@ -17,6 +17,10 @@ const auto& log() {
 
 int timeout_ms(milliseconds timeout) { return static_cast<int>(timeout.count()); }
 
+/// A message's value for librdkafka: an empty one as null, which a compacted topic takes for a
+/// tombstone (librdkafka sends a non-null pointer with length 0 as an empty value, kept forever).
+char* payload_or_null(std::string_view value) { return value.empty() ? nullptr : const_cast<char*>(value.data()); }
+
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)>;
 
 /// One topic's metadata through `client`, which also caches it; null with the error on failure.
@@ -150,7 +154,7 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
   fields[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
   fields[2].u.i = RD_KAFKA_MSG_F_COPY;
   fields[3].vtype = RD_KAFKA_VTYPE_VALUE;
-  fields[3].u.mem = {const_cast<char*>(value.data()), value.size()};
+  fields[3].u.mem = {payload_or_null(value), value.size()};
   fields[4].vtype = RD_KAFKA_VTYPE_KEY;
   fields[4].u.mem = {const_cast<char*>(key.data()), key.size()};
   fields[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
@@ -174,7 +178,7 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
 std::error_code Producer::produce_batch(std::string_view topic, std::span<const KeyedMessage> messages) {
   std::vector<rd_kafka_message_t> batch(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    batch[i].payload = const_cast<char*>(messages[i].value.data());
+    batch[i].payload = payload_or_null(messages[i].value);
     batch[i].len = messages[i].value.size();
     batch[i].key = const_cast<char*>(messages[i].key.data());
     batch[i].key_len = messages[i].key.size();

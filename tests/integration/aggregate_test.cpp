@@ -2,6 +2,7 @@
 // reference implementation of the contract, also when the aggregator is killed, when two instances
 // share the partitions and one dies, and when the broker goes away for a while.
 #include <csignal>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -116,6 +117,31 @@ TEST(Aggregate, TwoHundredThousandEventsEqualTheReference) {
   ASSERT_GE(pipeline.events_in_file(), 200000u);
   pipeline.produce();
   pipeline.aggregate_to_end();
+  pipeline.expect_reference_answer();
+}
+
+TEST(Aggregate, AnIdleCaseLeavesTheChangelogAsATombstoneAndARestartRestoresWithoutIt) {
+  Pipeline pipeline(real_brokers(), 1, 1);
+  {
+    // Case A goes idle in January; case B, in June, moves the partition's watermark past A's retention.
+    std::ofstream out(pipeline.events_file(), std::ios::trunc);
+    out << R"({"event_id":"A-1","type":"request","v":1,"occurred_at":"2026-01-01T09:00:00Z","case_id":"case-A","source":"t","from":"Sales","to":"Legal","request_id":"A-1","due_at":"2026-01-02T09:00:00Z"})" "\n"
+        << R"({"event_id":"A-2","type":"response","v":1,"occurred_at":"2026-01-01T10:00:00Z","case_id":"case-A","source":"t","from":"Legal","to":"Sales","request_id":"A-1","outcome":"resolved"})" "\n"
+        << R"({"event_id":"B-1","type":"request","v":1,"occurred_at":"2026-06-01T09:00:00Z","case_id":"case-B","source":"t","from":"Sales","to":"Finance","request_id":"B-1","due_at":"2026-06-02T09:00:00Z"})" "\n"
+        << R"({"event_id":"B-2","type":"handoff","v":1,"occurred_at":"2026-06-01T10:00:00Z","case_id":"case-B","source":"t","from":"Finance","to":"Legal"})" "\n";
+  }
+  pipeline.produce();
+  std::string command;
+  for (const auto& argument : pipeline.aggregate_argv("main", true)) command += argument + " ";
+  run_command(command + "--retention-days 30 2>&1");
+  // A compacted topic forgets a key only for a null value (kcat -Z prints its size as -1).
+  const std::string changelog = run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() +
+                                            ".state -C -e -q -Z -f '%k=%S\\n' -X isolation.level=read_committed");
+  EXPECT_NE(changelog.find("c:case-A=-1\n"), std::string::npos) << changelog;
+  EXPECT_EQ(changelog.find("c:case-B=-1\n"), std::string::npos) << changelog;
+  // A restarted instance restores the partition from the changelog, tombstone included.
+  run_command(command + "--retention-days 30 2>&1");
+  // Case A's facts stay in the aggregates topic: the map still counts it.
   pipeline.expect_reference_answer();
 }
 

@@ -104,6 +104,32 @@ TEST(MockCluster, ABatchKeepsEachKeysOrderThroughAFullLocalQueue) {
   }
 }
 
+TEST(MockCluster, AnEmptyValueIsSentAsATombstone) {
+  MockCluster cluster;
+  cluster.create_topic("state", 1);
+  Producer producer(test_config(cluster.bootstraps()));
+  ASSERT_FALSE(producer.produce("state", "c:1", "state of case 1"));
+  ASSERT_FALSE(producer.produce("state", "c:1", std::string{}));  // the case left the state
+  const std::vector<KeyedMessage> batch{{"c:2", "state of case 2"}, {"c:2", ""}};
+  ASSERT_FALSE(producer.produce_batch("state", batch));
+  ASSERT_FALSE(producer.flush(10s));
+
+  Consumer consumer(consumer_config(cluster, "mock-tombstones"));
+  consumer.subscribe({"state"});
+  std::vector<MessagePtr> messages;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (messages.size() < 4 && std::chrono::steady_clock::now() < deadline) {
+    if (auto message = consumer.poll(200ms); message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      messages.push_back(std::move(message));
+    }
+  }
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_NE(messages[0]->payload, nullptr);
+  EXPECT_EQ(messages[1]->payload, nullptr) << "a compacted topic drops a key only for a null value";
+  EXPECT_NE(messages[2]->payload, nullptr);
+  EXPECT_EQ(messages[3]->payload, nullptr);
+}
+
 TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {
   MockCluster cluster;
   cluster.create_topic("events", 1);

@@ -55,7 +55,8 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   /// Enqueues a message; waits (serving delivery reports) while the local queue is full.
-  /// `partition` RD_KAFKA_PARTITION_UA lets the partitioner choose from the key.
+  /// `partition` RD_KAFKA_PARTITION_UA lets the partitioner choose from the key. An empty `value` is
+  /// sent as null: a tombstone, which removes the key from a compacted topic.
   std::error_code produce(std::string_view topic, std::string_view key, std::string_view value,
                           const Headers& headers = {}, void* opaque = nullptr,
                           std::int32_t partition = RD_KAFKA_PARTITION_UA);
