@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -383,12 +384,20 @@ class StreamAggregator::Impl {
   CommitOutcome commit(Transaction transaction) {
     pthread_setname_np(pthread_self(), "relmap-commit");
     kafka::throw_on_error(producer_->begin_transaction(), "beginning a transaction");
+    // librdkafka refuses locally what it knows will fail (a topic it saw an error for): treated like a
+    // failed request, by aborting the batch; the topic's metadata is refreshed before the retry.
+    // A topic's records go in one call, in order; dead letters, which carry headers, one by one.
+    std::map<const std::string*, std::vector<kafka::KeyedMessage>> by_topic;
     for (const auto& record : transaction.records) {
-      if (const auto error = producer_->produce(*record.topic, record.key, record.value, record.headers, nullptr, record.partition)) {
-        // librdkafka refuses locally what it knows will fail (a topic it saw an error for): treated
-        // like a failed request, by aborting the batch; the topic's metadata is refreshed before the retry.
+      if (record.headers.empty()) {
+        by_topic[record.topic].push_back({record.key, record.value, nullptr, record.partition});
+      } else if (const auto error = producer_->produce(*record.topic, record.key, record.value, record.headers, nullptr,
+                                                       record.partition)) {
         return CommitOutcome::write_failed({*record.topic, error});
       }
+    }
+    for (const auto& [topic, messages] : by_topic) {
+      if (const auto error = producer_->produce_batch(*topic, messages)) return CommitOutcome::write_failed({*topic, error});
     }
     // Each call is retried on its own: committing after the offsets failed to join the transaction
     // would commit the batch's state without its input positions, and the batch would be read again.

@@ -183,13 +183,15 @@ std::error_code Producer::produce_batch(std::string_view topic, std::span<const 
     batch[i].key = const_cast<char*>(messages[i].key.data());
     batch[i].key_len = messages[i].key.size();
     batch[i]._private = messages[i].opaque;
+    batch[i].partition = messages[i].partition;
   }
   rd_kafka_topic_t* handle = topic_handle(topic);
   std::size_t enqueued = 0;
   while (enqueued < batch.size()) {
     const std::span<rd_kafka_message_t> rest(batch.data() + enqueued, batch.size() - enqueued);
     for (auto& message : rest) message.err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    rd_kafka_produce_batch(handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, rest.data(), static_cast<int>(rest.size()));
+    rd_kafka_produce_batch(handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_PARTITION, rest.data(),
+                           static_cast<int>(rest.size()));
     const auto refused = std::find_if(rest.begin(), rest.end(), [](const auto& message) { return message.err != 0; });
     if (refused == rest.end()) break;
     // A full queue refuses the message and every one after it: serve delivery reports, then go on from it.

@@ -34,11 +34,12 @@ struct Delivery {
 };
 using DeliveryHandler = std::function<void(const Delivery&)>;
 
-/// A message of Producer::produce_batch(), partitioned by its key.
+/// A message of Producer::produce_batch(), partitioned by its key unless `partition` names one.
 struct KeyedMessage {
   std::string_view key;
-  std::string_view value;
+  std::string_view value;  ///< empty: a tombstone (null)
   void* opaque = nullptr;  ///< returned in its delivery report
+  std::int32_t partition = RD_KAFKA_PARTITION_UA;
 };
 
 /// A producer, idempotent by default, optionally transactional (set `transactional.id`).
