@@ -48,7 +48,7 @@ std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count
       continue;
     }
     records.push_back({std::string(kafka::key(*message)), std::string(kafka::payload(*message)),
-                       message->partition, message->offset});
+                       message->partition, message->offset, message->payload == nullptr});
   }
   return records;
 }

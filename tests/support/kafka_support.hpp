@@ -23,6 +23,7 @@ struct ConsumedRecord {
   std::string value;
   std::int32_t partition = 0;
   std::int64_t offset = 0;
+  bool null_value = false;  ///< a tombstone, as distinct from an empty value
 };
 
 /// Consumes with `consumer` (already subscribed) until `count` records arrived or `timeout` passed.

@@ -116,18 +116,12 @@ TEST(MockCluster, AnEmptyValueIsSentAsATombstone) {
 
   Consumer consumer(consumer_config(cluster, "mock-tombstones"));
   consumer.subscribe({"state"});
-  std::vector<MessagePtr> messages;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (messages.size() < 4 && std::chrono::steady_clock::now() < deadline) {
-    if (auto message = consumer.poll(200ms); message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      messages.push_back(std::move(message));
-    }
-  }
-  ASSERT_EQ(messages.size(), 4u);
-  EXPECT_NE(messages[0]->payload, nullptr);
-  EXPECT_EQ(messages[1]->payload, nullptr) << "a compacted topic drops a key only for a null value";
-  EXPECT_NE(messages[2]->payload, nullptr);
-  EXPECT_EQ(messages[3]->payload, nullptr);
+  const auto records = consume(consumer, 4, 10s);
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_FALSE(records[0].null_value);
+  EXPECT_TRUE(records[1].null_value) << "a compacted topic drops a key only for a null value";
+  EXPECT_FALSE(records[2].null_value);
+  EXPECT_TRUE(records[3].null_value);
 }
 
 TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {
