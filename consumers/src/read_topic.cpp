@@ -54,7 +54,8 @@ std::map<std::int32_t, PartitionContents> read_partitions(
     }
     auto& latest = contents[message->partition];
     std::string key{kafka::key(*message)};
-    if (message->payload == nullptr) {
+    // Earlier relmap builds wrote tombstones as empty values, not null: those delete the key too.
+    if (message->payload == nullptr || message->len == 0) {
       latest.erase(key);
     } else {
       latest[std::move(key)] = std::string(kafka::payload(*message));

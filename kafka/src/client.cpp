@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <thread>
+#include <utility>
 
 #include "log_routing.hpp"
 #include "relmap/common/logging.hpp"
@@ -266,9 +268,23 @@ KafkaError Producer::fatal_error() const {
 struct Consumer::Callbacks {
   RebalanceListener listener;
   StatsHandler on_stats;
+  /// What a listener threw inside librdkafka's callback, rethrown by the poll() that ran it.
+  std::exception_ptr listener_failure;
 };
 
 namespace {
+
+/// Runs a rebalance listener inside librdkafka's C callback, where no exception may cross: what it
+/// throws is kept for poll() to rethrow. A listener that cannot take its partitions (an unreadable
+/// changelog) must stop the consumer, not leave it in the group holding partitions it never reads.
+template <typename Function>
+void keep_failure(Consumer::Callbacks& callbacks, Function&& function) noexcept {
+  try {
+    function();
+  } catch (...) {
+    if (!callbacks.listener_failure) callbacks.listener_failure = std::current_exception();
+  }
+}
 
 void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions,
                         void* opaque) {
@@ -283,13 +299,13 @@ void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_
       log()->error("assign failed: {}", rd_kafka_err2str(failed));
     }
     log()->info("assigned {} partition(s) ({})", changed.size(), cooperative ? "cooperative" : "eager");
-    if (callbacks->listener.on_assigned) guarded("on_assigned", [&] { callbacks->listener.on_assigned(changed); });
+    if (callbacks->listener.on_assigned) keep_failure(*callbacks, [&] { callbacks->listener.on_assigned(changed); });
     return;
   }
   // Revoked (or an error: treated as losing everything, as librdkafka's examples do).
   const bool lost = error != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(handle);
   if (callbacks->listener.on_revoked) {
-    guarded("on_revoked", [&] { callbacks->listener.on_revoked(changed, lost); });
+    keep_failure(*callbacks, [&] { callbacks->listener.on_revoked(changed, lost); });
   }
   log()->info("revoked {} partition(s){}", changed.size(), lost ? " (lost)" : "");
   if (cooperative) {
@@ -303,7 +319,7 @@ void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_
 }  // namespace
 
 Consumer::Consumer(Config config, RebalanceListener listener, StatsHandler on_stats)
-    : callbacks_(std::make_unique<Callbacks>(Callbacks{std::move(listener), std::move(on_stats)})) {
+    : callbacks_(std::make_unique<Callbacks>(Callbacks{std::move(listener), std::move(on_stats), nullptr})) {
   // librdkafka 2.0.2 stops fetching for a fixed second (fetch.queue.backoff.ms came in 2.1.0) once its
   // local queue holds queued.min.messages or queued.max.messages.kbytes, counted over all partitions
   // of the consumer's one queue. A full queue must therefore hold more than a second of consumption,
@@ -338,7 +354,9 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
 }
 
 MessagePtr Consumer::poll(milliseconds timeout) {
-  return MessagePtr{rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout))};
+  MessagePtr message{rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout))};
+  if (callbacks_->listener_failure) std::rethrow_exception(std::exchange(callbacks_->listener_failure, nullptr));
+  return message;
 }
 
 std::error_code Consumer::commit(const std::vector<TopicPartition>& offsets) {
@@ -405,6 +423,10 @@ void Consumer::close() {
   // Leaves the group (running the revoke callback) before the handle is destroyed.
   if (const auto error = rd_kafka_consumer_close(handle_.get())) {
     log()->warn("consumer close: {}", rd_kafka_err2str(error));
+  }
+  // close() also runs in destructors: what a listener threw while leaving is reported, not thrown.
+  if (const auto failure = std::exchange(callbacks_->listener_failure, nullptr)) {
+    guarded("rebalance", [&] { std::rethrow_exception(failure); });
   }
 }
 

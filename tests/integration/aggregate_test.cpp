@@ -145,6 +145,36 @@ TEST(Aggregate, AnIdleCaseLeavesTheChangelogAsATombstoneAndARestartRestoresWitho
   pipeline.expect_reference_answer();
 }
 
+/// Writes one record to partition 0 of the pipeline's changelog as another writer would: kcat sends
+/// an empty value as an empty value, where relmap now sends null.
+void write_changelog_record(const Pipeline& pipeline, const std::string& key, const std::string& value) {
+  run_command("printf '%s\\t%s\\n' '" + key + "' '" + value + "' | kcat -P -b " + real_brokers() + " -t " + pipeline.name() +
+              ".state -p 0 -K '\\t'");
+}
+
+// Earlier builds wrote a case's tombstone as an empty value: a restore reads it as a deletion.
+TEST(Aggregate, AnEmptyChangelogValueFromAnEarlierBuildDeletesItsCase) {
+  Pipeline pipeline(real_brokers(), 200, 1);
+  write_changelog_record(pipeline, "c:expired-case", "");
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  pipeline.expect_reference_answer();
+}
+
+// A changelog record this build cannot read: the partition's state cannot be rebuilt, so the
+// aggregator stops with the reason. It used to log it and stay in the group, holding the partition
+// and never reading it (with --stop-at-end, until the group's offsets happened to be at the end).
+TEST(Aggregate, AnUnreadableChangelogRecordStopsTheAggregatorWithTheReason) {
+  Pipeline pipeline(real_brokers(), 20, 1);
+  write_changelog_record(pipeline, "c:broken", "not a state record");
+  pipeline.produce();
+  std::string command = "timeout 120 ";
+  for (const auto& argument : pipeline.aggregate_argv("main", true)) command += argument + " ";
+  const std::string output = run_command(command + "2>&1; echo exit=$?");
+  EXPECT_NE(output.find("unreadable case state c:broken in " + pipeline.name() + ".state"), std::string::npos) << output;
+  EXPECT_NE(output.find("exit=1\n"), std::string::npos) << output;
+}
+
 TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
   Pipeline pipeline(real_brokers(), 2000, 3);
   pipeline.produce();

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +123,26 @@ TEST(MockCluster, AnEmptyValueIsSentAsATombstone) {
   EXPECT_TRUE(records[1].null_value) << "a compacted topic drops a key only for a null value";
   EXPECT_FALSE(records[2].null_value);
   EXPECT_TRUE(records[3].null_value);
+}
+
+// A listener that cannot take its partitions (the aggregator, from an unreadable changelog) must stop
+// the consumer: swallowed inside librdkafka's callback, it left the consumer holding them, idle.
+TEST(MockCluster, WhatARebalanceListenerThrowsComesOutOfPoll) {
+  MockCluster cluster;
+  cluster.create_topic("events", 2);
+  Consumer consumer(consumer_config(cluster, "mock-listener"),
+                    RebalanceListener{[](const std::vector<TopicPartition>&) { throw std::runtime_error("unreadable state"); }, {}});
+  consumer.subscribe({"events"});
+  std::string thrown;
+  for (const auto deadline = std::chrono::steady_clock::now() + 20s; thrown.empty() && std::chrono::steady_clock::now() < deadline;) {
+    try {
+      consumer.poll(100ms);
+    } catch (const std::runtime_error& error) {
+      thrown = error.what();
+    }
+  }
+  EXPECT_EQ(thrown, "unreadable state");
+  EXPECT_EQ(consumer.assignment().size(), 2u) << "thrown after librdkafka finished the assignment";
 }
 
 TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {

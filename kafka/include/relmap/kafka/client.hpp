@@ -102,6 +102,8 @@ class Producer {
 /// Called synchronously inside Consumer::poll() when partitions are assigned or revoked.
 /// `on_revoked` runs before the partitions are released (commit or flush state there);
 /// `lost` is true when the group lost them (session timeout), so they must not be committed.
+/// What a handler throws is rethrown by that poll(), after librdkafka has finished the rebalance
+/// step (inside close(), it is logged).
 struct RebalanceListener {
   std::function<void(const std::vector<TopicPartition>&)> on_assigned;
   std::function<void(const std::vector<TopicPartition>&, bool lost)> on_revoked;
