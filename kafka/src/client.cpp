@@ -47,6 +47,11 @@ void guarded(const char* what, Function&& function) noexcept {
 }
 
 void log_callback(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  // A command gives all its clients the same properties (its -X list): that a producer ignores a
+  // consumer's property, or the reverse, is expected.
+  const bool other_clients_property =
+      std::strcmp(facility, "CONFWARN") == 0 && std::strstr(message, " property and will be ignored by this ") != nullptr;
+  if (other_clients_property) level = 7;
   // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug.
   const auto spd_level = level <= 3   ? spdlog::level::err
                          : level == 4 ? spdlog::level::warn
