@@ -27,6 +27,7 @@ void run_generate(GenerateOptions& options) {
 
   producer::GeneratedCounts counts;
   if (!options.kafka.brokers.empty()) {
+    options.kafka.expect_publish_topics("relmap generate");
     producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
     std::uint64_t line = 0;
     counts = producer::generate_organisation(options.settings, [&](std::string_view record) {

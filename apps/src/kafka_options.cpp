@@ -1,10 +1,14 @@
 #include "kafka_options.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
+#include "commands.hpp"
 #include "relmap/common/logging.hpp"
+#include "relmap/kafka/client.hpp"
 
 namespace relmap::app {
 
@@ -50,6 +54,16 @@ kafka::Config KafkaOptions::config() const {
   for (const auto& assignment : properties) config.set_assignment(assignment);
   if (!brokers.empty()) config.set("bootstrap.servers", brokers);
   return config;
+}
+
+void KafkaOptions::expect_publish_topics(std::string_view command) const {
+  for (const std::string* topic : {&topics.events, &topics.dead_letter}) {
+    // An unreachable broker throws here, with the reason, after 10 s.
+    if (kafka::partition_count(config(), *topic, std::chrono::seconds{10}) == 0) {
+      std::cerr << command << ": topic " << *topic << " does not exist (relmap topics create makes it); nothing was sent\n";
+      throw CommandFailed{3};
+    }
+  }
 }
 
 }  // namespace relmap::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -32,6 +33,11 @@ struct KafkaOptions {
   consumer::StreamTopics stream_topics() const {
     return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic, alerts_topic};
   }
+  /// Ends the command (exit 3, "nothing was sent") unless the events and dead-letter topics exist
+  /// (throws when the brokers cannot be reached):
+  /// before anything is read, rather than librdkafka retrying for message.timeout.ms (5 minutes by
+  /// default) and then failing every record. The dead-letter topic too, or an invalid record is lost.
+  void expect_publish_topics(std::string_view command) const;
   /// How events are written (the actor key). Throws when the key file cannot be read.
   producer::PublishSettings publish_settings() const;
 };

@@ -62,6 +62,7 @@ void run_produce(const ProduceOptions& options) {
   }
 
   if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
+  options.kafka.expect_publish_topics("relmap produce");
   producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
   ProgressLine progress;
   producer::publish_pipelined(

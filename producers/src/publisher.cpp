@@ -16,8 +16,13 @@ EventPublisher::EventPublisher(kafka::Config config, Topics topics, PublishSetti
         // The opaque owns the caller's callback, if any: take it back whatever happened.
         std::unique_ptr<DeliveryCallback> on_delivered{static_cast<DeliveryCallback*>(delivery.opaque)};
         if (delivery.error) {
-          ++failed_;
-          relmap::logger("producer")->error("delivery to {} failed: {}", delivery.topic, delivery.error.message());
+          // When a whole run fails (the broker gone for longer than message.timeout.ms), a line per
+          // record would bury the cause: the first few, then only the count in the summary.
+          constexpr std::uint64_t kLoggedFailures = 10;
+          const auto failures = ++failed_;
+          const auto& log = relmap::logger("producer");
+          if (failures <= kLoggedFailures) log->error("delivery to {} failed: {}", delivery.topic, delivery.error.message());
+          if (failures == kLoggedFailures) log->error("further failed deliveries are counted, not logged");
         } else {
           ++acknowledged_;
         }

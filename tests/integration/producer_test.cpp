@@ -172,19 +172,43 @@ TEST(ProduceCommand, ExitCodeReportsAFailedDelivery) {
     out << R"({"event_id":"x","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c","source":"t","from":"A","to":"B"})"
         << '\n';
   }
-  // A topic that does not exist (auto-creation is off): the broker never acknowledges.
-  const std::string command = kRelmap + " produce --brokers " + brokers + " --topic " + unique_name("absent") +
-                              " -X message.timeout.ms=3000 " + events + " >/dev/null 2>&1; echo $?";
-  EXPECT_EQ(run_command(command), "3\n");
-  // The same file to a topic that exists: exit 0.
   const auto topics = create_topic_pair(brokers, 1);
+  // A topic that does not exist (auto-creation is off), the events' or the dead letters': refused
+  // before anything is read, rather than each record failing after message.timeout.ms.
+  const std::string absent = unique_name("absent");
+  EXPECT_EQ(run_command(kRelmap + " produce --brokers " + brokers + " --topic " + absent + " " + events + " 2>&1; echo $?"),
+            "relmap produce: topic " + absent + " does not exist (relmap topics create makes it); nothing was sent\n3\n");
+  EXPECT_EQ(run_command(kRelmap + " produce --brokers " + brokers + " --topic " + topics.events + " --dlq-topic " + absent +
+                        " " + events + " 2>&1; echo $?"),
+            "relmap produce: topic " + absent + " does not exist (relmap topics create makes it); nothing was sent\n3\n");
+  EXPECT_EQ(messages_in(brokers, topics.events), 0);
+  // Both topics exist: exit 0.
   EXPECT_EQ(run_command(kRelmap + " produce --brokers " + brokers + " --topic " + topics.events + " --dlq-topic " +
                         topics.dead_letter + " " + events + " >/dev/null 2>&1; echo $?"),
             "0\n");
-  // No broker at all.
-  EXPECT_EQ(run_command(kRelmap + " produce --brokers 127.0.0.1:1 -X message.timeout.ms=2000 " + events +
-                        " >/dev/null 2>&1; echo $?"),
-            "3\n");
+  // Deliveries the broker refuses (a topic that takes no record this large): exit 3, and the first
+  // ten failures logged, not one line per record.
+  const std::string small_topic = unique_name("small");
+  kafka::create_topics(test_config(brokers), {{small_topic, 1, 1, {{"max.message.bytes", "64"}}}}, 30s);
+  const relmap::testing::TempPath many_file(unique_name("many") + ".jsonl");
+  run_command(kRelmap + " generate --seed 3 --cases 20 -o " + many_file.str() + " 2>/dev/null");
+  const std::string records = std::to_string(std::stoul(run_command("wc -l < " + many_file.str())));
+  const std::string refused = run_command(kRelmap + " produce --brokers " + brokers + " --topic " + small_topic +
+                                          " --dlq-topic " + topics.dead_letter + " " + many_file.str() + " 2>&1; echo $?");
+  EXPECT_TRUE(refused.ends_with("0 acknowledged, " + records + " failed\n"
+                                "relmap produce: not every record was acknowledged by the broker\n3\n")) << refused;
+  std::size_t logged = 0;
+  for (auto at = refused.find("delivery to " + small_topic + " failed"); at != std::string::npos;
+       at = refused.find("delivery to " + small_topic + " failed", at + 1)) {
+    ++logged;
+  }
+  EXPECT_EQ(logged, 10u) << refused;
+  EXPECT_NE(refused.find("further failed deliveries are counted, not logged"), std::string::npos) << refused;
+  // No broker at all: the lookup fails with the reason.
+  const std::string unreachable =
+      run_command(kRelmap + " --log-level off produce --brokers 127.0.0.1:1 " + events + " 2>&1; echo $?");
+  EXPECT_EQ(unreachable.rfind("relmap: metadata request for relmap.events failed: ", 0), 0u) << unreachable;
+  EXPECT_TRUE(unreachable.ends_with("\n1\n")) << unreachable;
 }
 
 TEST(GenerateCommand, ProducesEveryGeneratedEventToKafka) {
