@@ -162,13 +162,25 @@ void IngestServer::install_routes() {
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(R"({"status":"ok"})", "application/json");
   });
+  // Ready when an accepted event can be stored: Kafka answers and both topics exist (a missing one
+  // would fail every delivery after --delivery-timeout-ms).
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
+    std::string problem;
     try {
-      kafka::partition_count(kafka_config_, publisher_->topics().events, 2s);
-      response.set_content(R"({"status":"ready"})", "application/json");
+      for (const std::string* topic : {&publisher_->topics().events, &publisher_->topics().dead_letter}) {
+        if (kafka::partition_count(kafka_config_, *topic, 2s) == 0) {
+          problem = "topic " + *topic + " does not exist";
+          break;
+        }
+      }
     } catch (const std::exception& error) {
+      problem = std::string("Kafka unreachable: ") + error.what();
+    }
+    if (problem.empty()) {
+      response.set_content(R"({"status":"ready"})", "application/json");
+    } else {
       response.status = 503;
-      response.set_content(error_json(std::string("Kafka unreachable: ") + error.what()), "application/json");
+      response.set_content(error_json(problem), "application/json");
     }
   });
   server_->Post("/v1/events", [this](const httplib::Request& request, httplib::Response& response) {

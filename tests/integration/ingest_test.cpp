@@ -155,6 +155,19 @@ TEST_F(IngestTest, HealthAndReadiness) {
   httplib::Client client("127.0.0.1", port_);
   EXPECT_EQ(client.Get("/healthz")->status, 200);
   EXPECT_EQ(client.Get("/readyz")->status, 200);
+  // A topic it writes to is gone (the broker deletes in the background): not ready.
+  kafka::delete_topics(test_config(broker_.bootstraps()), {topic_ + ".dlq"}, 30s);
+  int status = 200;
+  std::string body;
+  for (const auto deadline = std::chrono::steady_clock::now() + 20s; status == 200 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(200ms)) {
+    const auto ready = client.Get("/readyz");
+    ASSERT_TRUE(ready);
+    status = ready->status;
+    body = ready->body;
+  }
+  EXPECT_EQ(status, 503);
+  EXPECT_NE(body.find("topic " + topic_ + ".dlq does not exist"), std::string::npos) << body;
   broker_.stop();
   client.set_read_timeout(10, 0);
   EXPECT_EQ(client.Get("/readyz")->status, 503);
