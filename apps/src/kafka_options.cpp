@@ -8,7 +8,6 @@
 
 #include "commands.hpp"
 #include "relmap/common/logging.hpp"
-#include "relmap/kafka/client.hpp"
 
 namespace relmap::app {
 
@@ -57,12 +56,10 @@ kafka::Config KafkaOptions::config() const {
 }
 
 void KafkaOptions::expect_publish_topics(std::string_view command) const {
-  for (const std::string* topic : {&topics.events, &topics.dead_letter}) {
-    // An unreachable broker throws here, with the reason, after 10 s.
-    if (kafka::partition_count(config(), *topic, std::chrono::seconds{10}) == 0) {
-      std::cerr << command << ": topic " << *topic << " does not exist (relmap topics create makes it); nothing was sent\n";
-      throw CommandFailed{3};
-    }
+  // An unreachable broker throws here, with the reason, after 10 s.
+  if (const auto missing = producer::first_missing_topic(config(), topics, std::chrono::seconds{10})) {
+    std::cerr << command << ": topic " << *missing << " does not exist (relmap topics create makes it); nothing was sent\n";
+    throw CommandFailed{3};
   }
 }
 

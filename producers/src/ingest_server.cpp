@@ -167,11 +167,8 @@ void IngestServer::install_routes() {
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
     std::string problem;
     try {
-      for (const std::string* topic : {&publisher_->topics().events, &publisher_->topics().dead_letter}) {
-        if (kafka::partition_count(kafka_config_, *topic, 2s) == 0) {
-          problem = "topic " + *topic + " does not exist";
-          break;
-        }
+      if (const auto missing = producer::first_missing_topic(kafka_config_, publisher_->topics(), 2s)) {
+        problem = "topic " + *missing + " does not exist";
       }
     } catch (const std::exception& error) {
       problem = std::string("Kafka unreachable: ") + error.what();

@@ -9,6 +9,14 @@ std::string_view message_key(const schemas::Event& event) {
   return event.case_id ? std::string_view{*event.case_id} : std::string_view{event.event_id};
 }
 
+std::optional<std::string> first_missing_topic(const kafka::Config& config, const Topics& topics,
+                                               std::chrono::milliseconds timeout) {
+  for (const std::string* topic : {&topics.events, &topics.dead_letter}) {
+    if (kafka::partition_count(config, *topic, timeout) == 0) return *topic;
+  }
+  return std::nullopt;
+}
+
 EventPublisher::EventPublisher(kafka::Config config, Topics topics, PublishSettings settings)
     : topics_(std::move(topics)),
       settings_(std::move(settings)),

@@ -145,6 +145,12 @@ class EventPublisher {
 /// The message key of a valid event: its case_id, or its event_id for an andon without a case.
 std::string_view message_key(const schemas::Event& event);
 
+/// The first of the topics (events, then dead letters) that does not exist, if any: without both,
+/// some record cannot be delivered. Throws kafka::KafkaException when the brokers do not answer
+/// within `timeout`.
+std::optional<std::string> first_missing_topic(const kafka::Config& config, const Topics& topics,
+                                               std::chrono::milliseconds timeout);
+
 namespace detail {
 /// A line as for_each_jsonl_record hands it out: without a trailing '\r'; nullopt when blank.
 inline std::optional<std::string_view> jsonl_record(std::string_view line) {
