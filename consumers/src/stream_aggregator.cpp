@@ -113,6 +113,7 @@ class StreamAggregator::Impl {
   }
 
   void run(const std::atomic<bool>& stop) {
+    expect_output_topics();
     if (settings_.stop_at_end) {
       end_targets_ = kafka::high_watermarks(base_, topics_.events, 30s);
       if (end_targets_.empty()) throw std::runtime_error("topic " + topics_.events + " does not exist");
@@ -177,6 +178,24 @@ class StreamAggregator::Impl {
   }
 
  private:
+  /// Without its output topics nothing can be committed, and restore would wait for a changelog that
+  /// is not there: a missing one ends the run at once. A case's state is written to its input
+  /// partition, so the changelog and aggregates topics need at least the events topic's partitions.
+  /// (A missing events topic is only warned about: the consumer waits for it.)
+  void expect_output_topics() const {
+    const int input_partitions = kafka::partition_count(base_, topics_.events, 30s);
+    for (const std::string* topic : {&topics_.changelog, &topics_.aggregates, &topics_.alerts, &topics_.dead_letter}) {
+      const int partitions = kafka::partition_count(base_, *topic, 30s);
+      if (partitions == 0) throw std::runtime_error("topic " + *topic + " does not exist (relmap topics create makes it)");
+      const bool written_by_input_partition = topic == &topics_.changelog || topic == &topics_.aggregates;
+      if (written_by_input_partition && partitions < input_partitions) {
+        throw std::runtime_error("topic " + *topic + " has " + std::to_string(partitions) + " partition(s), fewer than the " +
+                                 std::to_string(input_partitions) + " of " + topics_.events +
+                                 ": each case's state goes to its input partition");
+      }
+    }
+  }
+
   std::unique_ptr<kafka::Producer> make_producer() const {
     kafka::Config producer_config = base_;
     producer_config.set("transactional.id", "relmap-aggregator-" + settings_.instance_id);

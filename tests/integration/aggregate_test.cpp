@@ -168,11 +168,33 @@ TEST(Aggregate, AnUnreadableChangelogRecordStopsTheAggregatorWithTheReason) {
   Pipeline pipeline(real_brokers(), 20, 1);
   write_changelog_record(pipeline, "c:broken", "not a state record");
   pipeline.produce();
-  std::string command = "timeout 120 ";
+  std::string command = "timeout -k 10 120 ";
   for (const auto& argument : pipeline.aggregate_argv("main", true)) command += argument + " ";
   const std::string output = run_command(command + "2>&1; echo exit=$?");
   EXPECT_NE(output.find("unreadable case state c:broken in " + pipeline.name() + ".state"), std::string::npos) << output;
   EXPECT_NE(output.find("exit=1\n"), std::string::npos) << output;
+}
+
+// Without its output topics nothing can be committed: a missing one, or a changelog with fewer
+// partitions than the input (a case's state goes to its input partition), ends the run at once with
+// the reason. A missing changelog used to keep restore waiting, a warning a second, for 10 minutes.
+TEST(Aggregate, AMissingOrTooSmallChangelogStopsTheAggregatorAtOnce) {
+  Pipeline pipeline(real_brokers(), 20, 3);
+  pipeline.produce();
+  const auto run_with_changelog = [&](const std::string& changelog) {
+    std::string command = "timeout -k 10 120 ";
+    const auto argv = pipeline.aggregate_argv("main", true);
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+      command += (i > 0 && argv[i - 1] == "--changelog-topic" ? changelog : argv[i]) + " ";
+    }
+    return run_command(command + "2>&1; echo exit=$?");
+  };
+  const std::string absent = pipeline.name() + ".absent-state";
+  EXPECT_EQ(run_with_changelog(absent), "relmap: topic " + absent + " does not exist (relmap topics create makes it)\nexit=1\n");
+  const std::string small = pipeline.name() + ".small-state";
+  kafka::create_topics(relmap::testing::test_config(real_brokers()), {{small, 1, 1, {{"cleanup.policy", "compact"}}}}, 30s);
+  EXPECT_EQ(run_with_changelog(small), "relmap: topic " + small + " has 1 partition(s), fewer than the 3 of " + pipeline.name() +
+                                           ".events: each case's state goes to its input partition\nexit=1\n");
 }
 
 TEST(Aggregate, TheDirectoryTopicNamesTheMapAndTheReports) {
