@@ -37,6 +37,20 @@ kafka::Config test_config(const std::string& brokers) {
   return config;
 }
 
+kafka::Config group_reader_config(const std::string& brokers, const std::string& group) {
+  kafka::Config config = test_config(brokers);
+  config.set("group.id", group).set("auto.offset.reset", "earliest").set("session.timeout.ms", "6000")
+      .set("heartbeat.interval.ms", "500");
+  return config;
+}
+
+std::vector<ConsumedRecord> consume_topic(const std::string& brokers, const std::string& group, const std::string& topic,
+                                          std::size_t count, std::chrono::milliseconds timeout) {
+  kafka::Consumer consumer(group_reader_config(brokers, group));
+  consumer.subscribe({topic});
+  return consume(consumer, count, timeout);
+}
+
 std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count, std::chrono::milliseconds timeout) {
   std::vector<ConsumedRecord> records;
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -29,6 +29,14 @@ struct ConsumedRecord {
 /// Consumes with `consumer` (already subscribed) until `count` records arrived or `timeout` passed.
 std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count, std::chrono::milliseconds timeout);
 
+/// test_config() for a member of `group` reading from the start of its topics. Short session
+/// timeouts: the mock cluster's rebalances wait about session.timeout.ms.
+kafka::Config group_reader_config(const std::string& brokers, const std::string& group);
+
+/// A new member of `group`, subscribed to `topic`, consumed as consume() does.
+std::vector<ConsumedRecord> consume_topic(const std::string& brokers, const std::string& group, const std::string& topic,
+                                          std::size_t count, std::chrono::milliseconds timeout);
+
 /// Runs a shell command, returns its stdout; fails the test when it exits non-zero.
 std::string run_command(const std::string& command);
 

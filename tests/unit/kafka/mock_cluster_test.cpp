@@ -14,16 +14,9 @@ namespace relmap::kafka {
 namespace {
 
 using namespace std::chrono_literals;
-using relmap::testing::consume;
+using relmap::testing::consume_topic;
+using relmap::testing::group_reader_config;
 using relmap::testing::test_config;
-
-Config consumer_config(const MockCluster& cluster, const std::string& group) {
-  Config config = test_config(cluster.bootstraps());
-  // The mock cluster's group rebalances wait about session.timeout.ms: keep it low.
-  config.set("group.id", group).set("auto.offset.reset", "earliest").set("session.timeout.ms", "6000")
-      .set("heartbeat.interval.ms", "500");
-  return config;
-}
 
 TEST(MockCluster, ProducesAndConsumesThroughAConsumerGroup) {
   MockCluster cluster;
@@ -40,9 +33,7 @@ TEST(MockCluster, ProducesAndConsumesThroughAConsumerGroup) {
   ASSERT_FALSE(producer.flush(10s));
   EXPECT_EQ(acknowledged, 30);
 
-  Consumer consumer(consumer_config(cluster, "mock-group"));
-  consumer.subscribe({"events"});
-  const auto records = consume(consumer, 30, 30s);
+  const auto records = consume_topic(cluster.bootstraps(), "mock-group", "events", 30, 30s);
   ASSERT_EQ(records.size(), 30u);
   std::set<std::string> values;
   for (const auto& record : records) values.insert(record.value);
@@ -60,9 +51,7 @@ TEST(MockCluster, IdempotentProducerSurvivesRetriableProduceErrors) {
   ASSERT_FALSE(producer.flush(20s));
   EXPECT_EQ(failed, 0);
 
-  Consumer consumer(consumer_config(cluster, "mock-retry"));
-  consumer.subscribe({"events"});
-  const auto records = consume(consumer, 11, 4s);
+  const auto records = consume_topic(cluster.bootstraps(), "mock-retry", "events", 11, 4s);
   ASSERT_EQ(records.size(), 10u) << "each message exactly once";
   for (int i = 0; i < 10; ++i) EXPECT_EQ(records[static_cast<std::size_t>(i)].value, std::to_string(i)) << "in order";
 }
@@ -88,9 +77,7 @@ TEST(MockCluster, ABatchKeepsEachKeysOrderThroughAFullLocalQueue) {
   ASSERT_FALSE(producer.flush(20s));
   EXPECT_EQ(acknowledged, 2000);
 
-  Consumer consumer(consumer_config(cluster, "mock-batch"));
-  consumer.subscribe({"events"});
-  const auto records = consume(consumer, 2001, 6s);
+  const auto records = consume_topic(cluster.bootstraps(), "mock-batch", "events", 2001, 6s);
   ASSERT_EQ(records.size(), 2000u) << "each message exactly once";
   std::map<std::string, int> last_of_key;
   std::map<std::string, std::int32_t> partition_of_key;
@@ -115,9 +102,7 @@ TEST(MockCluster, AnEmptyValueIsSentAsATombstone) {
   ASSERT_FALSE(producer.produce_batch("state", batch));
   ASSERT_FALSE(producer.flush(10s));
 
-  Consumer consumer(consumer_config(cluster, "mock-tombstones"));
-  consumer.subscribe({"state"});
-  const auto records = consume(consumer, 4, 10s);
+  const auto records = consume_topic(cluster.bootstraps(), "mock-tombstones", "state", 4, 10s);
   ASSERT_EQ(records.size(), 4u);
   EXPECT_FALSE(records[0].null_value);
   EXPECT_TRUE(records[1].null_value) << "a compacted topic drops a key only for a null value";
@@ -130,7 +115,7 @@ TEST(MockCluster, AnEmptyValueIsSentAsATombstone) {
 TEST(MockCluster, WhatARebalanceListenerThrowsComesOutOfPoll) {
   MockCluster cluster;
   cluster.create_topic("events", 2);
-  Consumer consumer(consumer_config(cluster, "mock-listener"),
+  Consumer consumer(group_reader_config(cluster.bootstraps(), "mock-listener"),
                     RebalanceListener{[](const std::vector<TopicPartition>&) { throw std::runtime_error("unreadable state"); }, {}});
   consumer.subscribe({"events"});
   std::string thrown;

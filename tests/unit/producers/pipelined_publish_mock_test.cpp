@@ -36,10 +36,7 @@ class PipelinedPublish : public ::testing::Test {
   }
 
   std::vector<relmap::testing::ConsumedRecord> read(const std::string& topic, std::size_t expected) {
-    kafka::Config config = test_config(cluster_.bootstraps());
-    config.set("group.id", "read-" + topic).set("auto.offset.reset", "earliest").set("session.timeout.ms", "6000")
-        .set("heartbeat.interval.ms", "500");
-    kafka::Consumer consumer(config);
+    kafka::Consumer consumer(relmap::testing::group_reader_config(cluster_.bootstraps(), "read-" + topic));
     consumer.subscribe({topic});
     auto records = consume(consumer, expected, 10s);
     for (auto& extra : consume(consumer, 1, 1s)) records.push_back(std::move(extra));  // none, or a duplicate
