@@ -183,13 +183,16 @@ class StreamAggregator::Impl {
   /// partition, so the changelog and aggregates topics need at least the events topic's partitions.
   /// (A missing events topic is only warned about: the consumer waits for it.)
   void expect_output_topics() const {
-    const int input_partitions = kafka::partition_count(base_, topics_.events, 30s);
-    for (const std::string* topic : {&topics_.changelog, &topics_.aggregates, &topics_.alerts, &topics_.dead_letter}) {
-      const int partitions = kafka::partition_count(base_, *topic, 30s);
-      if (partitions == 0) throw std::runtime_error("topic " + *topic + " does not exist (relmap topics create makes it)");
-      const bool written_by_input_partition = topic == &topics_.changelog || topic == &topics_.aggregates;
-      if (written_by_input_partition && partitions < input_partitions) {
-        throw std::runtime_error("topic " + *topic + " has " + std::to_string(partitions) + " partition(s), fewer than the " +
+    const std::vector<std::string> outputs = {topics_.changelog, topics_.aggregates, topics_.alerts, topics_.dead_letter};
+    std::vector<std::string> topics = outputs;
+    topics.push_back(topics_.events);
+    const auto partitions = kafka::partition_counts(base_, topics, 30s);
+    const int input_partitions = partitions.back();
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      if (partitions[i] == 0) throw std::runtime_error("topic " + outputs[i] + " does not exist (relmap topics create makes it)");
+      const bool written_by_input_partition = i < 2;  // the changelog and the aggregates
+      if (written_by_input_partition && partitions[i] < input_partitions) {
+        throw std::runtime_error("topic " + outputs[i] + " has " + std::to_string(partitions[i]) + " partition(s), fewer than the " +
                                  std::to_string(input_partitions) + " of " + topics_.events +
                                  ": each case's state goes to its input partition");
       }

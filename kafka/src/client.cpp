@@ -524,14 +524,20 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
 }
 
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {
+  return partition_counts(config, {topic}, timeout).front();
+}
+
+std::vector<int> partition_counts(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
   const auto client = admin_client(config);
-  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-  const auto metadata = topic_metadata(client.get(), topic, timeout, error);
-  if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
-  if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return metadata->topics[0].partition_cnt;
+  std::vector<int> counts;
+  for (const auto& topic : topics) {
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const auto metadata = topic_metadata(client.get(), topic, timeout, error);
+    if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
+    const bool exists = metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    counts.push_back(exists ? metadata->topics[0].partition_cnt : 0);
   }
-  return 0;
+  return counts;
 }
 
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout) {

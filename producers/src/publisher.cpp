@@ -11,9 +11,9 @@ std::string_view message_key(const schemas::Event& event) {
 
 std::optional<std::string> first_missing_topic(const kafka::Config& config, const Topics& topics,
                                                std::chrono::milliseconds timeout) {
-  for (const std::string* topic : {&topics.events, &topics.dead_letter}) {
-    if (kafka::partition_count(config, *topic, timeout) == 0) return *topic;
-  }
+  const auto counts = kafka::partition_counts(config, {topics.events, topics.dead_letter}, timeout);
+  if (counts[0] == 0) return topics.events;
+  if (counts[1] == 0) return topics.dead_letter;
   return std::nullopt;
 }
 

@@ -167,6 +167,8 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
 
 /// The number of partitions of `topic`; 0 when the topic does not exist. Throws KafkaException.
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout);
+/// The same for several topics, in their order, through one client (one connection).
+std::vector<int> partition_counts(const Config& config, const std::vector<std::string>& topics, milliseconds timeout);
 
 /// The low and high watermarks of every partition of `topic`, as TopicPartition offsets:
 /// `offset` is the high watermark (the offset the next produced message will get).
