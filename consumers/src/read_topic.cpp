@@ -29,10 +29,8 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   // reports the end of a partition that holds nothing.
   std::set<std::int32_t> unfinished;
   for (const auto partition : partitions) {
-    std::int64_t low = 0;
-    std::int64_t high = 0;
-    const auto error = rd_kafka_query_watermark_offsets(reader.handle(), topic.c_str(), partition, &low, &high, 30000);
-    if (error || high > low) unfinished.insert(partition);
+    const auto watermarks = kafka::query_watermarks(reader.handle(), topic, partition, 30s);
+    if (watermarks.error || watermarks.high > watermarks.low) unfinished.insert(partition);
   }
   if (unfinished.empty()) return contents;
   reader.assign(assignment);

@@ -170,8 +170,18 @@ int partition_count(const Config& config, const std::string& topic, milliseconds
 /// The same for several topics, in their order, through one client (one connection).
 std::vector<int> partition_counts(const Config& config, const std::vector<std::string>& topics, milliseconds timeout);
 
-/// The low and high watermarks of every partition of `topic`, as TopicPartition offsets:
-/// `offset` is the high watermark (the offset the next produced message will get).
+/// The high watermark of every partition of `topic`, as TopicPartition offsets: the offset the next
+/// produced message will get.
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout);
+
+/// A partition's first offset and the offset its next message will get.
+struct Watermarks {
+  std::error_code error;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+/// Asks the partition's leader for its watermarks through `client`. A topic created a moment ago
+/// can answer "not leader" for a few milliseconds: that is asked again until `timeout`.
+Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::int32_t partition, milliseconds timeout);
 
 }  // namespace relmap::kafka
