@@ -215,6 +215,21 @@ ReportSection topics_section(const MapIndex& current, const MapIndex& previous, 
   return section;
 }
 
+bool holds_requests(const RelationshipMap& map) {
+  return std::any_of(map.departments.begin(), map.departments.end(),
+                     [](const DepartmentStats& department) { return department.requests_made > 0; });
+}
+
+/// A reader facing a column of zeros cannot tell "none were made" from "none were recorded".
+std::vector<std::string> data_notes(const RelationshipMap& current, const RelationshipMap& previous) {
+  std::vector<std::string> notes;
+  if (!holds_requests(current) && !holds_requests(previous)) {
+    notes.emplace_back("No department made a request in either period: the data records handoffs only (as a process "
+                       "log does), so the figures about requests, gives and gets, dead ends and response times are empty.");
+  }
+  return notes;
+}
+
 }  // namespace
 
 Window previous_window(const Window& window) {
@@ -280,7 +295,8 @@ DepartmentReport DepartmentReporter::report(const std::string& department) const
     return (gives - gets) / (gives + gets);
   };
 
-  DepartmentReport report{department, current.name_of(department), current_map.window, previous_map.window, current_map.watermark, {}};
+  DepartmentReport report{department, current.name_of(department), current_map.window, previous_map.window,
+                          current_map.watermark, data_notes(current_map, previous_map), {}};
   report.sections.push_back(summary_section(current, previous, department));
   report.sections.push_back(partner_section(
       "give_get", "Who it gives to and gets from",
@@ -397,6 +413,7 @@ std::string to_json(const DepartmentReport& report) {
     json.field("to", window->to);
     json.end_object();
   }
+  json.values("notes", report.notes);
   json.objects("sections", report.sections, [&](const auto& section) {
     json.field("id", section.id);
     json.field("title", section.title);
@@ -426,6 +443,7 @@ std::string to_markdown(const DepartmentReport& report) {
   out << "# Handoff report: " << markdown_escape(title_of(report)) << "\n\n"
       << "Period: " << window_text(report.window) << ", compared with " << window_text(report.previous_window)
       << " (changes in brackets). Data up to " << report.watermark.value_or("-") << ".\n";
+  for (const auto& note : report.notes) out << "\n> " << markdown_escape(note) << '\n';
   for (const auto& section : report.sections) {
     out << "\n## " << markdown_escape(section.title) << "\n\n";
     if (section.rows.empty()) {
@@ -455,11 +473,13 @@ std::string to_html(const DepartmentReport& report) {
       << "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee}\n"
       << "th{text-align:left;background:#f4f4f4}th:not(:first-child){text-align:right}td.n{text-align:right;white-space:nowrap}\n"
       << ".change{color:#666;font-size:.85em}.meta{color:#555}.none{color:#888;font-style:italic}\n"
+      << ".note{border-left:3px solid #c90;background:#fdf7e7;padding:.4em .8em}\n"
       << "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
       << "</style></head><body>\n<h1>Handoff report: " << html_escape(title_of(report)) << "</h1>\n"
       << "<p class=\"meta\">Period " << window_text(report.window) << ", compared with "
       << window_text(report.previous_window) << ". Data up to " << html_escape(report.watermark.value_or("-"))
       << ".</p>\n";
+  for (const auto& note : report.notes) out << "<p class=\"note\">" << html_escape(note) << "</p>\n";
   for (const auto& section : report.sections) {
     out << "<section id=\"" << section.id << "\"><h2>" << html_escape(section.title) << "</h2>\n";
     if (section.rows.empty()) {

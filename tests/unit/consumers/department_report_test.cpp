@@ -92,6 +92,20 @@ TEST(DepartmentReport, RecurringTopics) {
   EXPECT_EQ(topics.rows[1].label, "invoice (X -> Y)");
 }
 
+TEST(DepartmentReport, SaysWhenTheDataHoldsNoRequestsAtAll) {
+  EXPECT_TRUE(report_of("Y").notes.empty()) << "the period holds requests";
+  const Window day{std::string("2026-04-01"), std::string("2026-04-01")};
+  const auto report = make_department_report(testing::map_of_file("handoffs-only.jsonl", day),
+                                             testing::map_of_file("handoffs-only.jsonl", previous_window(day)), "Y");
+  EXPECT_EQ(figure(section(report, "summary"), "Handoffs in").current, 1.0);
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_NE(report.notes[0].find("handoffs only"), std::string::npos) << report.notes[0];
+  EXPECT_NE(to_markdown(report).find("\n> No department made a request in either period"), std::string::npos);
+  EXPECT_NE(to_html(report).find("<p class=\"note\">No department made a request"), std::string::npos);
+  EXPECT_NE(to_json(report).find(R"("notes":["No department made a request)"), std::string::npos) << to_json(report);
+  EXPECT_NE(to_json(report_of("Y")).find(R"("notes":[])"), std::string::npos);
+}
+
 TEST(DepartmentReport, UnknownDepartmentIsAClearError) {
   try {
     report_of("Nobody");

@@ -46,6 +46,8 @@ struct DepartmentReport {
   Window window;
   Window previous_window;
   std::optional<std::string> watermark;
+  /// What the data cannot show, said once (a log of handoffs only has no requests to count).
+  std::vector<std::string> notes;
   std::vector<ReportSection> sections;
 };
 
