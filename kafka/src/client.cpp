@@ -564,22 +564,28 @@ int partition_count(const Config& config, const std::string& topic, milliseconds
   return partition_counts(config, {topic}, timeout).front();
 }
 
+namespace {
+
+int partition_count_through(rd_kafka_t* client, const std::string& topic, milliseconds timeout) {
+  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  const auto metadata = topic_metadata(client, topic, timeout, error);
+  if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
+  const bool exists = metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+  return exists ? metadata->topics[0].partition_cnt : 0;
+}
+
+}  // namespace
+
 std::vector<int> partition_counts(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
   const auto client = admin_client(config);
   std::vector<int> counts;
-  for (const auto& topic : topics) {
-    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    const auto metadata = topic_metadata(client.get(), topic, timeout, error);
-    if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
-    const bool exists = metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
-    counts.push_back(exists ? metadata->topics[0].partition_cnt : 0);
-  }
+  for (const auto& topic : topics) counts.push_back(partition_count_through(client.get(), topic, timeout));
   return counts;
 }
 
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout) {
-  const int partitions = partition_count(config, topic, timeout);
   const auto client = admin_client(config);
+  const int partitions = partition_count_through(client.get(), topic, timeout);
   std::vector<TopicPartition> result;
   for (int partition = 0; partition < partitions; ++partition) {
     const auto watermarks = query_watermarks(client.get(), topic, partition, timeout);
