@@ -12,6 +12,7 @@
 namespace relmap::kafka {
 
 using namespace std::chrono_literals;
+
 namespace {
 
 const auto& log() {
@@ -298,9 +299,11 @@ void keep_failure(Consumer::Callbacks& callbacks, Function&& function) noexcept 
 /// librdkafka 2.0.2 starts a partition the group has no offset for only after a back-off: 100 ms
 /// (rd_kafka_offset_reset treats "no committed offset" as an error), and 500 ms more when the logical
 /// offset is looked up before the partition's leader is known, as on a group's first start. Reading
-/// the committed offsets here (the one request librdkafka would make) and, for a partition without
-/// one, where auto.offset.reset points (its watermark), starts every partition at an absolute offset
-/// at once. When anything cannot be read, librdkafka is left to find the offsets itself.
+/// the committed offsets here (the one request librdkafka would make) starts each partition at an
+/// absolute offset at once: its committed one, else, for auto.offset.reset=earliest, its first (the
+/// low watermark, the same for every isolation level). "latest" stays logical: for a read_committed
+/// reader its offset is the last stable one, which only librdkafka's own lookup gives. When anything
+/// cannot be read, librdkafka is left to find the offsets itself.
 void set_start_offsets(rd_kafka_t* handle, rd_kafka_topic_partition_list_t* partitions, std::int64_t start_without_commit) {
   const PartitionListPtr committed{rd_kafka_topic_partition_list_copy(partitions)};
   if (rd_kafka_committed(handle, committed.get(), 10'000) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
@@ -308,13 +311,13 @@ void set_start_offsets(rd_kafka_t* handle, rd_kafka_topic_partition_list_t* part
   for (int i = 0; i < committed->cnt; ++i) {
     const auto& found = committed->elems[i];
     if (found.err) return;
-    if (found.offset >= 0 || start_without_commit == RD_KAFKA_OFFSET_INVALID) {
-      starts.push_back(found.offset);
+    if (found.offset >= 0 || start_without_commit != RD_KAFKA_OFFSET_BEGINNING) {
+      starts.push_back(found.offset >= 0 ? found.offset : start_without_commit);
       continue;
     }
     const auto watermarks = query_watermarks(handle, found.topic, found.partition, 10s);
     if (watermarks.error) return;
-    starts.push_back(start_without_commit == RD_KAFKA_OFFSET_BEGINNING ? watermarks.low : watermarks.high);
+    starts.push_back(watermarks.low);
   }
   for (int i = 0; i < partitions->cnt; ++i) partitions->elems[i].offset = starts[static_cast<std::size_t>(i)];
 }
