@@ -17,8 +17,11 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   std::map<std::int32_t, PartitionContents> contents;
   if (partitions.empty()) return contents;
   kafka::Config config = base;
+  // earliest: should the first offset move before the fetch (records deleted meanwhile), the reader
+  // goes on from the new first offset rather than from the end.
   config.set("isolation.level", "read_committed").set("enable.partition.eof", "true")
-      .set("enable.auto.commit", "false").set("group.id", "relmap-reader").set("fetch.wait.max.ms", "50");
+      .set("enable.auto.commit", "false").set("group.id", "relmap-reader").set("fetch.wait.max.ms", "50")
+      .set("auto.offset.reset", "earliest");
   kafka::Consumer reader(config);
   // An empty partition is finished before it starts: not every broker (librdkafka's mock cluster)
   // reports the end of a partition that holds nothing. The others start at their first offset, as an

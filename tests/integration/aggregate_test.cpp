@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../consumers/src/read_topic.hpp"
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 #include "relmap/kafka/client.hpp"
@@ -111,6 +112,27 @@ class Pipeline {
   TempPath events_;
   std::string events_file_;
 };
+
+// Restore and `relmap map --brokers` read each partition from its first offset, which need not be 0
+// (records deleted from its head), to its end; an empty partition is read at once.
+TEST(ReadPartitions, ReadsEachPartitionFromItsFirstOffsetToItsEnd) {
+  const std::string topic = unique_name("read");
+  const auto config = relmap::testing::test_config(real_brokers());
+  kafka::create_topics(config, {{topic, 3, 1, {}}}, 30s);
+  {
+    kafka::Producer producer(config);
+    for (int i = 0; i < 5; ++i) ASSERT_FALSE(producer.produce(topic, "k" + std::to_string(i), "v" + std::to_string(i), {}, nullptr, 0));
+    ASSERT_FALSE(producer.produce(topic, "m", "first", {}, nullptr, 1));
+    ASSERT_FALSE(producer.produce(topic, "m", "second", {}, nullptr, 1));
+    ASSERT_FALSE(producer.flush(30s));
+  }
+  relmap::testing::delete_records_before(real_brokers(), topic, 0, 3);
+  const auto contents = consumer::read_partitions(config, topic, {0, 1, 2});
+  ASSERT_EQ(contents.size(), 3u);
+  EXPECT_EQ(contents.at(0), (consumer::PartitionContents{{"k3", "v3"}, {"k4", "v4"}}));
+  EXPECT_EQ(contents.at(1), (consumer::PartitionContents{{"m", "second"}}));
+  EXPECT_TRUE(contents.at(2).empty());
+}
 
 TEST(Aggregate, TwoHundredThousandEventsEqualTheReference) {
   Pipeline pipeline(real_brokers(), 34000, 6);

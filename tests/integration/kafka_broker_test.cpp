@@ -233,29 +233,13 @@ TEST(RealBroker, TransactionCommitsOffsetsAndHidesAbortedMessages) {
   for (const auto& record : visible) EXPECT_NE(record.value, "aborted");
 }
 
-/// Deletes the records of `topic`'s partition 0 before `offset` (the broker's DeleteRecords).
-void delete_records_before(const std::string& topic, std::int64_t offset) {
-  Producer client(test_config(real_brokers()));
-  const PartitionListPtr before{rd_kafka_topic_partition_list_new(1)};
-  rd_kafka_topic_partition_list_add(before.get(), topic.c_str(), 0)->offset = offset;
-  rd_kafka_DeleteRecords_t* request = rd_kafka_DeleteRecords_new(before.get());
-  rd_kafka_queue_t* replies = rd_kafka_queue_new(client.handle());
-  rd_kafka_DeleteRecords(client.handle(), &request, 1, nullptr, replies);
-  rd_kafka_event_t* reply = rd_kafka_queue_poll(replies, 30000);
-  ASSERT_NE(reply, nullptr);
-  EXPECT_EQ(rd_kafka_event_error(reply), RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_event_error_string(reply);
-  rd_kafka_event_destroy(reply);
-  rd_kafka_queue_destroy(replies);
-  rd_kafka_DeleteRecords_destroy(request);
-}
-
 // A member starts each assigned partition at the group's committed offset, or where
 // auto.offset.reset points when there is none: the partition's first offset (which need not be 0)
 // or its end.
 TEST(RealBroker, AMemberStartsAtTheCommittedOffsetOrWhereAutoOffsetResetPoints) {
   const std::string topic = create_topic(1);
   produce_values(topic, 10);
-  delete_records_before(topic, 3);
+  relmap::testing::delete_records_before(real_brokers(), topic, 0, 3);
   {
     Consumer consumer(group_config(unique_name("earliest")));
     consumer.subscribe({topic});

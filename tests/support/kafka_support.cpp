@@ -67,6 +67,24 @@ std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count
   return records;
 }
 
+void delete_records_before(const std::string& brokers, const std::string& topic, std::int32_t partition, std::int64_t offset) {
+  kafka::Producer client(test_config(brokers));
+  const kafka::PartitionListPtr before{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(before.get(), topic.c_str(), partition)->offset = offset;
+  rd_kafka_DeleteRecords_t* request = rd_kafka_DeleteRecords_new(before.get());
+  rd_kafka_queue_t* replies = rd_kafka_queue_new(client.handle());
+  rd_kafka_DeleteRecords(client.handle(), &request, 1, nullptr, replies);
+  rd_kafka_event_t* reply = rd_kafka_queue_poll(replies, 30000);
+  if (reply == nullptr) {
+    ADD_FAILURE() << "no reply to DeleteRecords on " << topic;
+  } else {
+    EXPECT_EQ(rd_kafka_event_error(reply), RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_event_error_string(reply);
+    rd_kafka_event_destroy(reply);
+  }
+  rd_kafka_queue_destroy(replies);
+  rd_kafka_DeleteRecords_destroy(request);
+}
+
 std::string run_command(const std::string& command) {
   std::string output;
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -37,6 +37,10 @@ kafka::Config group_reader_config(const std::string& brokers, const std::string&
 std::vector<ConsumedRecord> consume_topic(const std::string& brokers, const std::string& group, const std::string& topic,
                                           std::size_t count, std::chrono::milliseconds timeout);
 
+/// Deletes the records of `topic`'s `partition` before `offset` (the broker's DeleteRecords): the
+/// partition then starts at `offset`.
+void delete_records_before(const std::string& brokers, const std::string& topic, std::int32_t partition, std::int64_t offset);
+
 /// Runs a shell command, returns its stdout; fails the test when it exits non-zero.
 std::string run_command(const std::string& command);
 
