@@ -244,10 +244,11 @@ Window previous_window(const Window& window) {
 struct DepartmentReporter::Indexes {
   MapIndex current;
   MapIndex previous;
+  std::vector<std::string> notes;  ///< the same for every department's report
 };
 
 DepartmentReporter::DepartmentReporter(const RelationshipMap& current, const RelationshipMap& previous)
-    : indexes_(std::make_unique<const Indexes>(Indexes{MapIndex(current), MapIndex(previous)})) {}
+    : indexes_(std::make_unique<const Indexes>(Indexes{MapIndex(current), MapIndex(previous), data_notes(current, previous)})) {}
 
 DepartmentReporter::~DepartmentReporter() = default;
 
@@ -296,7 +297,7 @@ DepartmentReport DepartmentReporter::report(const std::string& department) const
   };
 
   DepartmentReport report{department, current.name_of(department), current_map.window, previous_map.window,
-                          current_map.watermark, data_notes(current_map, previous_map), {}};
+                          current_map.watermark, indexes_->notes, {}};
   report.sections.push_back(summary_section(current, previous, department));
   report.sections.push_back(partner_section(
       "give_get", "Who it gives to and gets from",
