@@ -154,11 +154,11 @@ class StreamAggregator::Impl {
         commit_batch();
       }
       // The end is checked once the last transaction has settled: its offsets are then the group's.
-      // When this instance read every end itself, that settled transaction holds them: asking the
-      // group would only wait for the transaction's markers (a read_committed offset fetch backs off
-      // 100 ms while they are being written).
+      // Asking the group for them, even when this instance read every end itself, waits until they
+      // are stable, that is until the transaction's markers are written: only then can a
+      // read_committed reader (`relmap map --brokers` right after) see what the run wrote.
       if (settings_.stop_at_end && batch_messages_ == 0 && (read_everything || (now >= next_end_check && !committing()))) {
-        if (settle() && (unread_to_end_.empty() || reached_end())) break;
+        if (settle() && reached_end()) break;
         next_end_check = now + 500ms;
       }
       if (now >= next_report) {
