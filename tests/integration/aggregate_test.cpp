@@ -1,6 +1,7 @@
 // relmap aggregate against a real broker: the aggregates read back from Kafka equal an independent
 // reference implementation of the contract, also when the aggregator is killed, when two instances
 // share the partitions and one dies, and when the broker goes away for a while.
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <random>
@@ -27,6 +28,18 @@ using relmap::testing::unique_name;
 
 const std::string kRelmap = RELMAP_BINARY;
 const std::string kCompare = std::string(RELMAP_SOURCE_DIR) + "/tests/reference/compare_with_reference.py";
+
+/// The arguments as one shell command line.
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string command;
+  for (const auto& argument : argv) command += argument + " ";
+  return command;
+}
+
+/// Runs the command to its end (at most 120 s); returns its output, stderr included, then "exit=N".
+std::string run_to_exit(const std::vector<std::string>& argv) {
+  return run_command("timeout -k 10 120 " + command_line(argv) + "2>&1; echo exit=$?");
+}
 
 /// One run of the pipeline: its topics, its generated events, its consumer group.
 class Pipeline {
@@ -65,9 +78,7 @@ class Pipeline {
   }
 
   void aggregate_to_end(const std::string& instance = "main") const {
-    std::string command;
-    for (const auto& argument : aggregate_argv(instance, true)) command += argument + " ";
-    run_command(command + "2>&1");
+    run_command(command_line(aggregate_argv(instance, true)) + "2>&1");
   }
 
   /// `relmap map --brokers` against the independent reference on the generated file.
@@ -190,9 +201,7 @@ TEST(Aggregate, AnUnreadableChangelogRecordStopsTheAggregatorWithTheReason) {
   Pipeline pipeline(real_brokers(), 20, 1);
   write_changelog_record(pipeline, "c:broken", "not a state record");
   pipeline.produce();
-  std::string command = "timeout -k 10 120 ";
-  for (const auto& argument : pipeline.aggregate_argv("main", true)) command += argument + " ";
-  const std::string output = run_command(command + "2>&1; echo exit=$?");
+  const std::string output = run_to_exit(pipeline.aggregate_argv("main", true));
   EXPECT_NE(output.find("unreadable case state c:broken in " + pipeline.name() + ".state"), std::string::npos) << output;
   EXPECT_NE(output.find("exit=1\n"), std::string::npos) << output;
 }
@@ -204,12 +213,9 @@ TEST(Aggregate, AMissingOrTooSmallChangelogStopsTheAggregatorAtOnce) {
   Pipeline pipeline(real_brokers(), 20, 3);
   pipeline.produce();
   const auto run_with_changelog = [&](const std::string& changelog) {
-    std::string command = "timeout -k 10 120 ";
-    const auto argv = pipeline.aggregate_argv("main", true);
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-      command += (i > 0 && argv[i - 1] == "--changelog-topic" ? changelog : argv[i]) + " ";
-    }
-    return run_command(command + "2>&1; echo exit=$?");
+    auto argv = pipeline.aggregate_argv("main", true);
+    *(std::find(argv.begin(), argv.end(), "--changelog-topic") + 1) = changelog;
+    return run_to_exit(argv);
   };
   const std::string absent = pipeline.name() + ".absent-state";
   EXPECT_EQ(run_with_changelog(absent), "relmap: topic " + absent + " does not exist (relmap topics create makes it)\nexit=1\n");
