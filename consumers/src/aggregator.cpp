@@ -143,13 +143,13 @@ Aggregator::Changes Aggregator::take_changes() {
   return changes;
 }
 
-std::vector<std::string> Aggregator::expire_idle_cases(std::chrono::hours retention) {
-  std::vector<std::string> expired;
+std::vector<std::pair<std::string, CaseState>> Aggregator::expire_idle_cases(std::chrono::hours retention) {
+  std::vector<std::pair<std::string, CaseState>> expired;
   if (!totals_.watermark) return expired;
   const Timestamp horizon = *totals_.watermark - retention;
   for (auto it = cases_.begin(); it != cases_.end();) {
     if (it->second.last_event < horizon) {
-      expired.push_back(it->first);
+      expired.emplace_back(it->first, std::move(it->second));
       it = cases_.erase(it);
     } else {
       ++it;

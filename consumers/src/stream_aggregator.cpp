@@ -323,19 +323,19 @@ class StreamAggregator::Impl {
     return *shards_[static_cast<std::size_t>(partition) % shards_.size()];
   }
 
-  /// The changelog and aggregates records of a partition's cases changed in the batch (a shard's thread).
+  /// The changelog records of a partition's cases changed in the batch, and its totals (a shard's
+  /// thread). A case's facts are not written while it is in memory: they follow from its state, which
+  /// readers take from the changelog (half the bytes a change costs the broker and this process).
   void write_changed_cases(std::int32_t partition, Aggregator& aggregator, ShardOutput& output) {
     auto changes = aggregator.take_changes();
-    output.records.reserve(output.records.size() + 2 * changes.cases.size() + 2);
+    output.records.reserve(output.records.size() + changes.cases.size() + 2);
     if (changes.totals) {
       std::string totals = encode_totals(aggregator.totals());
       output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
       output.records.push_back({&topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
     }
     for (auto& [key, state] : changes.cases) {
-      std::string record_key = std::string(kCaseKeyPrefix) + key;
-      output.records.push_back({&topics_.changelog, partition, record_key, encode_case_state(*state), {}});
-      output.records.push_back({&topics_.aggregates, partition, std::move(record_key), encode_case_facts(facts_of(*state)), {}});
+      output.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, encode_case_state(*state), {}});
     }
   }
 
@@ -364,10 +364,13 @@ class StreamAggregator::Impl {
     for (auto& [partition, aggregator] : partitions_) shard_of(partition).add({nullptr, &aggregator, partition});
     drain_shards();
     if (Clock::now() >= next_expiry_) {
-      // Idle cases leave memory and the changelog (a tombstone); their facts stay in the aggregates topic.
+      // Idle cases leave memory and the changelog (a tombstone); their facts go to the aggregates
+      // topic, in the same transaction, and stay there.
       for (auto& [partition, aggregator] : partitions_) {
-        for (const auto& key : aggregator.expire_idle_cases(settings_.retention)) {
-          batch_.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{}, {}});
+        for (const auto& [key, state] : aggregator.expire_idle_cases(settings_.retention)) {
+          std::string record_key = std::string(kCaseKeyPrefix) + key;
+          batch_.records.push_back({&topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state)), {}});
+          batch_.records.push_back({&topics_.changelog, partition, std::move(record_key), std::string{}, {}});
         }
       }
       next_expiry_ = Clock::now() + 30s;
@@ -549,19 +552,35 @@ StreamAggregator::~StreamAggregator() = default;
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
 AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics) {
-  const auto all = all_partitions(config, topics.aggregates);
-  if (all.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
+  const auto aggregates_partitions = all_partitions(config, topics.aggregates);
+  if (aggregates_partitions.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   AggregatesBuilder builder;
-  for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, all)) {
+  // The cases in memory first, from their state in the changelog; then the aggregates topic, for the
+  // totals and the cases that have left memory. In this order a case that leaves memory meanwhile is
+  // read from one topic or from both (the same facts), never from neither. A state overrides facts
+  // of the same key: those of a case that left memory and came back, or those earlier builds wrote
+  // for every change.
+  const schemas::Decoder decoder;
+  for (const auto& [partition, contents] : read_partitions(config, topics.changelog, all_partitions(config, topics.changelog))) {
+    for (const auto& [key, value] : contents) {
+      if (key.rfind(kCaseKeyPrefix, 0) != 0) continue;
+      const auto state = decode_case_state(value, decoder);
+      if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics.changelog);
+      builder.add_case(key.substr(kCaseKeyPrefix.size()), facts_of(*state));
+    }
+  }
+  for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, aggregates_partitions)) {
     for (const auto& [key, value] : contents) {
       if (key == kTotalsKey) {
         const auto totals = decode_totals(value);
         if (!totals) throw std::runtime_error("unreadable totals in " + topics.aggregates);
         builder.add_partition(*totals);
       } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
+        std::string case_key = key.substr(kCaseKeyPrefix.size());
+        if (builder.has_case(case_key)) continue;  // in memory, read from its state
         auto facts = decode_case_facts(value);
         if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
-        builder.add_case(key.substr(kCaseKeyPrefix.size()), std::move(*facts));
+        builder.add_case(std::move(case_key), std::move(*facts));
       }
     }
   }

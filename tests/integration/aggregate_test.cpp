@@ -12,6 +12,8 @@
 #include "../../consumers/src/read_topic.hpp"
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
+#include "relmap/common/time.hpp"
+#include "relmap/consumer/state_codec.hpp"
 #include "relmap/kafka/client.hpp"
 
 namespace relmap {
@@ -175,6 +177,29 @@ TEST(Aggregate, AnIdleCaseLeavesTheChangelogAsATombstoneAndARestartRestoresWitho
   // A restarted instance restores the partition from the changelog, tombstone included.
   run_command(command + "--retention-days 30 2>&1");
   // Case A's facts stay in the aggregates topic: the map still counts it.
+  pipeline.expect_reference_answer();
+}
+
+// A case in memory is read from its state in the changelog. The facts the aggregates topic holds under
+// its key (earlier builds wrote them for every change; a case that left memory and came back has them
+// from its first life) are outdated by it.
+TEST(Aggregate, ACaseInMemoryIsReadFromItsStateNotFromOlderFactsOfTheSameKey) {
+  Pipeline pipeline(real_brokers(), 200, 2);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  const std::string first_line = run_command("head -1 " + pipeline.events_file());
+  const auto case_id_at = first_line.find(R"("case_id":")");
+  ASSERT_NE(case_id_at, std::string::npos) << first_line;
+  const auto case_id_start = case_id_at + std::string_view(R"("case_id":")").size();
+  const std::string case_id = first_line.substr(case_id_start, first_line.find('"', case_id_start) - case_id_start);
+
+  consumer::CaseFacts outdated;
+  const Timestamp at = parse_rfc3339("2026-01-01T00:00:00Z").value();
+  outdated.requests.push_back({"Outdated", "Elsewhere", "", at, at, std::nullopt, at});
+  outdated.departments = {"Elsewhere", "Outdated"};
+  kafka::Producer producer(relmap::testing::test_config(real_brokers()));
+  ASSERT_FALSE(producer.produce(pipeline.name() + ".aggregates", "c:" + case_id, consumer::encode_case_facts(outdated)));
+  ASSERT_FALSE(producer.flush(10s));
   pipeline.expect_reference_answer();
 }
 

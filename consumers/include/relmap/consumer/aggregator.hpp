@@ -146,8 +146,9 @@ class Aggregator {
     std::vector<std::pair<std::string, const CaseState*>> cases;
   };
   Changes take_changes();
-  /// Removes the cases whose last event is older than `retention` before the watermark; returns their keys.
-  std::vector<std::string> expire_idle_cases(std::chrono::hours retention);
+  /// Removes the cases whose last event is older than `retention` before the watermark and returns
+  /// them, each with its state (the streaming aggregator writes their facts as they leave).
+  std::vector<std::pair<std::string, CaseState>> expire_idle_cases(std::chrono::hours retention);
 
   /// Puts back what a changelog holds (restore after a restart or a rebalance).
   void restore_case(const std::string& key, CaseState state);
@@ -175,6 +176,7 @@ class AggregatesBuilder {
  public:
   void add_partition(const PartitionTotals& totals);
   void add_case(std::string case_key, CaseFacts facts) { facts_.insert_or_assign(std::move(case_key), std::move(facts)); }
+  bool has_case(const std::string& case_key) const { return facts_.count(case_key) > 0; }
   /// Replaces the partitions' count of rejected records (the streamed path counts the dead-letter topic).
   void set_rejected(std::uint64_t rejected) { totals_.rejected = rejected; }
 

@@ -88,7 +88,9 @@ class StreamAggregator {
   Counters counters_;
 };
 
-/// Reads the aggregates topic to its end (read_committed): every statistic but `rejected`.
+/// Reads the changelog and then the aggregates topic to their ends (read_committed): the facts of the
+/// cases in memory from their state, those of the cases that have left memory, and the partitions'
+/// totals; every statistic but `rejected`.
 AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics);
 /// ... and counts the dead-letter topic's records as `rejected`.
 AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
