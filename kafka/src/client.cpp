@@ -138,7 +138,10 @@ Producer::Producer(Config config, DeliveryHandler on_delivery, StatsHandler on_s
   // Idempotence keeps retries from duplicating or reordering messages; a user may still turn it off.
   config.set_default("enable.idempotence", "true");
   rd_kafka_conf_t* conf = make_conf(config, callbacks_.get());
-  rd_kafka_conf_set_dr_msg_cb(conf, delivery_callback);
+  // Without a handler, no delivery reports at all: librdkafka then frees each message as soon as it
+  // is acknowledged instead of queueing a report for poll() (the aggregator writes hundreds of
+  // thousands of records a minute, and a failed one fails its transaction anyway).
+  if (callbacks_->on_delivery) rd_kafka_conf_set_dr_msg_cb(conf, delivery_callback);
   if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf, stats_callback<Callbacks>);
   handle_ = make_client(RD_KAFKA_PRODUCER, conf);
 }

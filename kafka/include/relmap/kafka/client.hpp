@@ -50,6 +50,7 @@ struct KeyedMessage {
 /// caught and logged: none crosses librdkafka's C callbacks).
 class Producer {
  public:
+  /// Without `on_delivery` librdkafka makes no delivery reports: a message is freed once acknowledged.
   explicit Producer(Config config, DeliveryHandler on_delivery = {}, StatsHandler on_stats = {});
   ~Producer();
   Producer(const Producer&) = delete;
