@@ -68,9 +68,16 @@ std::map<std::int32_t, PartitionContents> read_partitions(
 }
 
 std::vector<std::int32_t> all_partitions(const kafka::Config& config, const std::string& topic) {
-  std::vector<std::int32_t> partitions(static_cast<std::size_t>(kafka::partition_count(config, topic, 30s)));
-  for (std::size_t i = 0; i < partitions.size(); ++i) partitions[i] = static_cast<std::int32_t>(i);
-  return partitions;
+  return all_partitions(config, std::vector<std::string>{topic}).front();
+}
+
+std::vector<std::vector<std::int32_t>> all_partitions(const kafka::Config& config, const std::vector<std::string>& topics) {
+  std::vector<std::vector<std::int32_t>> lists;
+  for (const int count : kafka::partition_counts(config, topics, 30s)) {
+    auto& partitions = lists.emplace_back(static_cast<std::size_t>(count));
+    for (std::size_t i = 0; i < partitions.size(); ++i) partitions[i] = static_cast<std::int32_t>(i);
+  }
+  return lists;
 }
 
 }  // namespace relmap::consumer

@@ -23,5 +23,7 @@ std::map<std::int32_t, PartitionContents> read_partitions(
 
 /// The partitions of `topic`, 0 to n-1; none when the topic does not exist.
 std::vector<std::int32_t> all_partitions(const kafka::Config& config, const std::string& topic);
+/// The same for several topics, in their order, through one client.
+std::vector<std::vector<std::int32_t>> all_partitions(const kafka::Config& config, const std::vector<std::string>& topics);
 
 }  // namespace relmap::consumer

@@ -552,7 +552,9 @@ StreamAggregator::~StreamAggregator() = default;
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
 AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics) {
-  const auto aggregates_partitions = all_partitions(config, topics.aggregates);
+  const auto partitions = all_partitions(config, {topics.changelog, topics.aggregates});
+  const auto& changelog_partitions = partitions[0];
+  const auto& aggregates_partitions = partitions[1];
   if (aggregates_partitions.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   AggregatesBuilder builder;
   // The cases in memory first, from their state in the changelog; then the aggregates topic, for the
@@ -561,7 +563,7 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   // of the same key: those of a case that left memory and came back, or those earlier builds wrote
   // for every change.
   const schemas::Decoder decoder;
-  for (const auto& [partition, contents] : read_partitions(config, topics.changelog, all_partitions(config, topics.changelog))) {
+  for (const auto& [partition, contents] : read_partitions(config, topics.changelog, changelog_partitions)) {
     for (const auto& [key, value] : contents) {
       if (key.rfind(kCaseKeyPrefix, 0) != 0) continue;
       const auto state = decode_case_state(value, decoder);
