@@ -1,7 +1,9 @@
-// Google Benchmark micro-benchmarks: decode + validate per event type, one aggregation step, and
+// Google Benchmark micro-benchmarks: decode + validate per event type, one aggregation step, an apply
+// thread's work per event on a stream of many cases, and
 // the analytics of a 5,000-department, 200,000-relationship map beside igraph's own Louvain on the
 // same graph (the reference). bench/run turns the figures into the targets' lines.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,56 @@ void BM_EncodeChangedCase(benchmark::State& state) {
   state.SetBytesProcessed(bytes);
 }
 BENCHMARK(BM_EncodeChangedCase);
+
+/// The records of a generated organisation with as many cases as each apply thread holds in
+/// bench/e2e's 2M-event run (3 partitions of 60,000), in the order `relmap generate` writes them.
+const std::vector<std::string>& stream_records() {
+  static const std::vector<std::string> records = [] {
+    std::vector<std::string> generated;
+    producer::generate_organisation({.seed = 5, .cases = 180000}, [&](std::string_view record) { generated.emplace_back(record); });
+    return generated;
+  }();
+  return records;
+}
+
+/// What an apply thread of `relmap aggregate` does per event, without Kafka, on one partition's stream:
+/// decode; decode and apply; decode, apply and write the changed cases' states every 50,000 events (a
+/// transaction). Unlike BM_AggregationStep, the cases are many and the aggregator starts empty, as in
+/// bench/e2e: the figures include the cache misses and fresh memory of tens of thousands of open cases.
+void BM_AggregatorStream(benchmark::State& state) {
+  enum Stage { decode, apply, write };
+  const auto stage = static_cast<Stage>(state.range(0));
+  const auto& records = stream_records();
+  const schemas::Decoder decoder;
+  std::vector<consumer::LateRejection> late;
+  std::int64_t written = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto aggregator = std::make_unique<consumer::Aggregator>();
+    state.ResumeTiming();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto event = decoder.decode(records[i]);
+      if (!event.has_value()) state.SkipWithError(event.error().to_string().c_str());
+      if (stage == decode) {
+        benchmark::DoNotOptimize(event);
+        continue;
+      }
+      aggregator->apply(event.value(), late);
+      late.clear();
+      if (stage == write && (i % 50000 == 49999 || i + 1 == records.size())) {
+        for (const auto& [key, case_state] : aggregator->take_changes().cases) {
+          written += static_cast<std::int64_t>(consumer::encode_case_state(*case_state).size());
+        }
+      }
+    }
+    state.PauseTiming();  // freeing the cases is not the aggregator's work per event
+    aggregator.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(records.size()));
+  state.counters["written_bytes"] = static_cast<double>(written);
+}
+BENCHMARK(BM_AggregatorStream)->ArgName("stage")->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 const graph::Aggregates& large_organisation() {
   static const graph::Aggregates aggregates = graph::random_organisation(5000, 200000, 1);
