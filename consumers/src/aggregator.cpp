@@ -13,8 +13,12 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
   return at != than_at ? at > than_at : event_id > than_event_id;
 }
 
-/// The interned handle of a department the case names, noted among the case's departments.
+/// The interned handle of a department the case names, noted among the case's departments. Most
+/// events name departments their case already names: those are found among its few, not interned.
 DepartmentName noted(CaseState& state, std::string_view department) {
+  for (const DepartmentName& known : state.departments) {
+    if (known == department) return known;
+  }
   const DepartmentName name(department);
   state.departments.insert(name);
   return name;
@@ -150,7 +154,7 @@ std::vector<std::pair<std::string, CaseState>> Aggregator::expire_idle_cases(std
   for (auto it = cases_.begin(); it != cases_.end();) {
     if (it->second.last_event < horizon) {
       expired.emplace_back(it->first, std::move(it->second));
-      it = cases_.erase(it);
+      cases_.erase(it++);
     } else {
       ++it;
     }

@@ -5,9 +5,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include <absl/container/node_hash_map.h>
 #include <boost/container/flat_map.hpp>
 #include <boost/container/flat_set.hpp>
 
@@ -155,7 +155,12 @@ class Aggregator {
   void restore_totals(const PartitionTotals& totals) { totals_ = totals; }
 
   const PartitionTotals& totals() const { return totals_; }
-  const std::unordered_map<std::string, CaseState>& cases() const { return cases_; }
+  /// Abseil's node map, a Swiss table of pointers to the cases: applying an event among 180,000 cases
+  /// takes a fifth less CPU than with std::unordered_map (BM_AggregatorStream). Its index, 9 bytes a
+  /// case, mostly stays in cache; std::unordered_map's lookup reads another case's node (the bucket's
+  /// predecessor), a cache miss, before it reaches the case.
+  using CaseMap = absl::node_hash_map<std::string, CaseState>;
+  const CaseMap& cases() const { return cases_; }
   std::size_t cases_in_memory() const { return cases_.size(); }
 
  private:
@@ -164,7 +169,7 @@ class Aggregator {
   std::optional<LateRejection> apply_response(const schemas::Event& event, RequestState& request);
   void reject_late(LateRejection rejection, std::vector<LateRejection>& late_rejections);
 
-  std::unordered_map<std::string, CaseState> cases_;
+  CaseMap cases_;
   std::vector<std::string> changed_cases_;  ///< since the last take, each once (CaseState::changed)
   bool totals_changed_ = false;
   PartitionTotals totals_;
