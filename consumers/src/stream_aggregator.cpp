@@ -562,9 +562,11 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   // read from one topic or from both (the same facts), never from neither. A state overrides facts
   // of the same key: those of a case that left memory and came back, or those earlier builds wrote
   // for every change.
+  // Each partition's records are freed once turned into facts: the peak holds all of them only at first.
   const schemas::Decoder decoder;
-  for (const auto& [partition, contents] : read_partitions(config, topics.changelog, changelog_partitions)) {
-    for (const auto& [key, value] : contents) {
+  auto changelog = read_partitions(config, topics.changelog, changelog_partitions);
+  for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {
+    for (const auto& [key, value] : partition->second) {
       if (key.rfind(kCaseKeyPrefix, 0) != 0) continue;
       const auto state = decode_case_state(value, decoder);
       if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics.changelog);
