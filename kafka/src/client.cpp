@@ -188,7 +188,8 @@ std::error_code Producer::produce(std::string_view topic, std::string_view key, 
   }
 }
 
-std::error_code Producer::produce_batch(std::string_view topic, std::span<const KeyedMessage> messages) {
+std::error_code Producer::produce_batch(std::string_view topic, std::span<const KeyedMessage> messages,
+                                       std::size_t* refused) {
   std::vector<rd_kafka_message_t> batch(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
     batch[i].payload = payload_or_null(messages[i].value);
@@ -205,11 +206,15 @@ std::error_code Producer::produce_batch(std::string_view topic, std::span<const 
     for (auto& message : rest) message.err = RD_KAFKA_RESP_ERR_NO_ERROR;
     rd_kafka_produce_batch(handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_PARTITION, rest.data(),
                            static_cast<int>(rest.size()));
-    const auto refused = std::find_if(rest.begin(), rest.end(), [](const auto& message) { return message.err != 0; });
-    if (refused == rest.end()) break;
+    const auto is_refused = [](const rd_kafka_message_t& message) { return message.err != 0; };
+    const auto first_refused = std::find_if(rest.begin(), rest.end(), is_refused);
+    if (first_refused == rest.end()) break;
     // A full queue refuses the message and every one after it: serve delivery reports, then go on from it.
-    if (refused->err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return make_error_code(refused->err);
-    enqueued += static_cast<std::size_t>(refused - rest.begin());
+    if (first_refused->err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (refused != nullptr) *refused = static_cast<std::size_t>(std::count_if(rest.begin(), rest.end(), is_refused));
+      return make_error_code(first_refused->err);
+    }
+    enqueued += static_cast<std::size_t>(first_refused - rest.begin());
     rd_kafka_poll(handle_.get(), 100);
   }
   return {};

@@ -44,8 +44,8 @@ void EventPublisher::enqueue(const std::string& topic, std::string_view key, std
   callback.release();  // now owned by the message, returned in the delivery report
 }
 
-void EventPublisher::enqueue_failed(const std::string& topic, std::error_code error) {
-  ++failed_;
+void EventPublisher::enqueue_failed(const std::string& topic, std::error_code error, std::uint64_t refused) {
+  failed_ += refused;
   throw kafka::KafkaException(error, "cannot enqueue a message for " + topic + ": " + error.message());
 }
 
@@ -96,8 +96,8 @@ Result<std::string, schemas::DecodeError> EventPublisher::publish(std::string_vi
   std::string event_id;
   auto error = route(record, origin, [&](bool dead_letter, std::string_view key, std::string_view value,
                                          const kafka::Headers& headers, std::string_view id) {
-    enqueue(dead_letter ? topics_.dead_letter : topics_.events, key, value, headers, std::move(on_delivered));
     ++(dead_letter ? rejected_ : sent_);
+    enqueue(dead_letter ? topics_.dead_letter : topics_.events, key, value, headers, std::move(on_delivered));
     event_id = id;
   });
   if (error) return std::move(*error);
@@ -120,14 +120,17 @@ void EventPublisher::send(const CheckedBatch& batch) {
   events_to_send_.clear();
   for (const auto& entry : batch.entries_) {
     if (entry.dead_letter) {
-      enqueue(topics_.dead_letter, key_of(entry), value_of(entry), entry.headers, {});
       ++rejected_;
+      enqueue(topics_.dead_letter, key_of(entry), value_of(entry), entry.headers, {});
     } else {
       events_to_send_.push_back({key_of(entry), value_of(entry)});
     }
   }
-  if (const auto error = producer_.produce_batch(topics_.events, events_to_send_)) enqueue_failed(topics_.events, error);
   sent_ += events_to_send_.size();
+  std::size_t refused = 0;
+  if (const auto error = producer_.produce_batch(topics_.events, events_to_send_, &refused)) {
+    enqueue_failed(topics_.events, error, refused);
+  }
 }
 
 bool EventPublisher::flush(std::chrono::milliseconds timeout) {

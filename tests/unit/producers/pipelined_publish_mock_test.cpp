@@ -124,9 +124,10 @@ TEST_F(PipelinedPublish, ASendingFailureStopsTheReadingAndIsRethrown) {
   std::size_t handed_out = 0;
   const auto source_with_a_large_event = [&](const RecordHandler& on_record) {
     for (; handed_out < kRecords; ++handed_out) {
-      if (handed_out == 2000) {
-        on_record(R"({"event_id":"large","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c","source":")" +
-                      std::string(2000, 'x') + R"(","from":"A","to":"B"})",
+      if (handed_out == 2100) {
+        // A valid event in the middle of a batch (a handoff's reason has no length limit).
+        on_record(R"({"event_id":"large","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c","source":"t","from":"A","to":"B","reason":")" +
+                      std::string(2000, 'x') + R"("})",
                   handed_out + 1);
       }
       on_record(records_[handed_out % records_.size()], handed_out + 1);
@@ -136,6 +137,14 @@ TEST_F(PipelinedPublish, ASendingFailureStopsTheReadingAndIsRethrown) {
                kafka::KafkaException);
   EXPECT_LT(handed_out, 20000u) << "reading stopped once sending had failed";
   publisher.flush(10s);
+  // What the summary says adds up and matches what the broker holds: every event of the refused
+  // event's batch counts as sent, the ones librdkafka did not take as failed too.
+  const auto counts = publisher.counts();
+  EXPECT_GE(counts.failed, 1u);
+  EXPECT_EQ(counts.acknowledged + counts.failed, counts.sent + counts.rejected);
+  const std::size_t delivered_events = counts.sent - counts.failed;
+  EXPECT_EQ(read(topics_.events, delivered_events).size(), delivered_events);
+  EXPECT_EQ(read(topics_.dead_letter, counts.rejected).size(), counts.rejected);
 }
 
 }  // namespace

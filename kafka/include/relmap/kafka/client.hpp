@@ -64,8 +64,10 @@ class Producer {
                           std::int32_t partition = RD_KAFKA_PARTITION_UA);
   /// The same for messages to one topic, in order, with one call into librdkafka for them all (one
   /// topic lookup and lock, one clock reading) rather than one each. Returns the first error other
-  /// than a full queue; the messages before it are enqueued.
-  std::error_code produce_batch(std::string_view topic, std::span<const KeyedMessage> messages);
+  /// than a full queue, and sets `refused` to how many messages librdkafka did not take (for one
+  /// message it cannot take, librdkafka 2.0.2 may refuse the rest of the call's messages too).
+  std::error_code produce_batch(std::string_view topic, std::span<const KeyedMessage> messages,
+                                std::size_t* refused = nullptr);
   /// Serves delivery reports and statistics; returns the number of events served.
   int poll(milliseconds timeout);
   /// Waits until every enqueued message is delivered or failed.

@@ -128,8 +128,9 @@ class EventPublisher {
   std::optional<schemas::DecodeError> route(std::string_view record, const RecordOrigin& origin, Deliver&& deliver) const;
   void enqueue(const std::string& topic, std::string_view key, std::string_view value, const kafka::Headers& headers,
                DeliveryCallback on_delivered);
-  /// Counts a message librdkafka refused and throws why.
-  [[noreturn]] void enqueue_failed(const std::string& topic, std::error_code error);
+  /// Counts the messages librdkafka refused as failed (each was counted as sent or rejected before
+  /// it was handed over) and throws why.
+  [[noreturn]] void enqueue_failed(const std::string& topic, std::error_code error, std::uint64_t refused = 1);
 
   Topics topics_;
   PublishSettings settings_;
