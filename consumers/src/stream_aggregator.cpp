@@ -63,21 +63,17 @@ struct Transaction {
   kafka::GroupMetadataPtr group;
 };
 
-struct FailedWrite {
-  std::string topic;
-  std::error_code error;
-};
-
-/// How a transaction ended: committed, aborted (retriable, the batch is read again), or one of its
-/// records refused locally (`failed_write`).
+/// How a transaction ended: committed, or aborted (by the broker, or because librdkafka refused one of
+/// its records locally), the batch to be read again.
 struct CommitOutcome {
   bool committed = false;
   std::string abort_reason;
-  std::optional<FailedWrite> failed_write;
 
-  static CommitOutcome success() { return {true, {}, std::nullopt}; }
-  static CommitOutcome aborted(std::string reason) { return {false, std::move(reason), std::nullopt}; }
-  static CommitOutcome write_failed(FailedWrite failed) { return {false, {}, std::move(failed)}; }
+  static CommitOutcome success() { return {true, {}}; }
+  static CommitOutcome aborted(std::string reason) { return {false, std::move(reason)}; }
+  static CommitOutcome write_failed(const std::string& topic, std::error_code error) {
+    return aborted("producing to " + topic + " failed: " + error.message());
+  }
 };
 
 }  // namespace
@@ -264,18 +260,19 @@ class StreamAggregator::Impl {
     log()->info("restored {} partition(s), {} case(s), in {} ms", partitions.size(), cases, took.count());
   }
 
-  /// Drops a batch that could not be written with the producer that failed: librdkafka 2.0.2 does not
-  /// always recover the idempotence sequence of a transaction it refused messages of locally ("skipped
-  /// sequence numbers" at the next commit), so a new producer with the same transactional.id takes
-  /// over (its initialisation aborts the open transaction on the broker). Waits a little longer after
-  /// each failure in a row.
-  void abort_failed_write(const FailedWrite& failed) {
-    log()->warn("transaction aborted: producing to {} failed: {}", failed.topic, failed.error.message());
+  /// Drops a batch whose transaction failed, with the producer that failed it: librdkafka 2.0.2 does
+  /// not always recover the idempotence sequence after a failed transaction, whether it refused
+  /// messages locally or the broker failed a produce request ("skipped sequence numbers" at the next
+  /// commit, which once waited 60 s for a message that never left), so a new producer with the same
+  /// transactional.id takes over (its initialisation aborts the open transaction on the broker). Waits
+  /// a little longer after each failure in a row.
+  void restart_after_failed_transaction(const std::string& reason) {
+    log()->warn("transaction aborted: {}", reason);
     producer_.reset();
     producer_ = make_producer();
     abort_and_rewind();
-    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(100ms * (1 << std::min(write_failures_, 6)), 5s));
-    ++write_failures_;
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(100ms * (1 << std::min(failures_in_a_row_, 6)), 5s));
+    ++failures_in_a_row_;
   }
 
   void dead_letter(ShardOutput& output, const rd_kafka_message_t& message, std::string bytes, std::string_view code,
@@ -394,16 +391,11 @@ class StreamAggregator::Impl {
   bool settle() {
     if (!in_flight_.valid()) return true;
     const CommitOutcome outcome = in_flight_.get();  // rethrows what was fatal
-    if (outcome.failed_write) {
-      abort_failed_write(*outcome.failed_write);
-      return false;
-    }
     if (!outcome.committed) {
-      log()->warn("transaction aborted: {}", outcome.abort_reason);
-      abort_and_rewind();
+      restart_after_failed_transaction(outcome.abort_reason);
       return false;
     }
-    write_failures_ = 0;
+    failures_in_a_row_ = 0;
     ++counters_.transactions;
     return true;
   }
@@ -421,11 +413,11 @@ class StreamAggregator::Impl {
         by_topic[record.topic].push_back({record.key, record.value, nullptr, record.partition});
       } else if (const auto error = producer_->produce(*record.topic, record.key, record.value, record.headers, nullptr,
                                                        record.partition)) {
-        return CommitOutcome::write_failed({*record.topic, error});
+        return CommitOutcome::write_failed(*record.topic, error);
       }
     }
     for (const auto& [topic, messages] : by_topic) {
-      if (const auto error = producer_->produce_batch(*topic, messages)) return CommitOutcome::write_failed({*topic, error});
+      if (const auto error = producer_->produce_batch(*topic, messages)) return CommitOutcome::write_failed(*topic, error);
     }
     // Each call is retried on its own: committing after the offsets failed to join the transaction
     // would commit the batch's state without its input positions, and the batch would be read again.
@@ -535,7 +527,7 @@ class StreamAggregator::Impl {
   std::future<CommitOutcome> in_flight_;  ///< the previous batch's transaction, committing
   std::vector<ShardOutput> shard_outputs_;  ///< one per shard, its thread's until drained
   std::vector<std::unique_ptr<ApplyShard<ShardItem>>> shards_;  // last: their threads use the members above
-  int write_failures_ = 0;  ///< in a row
+  int failures_in_a_row_ = 0;  ///< failed transactions
   bool assigned_once_ = false;
   std::size_t batch_messages_ = 0;
   Clock::time_point batch_started_{};
