@@ -258,15 +258,13 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
   aggregates.window = window;
   aggregates.totals = totals_;
   if (watermark_) aggregates.watermark = format_rfc3339(*watermark_);
-  const bool whole_time = !window.from && !window.to;  // no day to format per fact
-  const auto in_window = [&](Timestamp at) { return whole_time || window.contains(format_day(at)); };
   for (const auto& [case_key, facts] : facts_) {
     if (auto chain = chain_of(case_key, facts, watermark_); chain && window.contains(chain->started)) {
       aggregates.chains.push_back(std::move(*chain));
     }
     aggregates.departments.insert(facts.departments.begin(), facts.departments.end());
     for (const auto& request : facts.requests) {
-      if (!in_window(request.asked_at)) continue;
+      if (!window.contains(format_day(request.asked_at))) continue;
       auto& edge = aggregates.edges[{request.from, request.to}];
       ++edge.requests;
       if (request.outcome) {
@@ -288,18 +286,18 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
       }
     }
     for (const auto& handoff : facts.handoffs) {
-      if (!in_window(handoff.at)) continue;
+      if (!window.contains(format_day(handoff.at))) continue;
       auto& edge = aggregates.edges[{handoff.from, handoff.to}];
       ++edge.handoffs;
       if (handoff.ping_pong) ++edge.ping_pong;
     }
     for (const auto& feedback : facts.feedback) {
-      if (!in_window(feedback.at)) continue;
+      if (!window.contains(format_day(feedback.at))) continue;
       auto& counts = aggregates.feedback[feedback.about];
       ++(feedback.solved ? counts.solved : counts.unsolved);
     }
     for (const auto& andon : facts.andons) {
-      if (in_window(andon.at)) ++aggregates.edges[{andon.from, andon.about}].andon;
+      if (window.contains(format_day(andon.at))) ++aggregates.edges[{andon.from, andon.about}].andon;
     }
   }
   return aggregates;
