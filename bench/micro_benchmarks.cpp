@@ -136,7 +136,10 @@ void BM_AggregatorStream(benchmark::State& state) {
     state.ResumeTiming();
     for (std::size_t i = 0; i < records.size(); ++i) {
       auto event = decoder.decode(records[i]);
-      if (!event.has_value()) state.SkipWithError(event.error().to_string().c_str());
+      if (!event.has_value()) {
+        state.SkipWithError(event.error().to_string().c_str());
+        break;  // value() of an error would end the process
+      }
       if (stage == decode) {
         benchmark::DoNotOptimize(event);
         continue;
