@@ -1,6 +1,7 @@
 #include "relmap/consumer/aggregator.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include <xxhash.h>
@@ -27,6 +28,11 @@ DepartmentName noted(CaseState& state, std::string_view department) {
 }  // namespace
 
 std::uint64_t event_id_hash(std::string_view event_id) { return XXH3_64bits(event_id.data(), event_id.size()); }
+
+std::uint64_t life_of(const CaseState& state) {
+  if (state.event_ids.empty()) return XXH3_64bits(nullptr, 0);
+  return XXH3_64bits(&*state.event_ids.begin(), state.event_ids.size() * sizeof(std::uint64_t));
+}
 
 std::string Aggregator::case_key(const schemas::Event& event) {
   return event.case_id ? *event.case_id : "andon:" + event.event_id;
@@ -197,6 +203,23 @@ CaseFacts facts_of(const CaseState& state) {
   return facts;
 }
 
+void AggregatesBuilder::add_case(std::string case_key, CaseFacts facts) {
+  const auto [found, first_life] = facts_.try_emplace(std::move(case_key), std::move(facts));
+  if (first_life) return;
+  ++later_lives_;
+  CaseFacts& joined = found->second;
+  const auto append = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
+  append(joined.requests, facts.requests);
+  append(joined.feedback, facts.feedback);
+  append(joined.andons, facts.andons);
+  joined.departments.insert(facts.departments.begin(), facts.departments.end());
+  // The chain of owners reads the handoffs in event time, whichever life is added first.
+  const auto earlier_handoffs = joined.handoffs.size();
+  append(joined.handoffs, facts.handoffs);
+  std::inplace_merge(joined.handoffs.begin(), joined.handoffs.begin() + static_cast<std::ptrdiff_t>(earlier_handoffs),
+                     joined.handoffs.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+}
+
 void AggregatesBuilder::add_partition(const PartitionTotals& totals) {
   totals_.events += totals.totals.events;
   totals_.duplicates += totals.totals.duplicates;
@@ -257,6 +280,7 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
   graph::Aggregates aggregates;
   aggregates.window = window;
   aggregates.totals = totals_;
+  aggregates.totals.cases -= later_lives_;
   if (watermark_) aggregates.watermark = format_rfc3339(*watermark_);
   for (const auto& [case_key, facts] : facts_) {
     if (auto chain = chain_of(case_key, facts, watermark_); chain && window.contains(chain->started)) {

@@ -1,12 +1,16 @@
 #include "relmap/consumer/stream_aggregator.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cinttypes>
+#include <cstdio>
 #include <future>
 #include <map>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include <absl/container/flat_hash_map.h>
 #include <pthread.h>
 
 #include "relmap/common/logging.hpp"
@@ -75,6 +79,23 @@ struct CommitOutcome {
     return aborted("producing to " + topic + " failed: " + error.message());
   }
 };
+
+/// A departed life's key, split: nullopt for another key.
+struct DepartedKey {
+  std::uint64_t life;
+  std::string case_key;
+};
+std::optional<DepartedKey> parse_departed_key(std::string_view key) {
+  constexpr std::size_t kLifeDigits = 16;
+  if (!key.starts_with(kDepartedKeyPrefix) || key.size() <= kDepartedKeyPrefix.size() + kLifeDigits ||
+      key[kDepartedKeyPrefix.size() + kLifeDigits] != ':') {
+    return std::nullopt;
+  }
+  const char* digits = key.data() + kDepartedKeyPrefix.size();
+  DepartedKey departed{0, std::string(key.substr(kDepartedKeyPrefix.size() + kLifeDigits + 1))};
+  if (std::from_chars(digits, digits + kLifeDigits, departed.life, 16).ptr != digits + kLifeDigits) return std::nullopt;
+  return departed;
+}
 
 }  // namespace
 
@@ -365,9 +386,8 @@ class StreamAggregator::Impl {
       // topic, in the same transaction, and stay there.
       for (auto& [partition, aggregator] : partitions_) {
         for (const auto& [key, state] : aggregator.expire_idle_cases(settings_.retention)) {
-          std::string record_key = std::string(kCaseKeyPrefix) + key;
-          batch_.records.push_back({&topics_.aggregates, partition, record_key, encode_case_facts(facts_of(state)), {}});
-          batch_.records.push_back({&topics_.changelog, partition, std::move(record_key), std::string{}, {}});
+          batch_.records.push_back({&topics_.aggregates, partition, departed_case_key(key, state), encode_case_facts(facts_of(state)), {}});
+          batch_.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{}, {}});
         }
       }
       next_expiry_ = Clock::now() + 30s;
@@ -536,6 +556,12 @@ class StreamAggregator::Impl {
   std::map<std::int32_t, std::int64_t> unread_to_end_;  ///< those this instance has not yet read to their end
 };
 
+std::string departed_case_key(std::string_view case_key, const CaseState& state) {
+  char life[17];
+  std::snprintf(life, sizeof life, "%016" PRIx64, life_of(state));
+  return std::string(kDepartedKeyPrefix).append(life).append(":").append(case_key);
+}
+
 StreamAggregator::StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(topics), std::move(settings), counters_)) {}
 
@@ -550,34 +576,50 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   if (aggregates_partitions.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   AggregatesBuilder builder;
   // The cases in memory first, from their state in the changelog; then the aggregates topic, for the
-  // totals and the cases that have left memory. In this order a case that leaves memory meanwhile is
-  // read from one topic or from both (the same facts), never from neither. A state overrides facts
-  // of the same key: those of a case that left memory and came back, or those earlier builds wrote
-  // for every change.
-  // Each partition's records are freed once turned into facts: the peak holds all of them only at first.
+  // totals and the lives of cases that have left memory. In this order a life that leaves memory
+  // meanwhile is read from one topic or from both, never from neither; read from both, it counts
+  // once (the same life). Each partition's records are freed once turned into facts: the peak holds
+  // all of them only at first.
   const schemas::Decoder decoder;
+  absl::flat_hash_map<std::string, std::uint64_t> life_in_memory;  // by case key
   auto changelog = read_partitions(config, topics.changelog, changelog_partitions);
   for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {
     for (const auto& [key, value] : partition->second) {
-      if (key.rfind(kCaseKeyPrefix, 0) != 0) continue;
+      if (!key.starts_with(kCaseKeyPrefix)) continue;
       const auto state = decode_case_state(value, decoder);
       if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics.changelog);
-      builder.add_case(key.substr(kCaseKeyPrefix.size()), facts_of(*state));
+      std::string case_key = key.substr(kCaseKeyPrefix.size());
+      life_in_memory.emplace(case_key, life_of(*state));
+      builder.add_case(std::move(case_key), facts_of(*state));
     }
   }
+  const auto add_facts = [&](std::string case_key, const std::string& key, const std::string& value) {
+    auto facts = decode_case_facts(value);
+    if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
+    builder.add_case(std::move(case_key), std::move(*facts));
+  };
   for (const auto& [partition, contents] : read_partitions(config, topics.aggregates, aggregates_partitions)) {
-    for (const auto& [key, value] : contents) {
+    std::vector<const std::pair<const std::string, std::string>*> earlier_builds_facts;
+    for (const auto& record : contents) {
+      const auto& [key, value] = record;
       if (key == kTotalsKey) {
         const auto totals = decode_totals(value);
         if (!totals) throw std::runtime_error("unreadable totals in " + topics.aggregates);
         builder.add_partition(*totals);
-      } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
-        std::string case_key = key.substr(kCaseKeyPrefix.size());
-        if (builder.has_case(case_key)) continue;  // in memory, read from its state
-        auto facts = decode_case_facts(value);
-        if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
-        builder.add_case(std::move(case_key), std::move(*facts));
+      } else if (auto departed = parse_departed_key(key)) {
+        const auto in_memory = life_in_memory.find(departed->case_key);
+        if (in_memory != life_in_memory.end() && in_memory->second == departed->life) continue;  // read from its state
+        add_facts(std::move(departed->case_key), key, value);
+      } else if (key.starts_with(kCaseKeyPrefix)) {
+        earlier_builds_facts.push_back(&record);
       }
+    }
+    // Facts that earlier builds wrote under the case's own key (for every change, and as it left
+    // memory) count only for a case of which nothing newer is read: a state, or a life that left
+    // memory since. A case's records all share its partition.
+    for (const auto* record : earlier_builds_facts) {
+      std::string case_key = record->first.substr(kCaseKeyPrefix.size());
+      if (!builder.has_case(case_key)) add_facts(std::move(case_key), record->first, record->second);
     }
   }
   return builder;

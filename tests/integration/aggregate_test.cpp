@@ -14,6 +14,7 @@
 #include "../support/temp_path.hpp"
 #include "relmap/common/time.hpp"
 #include "relmap/consumer/state_codec.hpp"
+#include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/kafka/client.hpp"
 
 namespace relmap {
@@ -60,6 +61,13 @@ class Pipeline {
   }
 
   void produce() const { run_command(kRelmap + " --log-level warn produce " + topic_flags() + " " + events_file_ + " 2>&1"); }
+  /// Produces these events (JSONL) after those already produced, and adds them to the events file.
+  void produce_more(const std::string& events) const {
+    const TempPath more(name_ + ".more.jsonl");
+    std::ofstream(more.str()) << events;
+    run_command(kRelmap + " --log-level warn produce " + topic_flags() + " " + more.str() + " 2>&1");
+    std::ofstream(events_file_, std::ios::app) << events;
+  }
 
   /// The arguments of `relmap aggregate` for one instance (fast failure detection for the tests).
   std::vector<std::string> aggregate_argv(const std::string& instance, bool stop_at_end,
@@ -155,19 +163,21 @@ TEST(Aggregate, TwoHundredThousandEventsEqualTheReference) {
   pipeline.expect_reference_answer();
 }
 
+/// Case A goes idle in January; case B, in June, moves the partition's watermark past A's retention
+/// of 30 days.
+void write_a_case_that_goes_idle(const Pipeline& pipeline) {
+  std::ofstream out(pipeline.events_file(), std::ios::trunc);
+  out << R"({"event_id":"A-1","type":"request","v":1,"occurred_at":"2026-01-01T09:00:00Z","case_id":"case-A","source":"t","from":"Sales","to":"Legal","request_id":"A-1","due_at":"2026-01-02T09:00:00Z"})" "\n"
+      << R"({"event_id":"A-2","type":"response","v":1,"occurred_at":"2026-01-01T10:00:00Z","case_id":"case-A","source":"t","from":"Legal","to":"Sales","request_id":"A-1","outcome":"resolved"})" "\n"
+      << R"({"event_id":"B-1","type":"request","v":1,"occurred_at":"2026-06-01T09:00:00Z","case_id":"case-B","source":"t","from":"Sales","to":"Finance","request_id":"B-1","due_at":"2026-06-02T09:00:00Z"})" "\n"
+      << R"({"event_id":"B-2","type":"handoff","v":1,"occurred_at":"2026-06-01T10:00:00Z","case_id":"case-B","source":"t","from":"Finance","to":"Legal"})" "\n";
+}
+
 TEST(Aggregate, AnIdleCaseLeavesTheChangelogAsATombstoneAndARestartRestoresWithoutIt) {
   Pipeline pipeline(real_brokers(), 1, 1);
-  {
-    // Case A goes idle in January; case B, in June, moves the partition's watermark past A's retention.
-    std::ofstream out(pipeline.events_file(), std::ios::trunc);
-    out << R"({"event_id":"A-1","type":"request","v":1,"occurred_at":"2026-01-01T09:00:00Z","case_id":"case-A","source":"t","from":"Sales","to":"Legal","request_id":"A-1","due_at":"2026-01-02T09:00:00Z"})" "\n"
-        << R"({"event_id":"A-2","type":"response","v":1,"occurred_at":"2026-01-01T10:00:00Z","case_id":"case-A","source":"t","from":"Legal","to":"Sales","request_id":"A-1","outcome":"resolved"})" "\n"
-        << R"({"event_id":"B-1","type":"request","v":1,"occurred_at":"2026-06-01T09:00:00Z","case_id":"case-B","source":"t","from":"Sales","to":"Finance","request_id":"B-1","due_at":"2026-06-02T09:00:00Z"})" "\n"
-        << R"({"event_id":"B-2","type":"handoff","v":1,"occurred_at":"2026-06-01T10:00:00Z","case_id":"case-B","source":"t","from":"Finance","to":"Legal"})" "\n";
-  }
+  write_a_case_that_goes_idle(pipeline);
   pipeline.produce();
-  std::string command;
-  for (const auto& argument : pipeline.aggregate_argv("main", true)) command += argument + " ";
+  const std::string command = command_line(pipeline.aggregate_argv("main", true));
   run_command(command + "--retention-days 30 2>&1");
   // A compacted topic forgets a key only for a null value (kcat -Z prints its size as -1).
   const std::string changelog = run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() +
@@ -177,6 +187,57 @@ TEST(Aggregate, AnIdleCaseLeavesTheChangelogAsATombstoneAndARestartRestoresWitho
   // A restarted instance restores the partition from the changelog, tombstone included.
   run_command(command + "--retention-days 30 2>&1");
   // Case A's facts stay in the aggregates topic: the map still counts it.
+  pipeline.expect_reference_answer();
+}
+
+// A case that leaves memory and comes back counts with both lives, and once among the cases; when it
+// leaves again, its second life's facts join the first's. (Its first life's facts used to be outdated
+// by its new state, and the case counted twice.)
+TEST(Aggregate, ACaseThatLeftMemoryAndCameBackCountsWithEachLifeOnce) {
+  Pipeline pipeline(real_brokers(), 1, 1);
+  write_a_case_that_goes_idle(pipeline);
+  pipeline.produce();
+  const std::string command = command_line(pipeline.aggregate_argv("main", true)) + "--retention-days 30 2>&1";
+  run_command(command);
+  pipeline.produce_more(
+      R"({"event_id":"A-3","type":"handoff","v":1,"occurred_at":"2026-07-01T09:00:00Z","case_id":"case-A","source":"t","from":"Legal","to":"Finance"})" "\n"
+      R"({"event_id":"A-4","type":"request","v":1,"occurred_at":"2026-07-01T10:00:00Z","case_id":"case-A","source":"t","from":"Finance","to":"Sales","request_id":"A-4"})" "\n"
+      R"({"event_id":"A-5","type":"response","v":1,"occurred_at":"2026-07-02T10:00:00Z","case_id":"case-A","source":"t","from":"Sales","to":"Finance","request_id":"A-4","outcome":"declined"})" "\n");
+  run_command(command);
+  pipeline.expect_reference_answer();
+  // Case B in December: case A leaves memory a second time.
+  pipeline.produce_more(
+      R"({"event_id":"B-3","type":"handoff","v":1,"occurred_at":"2026-12-01T09:00:00Z","case_id":"case-B","source":"t","from":"Legal","to":"Sales"})" "\n");
+  run_command(command);
+  const std::string departed = run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() +
+                                           ".aggregates -C -e -q -f '%k\\n' -X isolation.level=read_committed | grep -c ':case-A$'");
+  EXPECT_EQ(departed, "2\n") << "one record per life that left memory";
+  pipeline.expect_reference_answer();
+}
+
+// A life that leaves memory while a reader reads the changelog and then the aggregates topic is read
+// from both, as its state and as its facts: it counts once.
+TEST(Aggregate, ALifeReadAsAStateAndAsTheFactsItLeftWithCountsOnce) {
+  Pipeline pipeline(real_brokers(), 200, 2);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  const auto config = relmap::testing::test_config(real_brokers());
+  const schemas::Decoder decoder;
+  kafka::Producer producer(config);
+  std::size_t written = 0;
+  for (const auto& [partition, contents] : consumer::read_partitions(config, pipeline.name() + ".state", {0, 1})) {
+    for (const auto& [key, value] : contents) {
+      if (!key.starts_with(consumer::kCaseKeyPrefix) || written == 5) continue;
+      const auto state = consumer::decode_case_state(value, decoder);
+      ASSERT_TRUE(state) << key;
+      const std::string departed_key = consumer::departed_case_key(key.substr(consumer::kCaseKeyPrefix.size()), *state);
+      ASSERT_FALSE(producer.produce(pipeline.name() + ".aggregates", departed_key,
+                                    consumer::encode_case_facts(consumer::facts_of(*state)), {}, nullptr, partition));
+      ++written;
+    }
+  }
+  ASSERT_EQ(written, 5u);
+  ASSERT_FALSE(producer.flush(10s));
   pipeline.expect_reference_answer();
 }
 

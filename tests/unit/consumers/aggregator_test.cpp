@@ -176,6 +176,47 @@ TEST(Aggregator, IdleCasesLeaveMemoryAfterTheRetentionPeriod) {
   EXPECT_EQ(aggregator.totals().totals.events, 3u) << "its events stay counted";
 }
 
+// A case that leaves memory and comes back: both lives count, and the case once, as if it had never
+// left (nothing in these events links the lives: no response to a request of the other life, no
+// ping-pong across them).
+TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
+  static const schemas::Decoder decoder;
+  const auto event = [](const std::string& fields) {
+    return decoder.decode(R"({"v":1,"source":"t",)" + fields + "}").value();
+  };
+  const std::vector<schemas::Event> first_life = {
+      event(R"("event_id":"a1","type":"request","occurred_at":"2026-01-01T09:00:00Z","case_id":"A","from":"Sales","to":"Legal","request_id":"r1")"),
+      event(R"("event_id":"a2","type":"response","occurred_at":"2026-01-01T10:00:00Z","case_id":"A","from":"Legal","to":"Sales","request_id":"r1","outcome":"resolved")"),
+      event(R"("event_id":"a3","type":"handoff","occurred_at":"2026-01-02T09:00:00Z","case_id":"A","from":"Sales","to":"Legal")"),
+      event(R"("event_id":"b1","type":"handoff","occurred_at":"2026-06-01T09:00:00Z","case_id":"B","from":"Sales","to":"Finance")")};
+  const std::vector<schemas::Event> second_life = {
+      event(R"("event_id":"a4","type":"handoff","occurred_at":"2026-07-01T09:00:00Z","case_id":"A","from":"Legal","to":"Finance")"),
+      event(R"("event_id":"a5","type":"request","occurred_at":"2026-07-01T10:00:00Z","case_id":"A","from":"Finance","to":"Sales","request_id":"r2")"),
+      event(R"("event_id":"a6","type":"response","occurred_at":"2026-07-02T10:00:00Z","case_id":"A","from":"Sales","to":"Finance","request_id":"r2","outcome":"declined")"),
+      event(R"("event_id":"a7","type":"feedback","occurred_at":"2026-07-03T10:00:00Z","case_id":"A","solved":false)")};
+  std::vector<LateRejection> late;
+  Aggregator never_left;
+  Aggregator left_and_came_back;
+  for (const auto& e : first_life) never_left.apply(e, late), left_and_came_back.apply(e, late);
+  const auto departed = left_and_came_back.expire_idle_cases(std::chrono::hours{24 * 30});
+  ASSERT_EQ(departed.size(), 1u);
+  ASSERT_EQ(departed[0].first, "A");
+  for (const auto& e : second_life) never_left.apply(e, late), left_and_came_back.apply(e, late);
+  ASSERT_TRUE(late.empty());
+  EXPECT_NE(life_of(departed[0].second), life_of(left_and_came_back.cases().at("A")));
+
+  // As the streaming reader adds them: the states in memory, then the lives that left memory.
+  AggregatesBuilder builder;
+  builder.add_partition(left_and_came_back.totals());
+  for (const auto& [key, state] : left_and_came_back.cases()) builder.add_case(key, facts_of(state));
+  builder.add_case("A", facts_of(departed[0].second));
+  const auto joined = graph::build_relationship_map(builder.build({}));
+  EXPECT_EQ(joined.totals.cases, 2u);
+  EXPECT_EQ(edge(joined, "Sales", "Legal").stats.resolved, 1u) << "the first life's request";
+  EXPECT_EQ(edge(joined, "Finance", "Sales").stats.declined, 1u) << "the second life's request";
+  EXPECT_EQ(graph::to_json(joined), graph::to_json(graph::build_relationship_map(collect_aggregates({&never_left}, {}))));
+}
+
 TEST(Aggregator, ListsEachChangedCaseOnceAndNoExpiredOne) {
   Aggregator aggregator;
   std::vector<LateRejection> late;

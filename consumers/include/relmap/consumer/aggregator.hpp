@@ -108,6 +108,11 @@ struct CaseFacts {
 
 CaseFacts facts_of(const CaseState& state);
 
+/// Which life of its case a state is: a case that left memory and came back starts a new life, with
+/// other events. XXH3 of its event-id hashes: the same for the same events, so a reader that finds
+/// a life both as a state and as the facts it left with counts it once.
+std::uint64_t life_of(const CaseState& state);
+
 /// Counts and event time of one partition.
 struct PartitionTotals {
   graph::Totals totals;
@@ -180,7 +185,10 @@ class Aggregator {
 class AggregatesBuilder {
  public:
   void add_partition(const PartitionTotals& totals);
-  void add_case(std::string case_key, CaseFacts facts) { facts_.insert_or_assign(std::move(case_key), std::move(facts)); }
+  /// Adds the facts of one life of a case. The lives of a case that left memory and came back are
+  /// joined into one case: its requests, handoffs (in event time), feedback and andons all count, and
+  /// it counts once among the cases (each life counted one in its partition's totals).
+  void add_case(std::string case_key, CaseFacts facts);
   bool has_case(const std::string& case_key) const { return facts_.count(case_key) > 0; }
   /// Replaces the partitions' count of rejected records (the streamed path counts the dead-letter topic).
   void set_rejected(std::uint64_t rejected) { totals_.rejected = rejected; }
@@ -190,6 +198,7 @@ class AggregatesBuilder {
 
  private:
   graph::Totals totals_;
+  std::uint64_t later_lives_ = 0;  ///< lives joined to an earlier one of their case
   std::optional<Timestamp> watermark_;
   std::map<std::string, CaseFacts> facts_;  ///< by case key
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "relmap/consumer/aggregator.hpp"
@@ -44,9 +45,16 @@ struct StreamSettings {
   bool end_by_position = false;
 };
 
-/// Record keys in the changelog and aggregates topics.
+/// Record keys in the changelog and aggregates topics: a case's state in the changelog; a partition's
+/// totals in both.
 inline constexpr std::string_view kCaseKeyPrefix = "c:";
 inline constexpr std::string_view kTotalsKey = "t:";
+/// In the aggregates topic, the facts of a case's life that left memory: one record per life,
+/// "d:<life_of its state, 16 hex digits>:<case key>", so a case that comes back and leaves again
+/// adds a record instead of replacing its first life's. (Builds before 2026-11-25 wrote them under
+/// "c:<case key>", and replaced them.)
+inline constexpr std::string_view kDepartedKeyPrefix = "d:";
+std::string departed_case_key(std::string_view case_key, const CaseState& state);
 
 /// `relmap aggregate`: consumes the events topic in a consumer group and maintains one Aggregator per
 /// assigned partition, exactly once: each batch's changed case states (changelog), case facts
