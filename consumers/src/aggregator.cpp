@@ -14,6 +14,12 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
   return at != than_at ? at > than_at : event_id > than_event_id;
 }
 
+/// Whether a handoff sends the case straight back: the one before it went the other way.
+template <typename Handoff>
+bool goes_back(const Handoff& previous, const Handoff& next) {
+  return previous.from == next.to && previous.to == next.from;
+}
+
 /// The interned handle of a department the case names, noted among the case's departments. Most
 /// events name departments their case already names: those are found among its few, not interned.
 DepartmentName noted(CaseState& state, std::string_view department) {
@@ -185,7 +191,7 @@ CaseFacts facts_of(const CaseState& state) {
   }
   for (std::size_t i = 0; i < state.handoffs.size(); ++i) {
     const auto& handoff = state.handoffs[i];
-    const bool ping_pong = i > 0 && state.handoffs[i - 1].from == handoff.to && state.handoffs[i - 1].to == handoff.from;
+    const bool ping_pong = i > 0 && goes_back(state.handoffs[i - 1], handoff);
     facts.handoffs.push_back({handoff.from, handoff.to, handoff.at, ping_pong});
   }
   for (const auto& feedback : state.feedback) {
@@ -213,11 +219,15 @@ void AggregatesBuilder::add_case(std::string case_key, CaseFacts facts) {
   append(joined.feedback, facts.feedback);
   append(joined.andons, facts.andons);
   joined.departments.insert(facts.departments.begin(), facts.departments.end());
-  // The chain of owners reads the handoffs in event time, whichever life is added first.
+  // In event time, whichever life is added first: the chain of owners reads them in order, and a
+  // handoff that sends the case back to the last owner of its previous life is a ping-pong too.
   const auto earlier_handoffs = joined.handoffs.size();
   append(joined.handoffs, facts.handoffs);
   std::inplace_merge(joined.handoffs.begin(), joined.handoffs.begin() + static_cast<std::ptrdiff_t>(earlier_handoffs),
                      joined.handoffs.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  for (std::size_t i = 1; i < joined.handoffs.size(); ++i) {
+    joined.handoffs[i].ping_pong = goes_back(joined.handoffs[i - 1], joined.handoffs[i]);
+  }
 }
 
 void AggregatesBuilder::add_partition(const PartitionTotals& totals) {

@@ -177,8 +177,8 @@ TEST(Aggregator, IdleCasesLeaveMemoryAfterTheRetentionPeriod) {
 }
 
 // A case that leaves memory and comes back: both lives count, and the case once, as if it had never
-// left (nothing in these events links the lives: no response to a request of the other life, no
-// ping-pong across them).
+// left (no response in one life answers a request of the other; the feedback names its department).
+// Its second life's first handoff sends it back to where its first life's last one came from.
 TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
   static const schemas::Decoder decoder;
   const auto event = [](const std::string& fields) {
@@ -190,10 +190,10 @@ TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
       event(R"("event_id":"a3","type":"handoff","occurred_at":"2026-01-02T09:00:00Z","case_id":"A","from":"Sales","to":"Legal")"),
       event(R"("event_id":"b1","type":"handoff","occurred_at":"2026-06-01T09:00:00Z","case_id":"B","from":"Sales","to":"Finance")")};
   const std::vector<schemas::Event> second_life = {
-      event(R"("event_id":"a4","type":"handoff","occurred_at":"2026-07-01T09:00:00Z","case_id":"A","from":"Legal","to":"Finance")"),
+      event(R"("event_id":"a4","type":"handoff","occurred_at":"2026-07-01T09:00:00Z","case_id":"A","from":"Legal","to":"Sales")"),
       event(R"("event_id":"a5","type":"request","occurred_at":"2026-07-01T10:00:00Z","case_id":"A","from":"Finance","to":"Sales","request_id":"r2")"),
       event(R"("event_id":"a6","type":"response","occurred_at":"2026-07-02T10:00:00Z","case_id":"A","from":"Sales","to":"Finance","request_id":"r2","outcome":"declined")"),
-      event(R"("event_id":"a7","type":"feedback","occurred_at":"2026-07-03T10:00:00Z","case_id":"A","solved":false)")};
+      event(R"("event_id":"a7","type":"feedback","occurred_at":"2026-07-03T10:00:00Z","case_id":"A","solved":false,"about":"Sales")")};
   std::vector<LateRejection> late;
   Aggregator never_left;
   Aggregator left_and_came_back;
@@ -214,6 +214,7 @@ TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
   EXPECT_EQ(joined.totals.cases, 2u);
   EXPECT_EQ(edge(joined, "Sales", "Legal").stats.resolved, 1u) << "the first life's request";
   EXPECT_EQ(edge(joined, "Finance", "Sales").stats.declined, 1u) << "the second life's request";
+  EXPECT_EQ(edge(joined, "Legal", "Sales").stats.ping_pong, 1u) << "Sales to Legal, then Legal to Sales";
   EXPECT_EQ(graph::to_json(joined), graph::to_json(graph::build_relationship_map(collect_aggregates({&never_left}, {}))));
 }
 
