@@ -210,6 +210,7 @@ CaseFacts facts_of(const CaseState& state) {
 }
 
 void AggregatesBuilder::add_case(std::string case_key, CaseFacts facts) {
+  // try_emplace moves nothing when the case is already there: `facts` is then joined to it.
   const auto [found, first_life] = facts_.try_emplace(std::move(case_key), std::move(facts));
   if (first_life) return;
   ++later_lives_;

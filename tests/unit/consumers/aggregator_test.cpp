@@ -197,11 +197,17 @@ TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
   std::vector<LateRejection> late;
   Aggregator never_left;
   Aggregator left_and_came_back;
-  for (const auto& e : first_life) never_left.apply(e, late), left_and_came_back.apply(e, late);
+  for (const auto& e : first_life) {
+    never_left.apply(e, late);
+    left_and_came_back.apply(e, late);
+  }
   const auto departed = left_and_came_back.expire_idle_cases(std::chrono::hours{24 * 30});
   ASSERT_EQ(departed.size(), 1u);
   ASSERT_EQ(departed[0].first, "A");
-  for (const auto& e : second_life) never_left.apply(e, late), left_and_came_back.apply(e, late);
+  for (const auto& e : second_life) {
+    never_left.apply(e, late);
+    left_and_came_back.apply(e, late);
+  }
   ASSERT_TRUE(late.empty());
   EXPECT_NE(life_of(departed[0].second), life_of(left_and_came_back.cases().at("A")));
 
