@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -212,6 +213,44 @@ TEST(Aggregate, ACaseThatLeftMemoryAndCameBackCountsWithEachLifeOnce) {
   const std::string departed = run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() +
                                            ".aggregates -C -e -q -f '%k\\n' -X isolation.level=read_committed | grep -c ':case-A$'");
   EXPECT_EQ(departed, "2\n") << "one record per life that left memory";
+  pipeline.expect_reference_answer();
+}
+
+// Real data: BPIC 2013 aggregated in 12 steps of event time with a retention of 7 days, so that
+// hundreds of its cases leave memory and come back, some several times: the map read back from Kafka
+// equals the reference's, and the offline map's byte for byte.
+TEST(Aggregate, ARealEventLogAggregatedInStepsOfEventTimeWithAShortRetention) {
+  // The log's events as JSONL, as relmap produce reads them from the XES file, in event time.
+  const Pipeline conversion(real_brokers(), 1, 1);
+  run_command(kRelmap + " --log-level warn produce " + conversion.topic_flags() + " --input-format xes " +
+              std::string(RELMAP_SOURCE_DIR) + "/../shared/data/bpic2013-incidents.xes.gz 2>&1");
+  std::istringstream converted(run_command("kcat -b " + real_brokers() + " -t " + conversion.name() +
+                                           ".events -C -e -q -f '%s\\n' -X isolation.level=read_committed"));
+  std::vector<std::string> events;
+  for (std::string line; std::getline(converted, line);) events.push_back(line + "\n");
+  ASSERT_EQ(events.size(), 9454u);
+  const auto occurred_at = [](const std::string& event) {
+    constexpr std::string_view kField = R"("occurred_at":")";
+    const auto start = event.find(kField) + kField.size();
+    return event.substr(start, event.find('"', start) - start);  // RFC 3339 in UTC: text order is time order
+  };
+  std::stable_sort(events.begin(), events.end(), [&](const auto& a, const auto& b) { return occurred_at(a) < occurred_at(b); });
+
+  Pipeline pipeline(real_brokers(), 1, 3);
+  std::ofstream(pipeline.events_file(), std::ios::trunc).flush();
+  const std::string aggregate = command_line(pipeline.aggregate_argv("main", true)) + "--retention-days 7 2>&1";
+  constexpr std::size_t kSteps = 12;
+  for (std::size_t step = 0; step < kSteps; ++step) {
+    std::string chunk;
+    for (std::size_t i = events.size() * step / kSteps; i < events.size() * (step + 1) / kSteps; ++i) chunk += events[i];
+    pipeline.produce_more(chunk);
+    run_command(aggregate);
+  }
+  // Cases whose lives left memory more than once: what this test is about.
+  const std::string cases_left_twice = run_command(
+      "kcat -b " + real_brokers() + " -t " + pipeline.name() + ".aggregates -C -e -q -f '%k\\n' -X isolation.level=read_committed"
+      " | grep '^d:' | cut -d: -f3- | sort | uniq -d | wc -l");
+  EXPECT_GE(std::stoi(cases_left_twice), 100) << cases_left_twice;
   pipeline.expect_reference_answer();
 }
 
