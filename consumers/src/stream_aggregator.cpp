@@ -13,9 +13,9 @@
 #include <absl/container/flat_hash_map.h>
 #include <pthread.h>
 
-#include "relmap/common/logging.hpp"
-#include "apply_shard.hpp"
 #include "read_topic.hpp"
+#include "relmap/common/logging.hpp"
+#include "relmap/consumer/apply_shard.hpp"
 #include "relmap/consumer/state_codec.hpp"
 
 namespace relmap::consumer {

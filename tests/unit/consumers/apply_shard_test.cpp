@@ -1,6 +1,6 @@
 // The aggregator's apply threads: items applied in the order added, all of them by drain(), and a
 // failure reported to the caller.
-#include "../../../consumers/src/apply_shard.hpp"
+#include "relmap/consumer/apply_shard.hpp"
 
 #include <memory>
 #include <stdexcept>
