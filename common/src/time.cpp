@@ -8,51 +8,44 @@ namespace {
 
 using namespace std::chrono;
 
-/// Reads exactly `width` decimal digits at `pos`, advancing it.
-std::optional<int> read_digits(std::string_view text, std::size_t& pos, int width) {
-  if (pos + static_cast<std::size_t>(width) > text.size()) return std::nullopt;
+/// The value of the `width` decimal digits at `pos`, or -1 when one is not a digit. The caller has
+/// checked that they are inside `text`.
+int digits_at(std::string_view text, std::size_t pos, int width) {
   int value = 0;
   for (int i = 0; i < width; ++i) {
-    const char c = text[pos + static_cast<std::size_t>(i)];
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
+    const unsigned digit = static_cast<unsigned char>(text[pos + static_cast<std::size_t>(i)]) - unsigned{'0'};
+    if (digit > 9) return -1;
+    value = value * 10 + static_cast<int>(digit);
   }
-  pos += static_cast<std::size_t>(width);
   return value;
-}
-
-bool expect(std::string_view text, std::size_t& pos, char wanted) {
-  if (pos >= text.size() || text[pos] != wanted) return false;
-  ++pos;
-  return true;
 }
 
 }  // namespace
 
+// Every event carries one or two of these: read at the fixed positions RFC 3339 gives every field up
+// to the seconds, rather than field by field.
 std::optional<Timestamp> parse_rfc3339(std::string_view text) {
-  std::size_t pos = 0;
-  const auto year = read_digits(text, pos, 4);
-  if (!year || !expect(text, pos, '-')) return std::nullopt;
-  const auto month = read_digits(text, pos, 2);
-  if (!month || !expect(text, pos, '-')) return std::nullopt;
-  const auto day = read_digits(text, pos, 2);
-  if (!day) return std::nullopt;
+  constexpr std::size_t kSecondsEnd = 19;  // "YYYY-MM-DDTHH:MM:SS"
+  if (text.size() <= kSecondsEnd || text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
   // RFC 3339 section 5.6 allows a lowercase "t" and "z".
-  if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't')) return std::nullopt;
-  ++pos;
-  const auto hour = read_digits(text, pos, 2);
-  if (!hour || !expect(text, pos, ':')) return std::nullopt;
-  const auto minute = read_digits(text, pos, 2);
-  if (!minute || !expect(text, pos, ':')) return std::nullopt;
-  const auto second = read_digits(text, pos, 2);
-  if (!second) return std::nullopt;
+  if (text[10] != 'T' && text[10] != 't') return std::nullopt;
+  const int year = digits_at(text, 0, 4);
+  const int month = digits_at(text, 5, 2);
+  const int day = digits_at(text, 8, 2);
+  const int hour = digits_at(text, 11, 2);
+  const int minute = digits_at(text, 14, 2);
+  const int second = digits_at(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return std::nullopt;
 
-  const year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
-                            std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                            std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
 
+  std::size_t pos = kSecondsEnd;
   microseconds fraction{0};
-  if (pos < text.size() && text[pos] == '.') {
+  if (text[pos] == '.') {
     ++pos;
     const std::size_t first_digit = pos;
     long long micros = 0;
@@ -74,21 +67,21 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
   } else if (text[pos] == '+' || text[pos] == '-') {
+    // "+HH:MM", and nothing after it
+    if (text.size() != pos + 6 || text[pos + 3] != ':') return std::nullopt;
     const int sign = text[pos] == '-' ? -1 : 1;
-    ++pos;
-    const auto offset_hours = read_digits(text, pos, 2);
-    if (!offset_hours || !expect(text, pos, ':')) return std::nullopt;
-    const auto offset_minutes = read_digits(text, pos, 2);
-    if (!offset_minutes || *offset_hours > 23 || *offset_minutes > 59) return std::nullopt;
-    offset = minutes{sign * (*offset_hours * 60 + *offset_minutes)};
+    const int offset_hours = digits_at(text, pos + 1, 2);
+    const int offset_minutes = digits_at(text, pos + 4, 2);
+    if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+    offset = minutes{sign * (offset_hours * 60 + offset_minutes)};
+    pos += 6;
   } else {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
 
   const sys_days days{date};
-  return time_point_cast<microseconds>(days) + hours{*hour} + minutes{*minute} + seconds{*second} +
-         fraction - offset;
+  return time_point_cast<microseconds>(days) + hours{hour} + minutes{minute} + seconds{second} + fraction - offset;
 }
 
 namespace {
