@@ -35,14 +35,14 @@ consumer::AggregatesBuilder MapSource::load() const {
   consumer::Aggregator aggregator;
   std::vector<consumer::LateRejection> late_rejections;
   auto log = relmap::logger("map");
+  schemas::Event event;  // refilled for each record
   input.for_each_record([&](std::string_view record, std::uint64_t line) {
-    const auto decoded = decoder.decode(record);
-    if (!decoded.has_value()) {
+    if (const auto invalid = decoder.decode_into(record, event)) {
       aggregator.count_rejected();
-      log->debug("{}:{}: {}", input.path, line, decoded.error().to_string());
+      log->debug("{}:{}: {}", input.path, line, invalid->to_string());
       return;
     }
-    aggregator.apply(decoded.value(), late_rejections);
+    aggregator.apply(event, late_rejections);
   });
   for (const auto& rejection : late_rejections) log->debug("{}: {}", rejection.event.event_id, rejection.reason);
   return consumer::snapshot_of({&aggregator});

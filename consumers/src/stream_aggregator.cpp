@@ -319,18 +319,19 @@ class StreamAggregator::Impl {
   /// Decodes one message and applies it (a shard's thread).
   void apply(const rd_kafka_message_t& message, Aggregator& aggregator, ShardOutput& output) {
     ++output.messages;
-    const auto decoded = decoder_.decode(kafka::payload(message));
-    if (!decoded.has_value()) {
+    // One per apply thread, refilled for each message: its strings keep their memory.
+    thread_local schemas::Event event;
+    if (const auto invalid = decoder_.decode_into(kafka::payload(message), event)) {
       aggregator.count_rejected();
-      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(decoded.error().code),
-                  decoded.error().to_string());
+      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(invalid->code),
+                  invalid->to_string());
       return;
     }
     std::vector<LateRejection> late;
-    const auto applied = aggregator.apply(decoded.value(), late);
-    if (applied == Aggregator::Applied::counted && decoded.value().type() == schemas::EventType::andon) {
+    const auto applied = aggregator.apply(event, late);
+    if (applied == Aggregator::Applied::counted && event.type() == schemas::EventType::andon) {
       // Inside the transaction: published exactly once, however often the batch is retried.
-      output.records.push_back({&topics_.alerts, RD_KAFKA_PARTITION_UA, decoded.value().event_id, andon_alert(decoded.value()), {}});
+      output.records.push_back({&topics_.alerts, RD_KAFKA_PARTITION_UA, event.event_id, andon_alert(event), {}});
     }
     for (const auto& rejection : late) {
       dead_letter(output, message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
