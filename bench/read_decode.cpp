@@ -56,8 +56,9 @@ int read_and_decode(const std::string& brokers, const std::string& topic, std::s
   std::vector<std::unique_ptr<relmap::consumer::ApplyShard<MessagePtr>>> shards;
   for (std::size_t shard = 0; shard < threads; ++shard) {
     shards.push_back(std::make_unique<relmap::consumer::ApplyShard<MessagePtr>>([&, shard](MessagePtr& message) {
-      const auto decoded = decoder.decode(relmap::kafka::payload(*message));
-      ++(decoded.has_value() ? tallies[shard].valid : tallies[shard].invalid);
+      thread_local relmap::schemas::Event event;  // refilled for each message, as the aggregator decodes
+      const auto invalid = decoder.decode_into(relmap::kafka::payload(*message), event);
+      ++(invalid ? tallies[shard].invalid : tallies[shard].valid);
     }));
   }
   while (!unfinished.empty()) {
