@@ -80,6 +80,21 @@ struct CommitOutcome {
   }
 };
 
+// A changelog or aggregates record that does not decode was not written by relmap, or by a build that
+// used another format: the reader stops rather than count without it.
+CaseState readable_case_state(const std::string& key, std::string_view value, const schemas::Decoder& decoder,
+                              const std::string& topic) {
+  auto state = decode_case_state(value, decoder);
+  if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topic);
+  return std::move(*state);
+}
+
+PartitionTotals readable_totals(std::string_view value, const std::string& topic) {
+  const auto totals = decode_totals(value);
+  if (!totals) throw std::runtime_error("unreadable totals in " + topic);
+  return *totals;
+}
+
 /// A departed life's key, split: nullopt for another key.
 struct DepartedKey {
   std::uint64_t life;
@@ -262,13 +277,9 @@ class StreamAggregator::Impl {
       Aggregator aggregator;
       for (auto& [key, value] : contents) {
         if (key == kTotalsKey) {
-          const auto totals = decode_totals(value);
-          if (!totals) throw std::runtime_error("unreadable totals in " + topics_.changelog);
-          aggregator.restore_totals(*totals);
-        } else if (key.rfind(kCaseKeyPrefix, 0) == 0) {
-          auto state = decode_case_state(value, decoder_);
-          if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics_.changelog);
-          aggregator.restore_case(key.substr(kCaseKeyPrefix.size()), std::move(*state));
+          aggregator.restore_totals(readable_totals(value, topics_.changelog));
+        } else if (key.starts_with(kCaseKeyPrefix)) {
+          aggregator.restore_case(key.substr(kCaseKeyPrefix.size()), readable_case_state(key, value, decoder_, topics_.changelog));
           ++cases;
         }
       }
@@ -587,11 +598,10 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {
     for (const auto& [key, value] : partition->second) {
       if (!key.starts_with(kCaseKeyPrefix)) continue;
-      const auto state = decode_case_state(value, decoder);
-      if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topics.changelog);
+      const CaseState state = readable_case_state(key, value, decoder, topics.changelog);
       std::string case_key = key.substr(kCaseKeyPrefix.size());
-      life_in_memory.emplace(case_key, life_of(*state));
-      builder.add_case(std::move(case_key), facts_of(*state));
+      life_in_memory.emplace(case_key, life_of(state));
+      builder.add_case(std::move(case_key), facts_of(state));
     }
   }
   const auto add_facts = [&](std::string case_key, const std::string& key, const std::string& value) {
@@ -604,9 +614,7 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
     for (const auto& record : contents) {
       const auto& [key, value] = record;
       if (key == kTotalsKey) {
-        const auto totals = decode_totals(value);
-        if (!totals) throw std::runtime_error("unreadable totals in " + topics.aggregates);
-        builder.add_partition(*totals);
+        builder.add_partition(readable_totals(value, topics.aggregates));
       } else if (auto departed = parse_departed_key(key)) {
         const auto in_memory = life_in_memory.find(departed->case_key);
         if (in_memory != life_in_memory.end() && in_memory->second == departed->life) continue;  // read from its state
