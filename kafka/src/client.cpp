@@ -526,6 +526,14 @@ void throw_on_topic_errors(std::string_view what, const rd_kafka_topic_result_t*
   }
 }
 
+int partition_count_through(rd_kafka_t* client, const std::string& topic, milliseconds timeout) {
+  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  const auto metadata = topic_metadata(client, topic, timeout, error);
+  if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
+  const bool exists = metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+  return exists ? metadata->topics[0].partition_cnt : 0;
+}
+
 }  // namespace
 
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout) {
@@ -553,6 +561,18 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
   const rd_kafka_topic_result_t** results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
   throw_on_topic_errors("creating topic ", results, count, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+  // The broker answers once its controller has the topics and serves them in metadata a moment later:
+  // return only then, so that a command run right after (relmap produce checks its topics exist)
+  // finds them.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (const auto& topic : topics) {
+    while (partition_count_through(client.get(), topic.name, timeout) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT), "topic " + topic.name + " was created but is not in metadata");
+      }
+      std::this_thread::sleep_for(milliseconds{10});
+    }
+  }
 }
 
 void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
@@ -574,18 +594,6 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {
   return partition_counts(config, {topic}, timeout).front();
 }
-
-namespace {
-
-int partition_count_through(rd_kafka_t* client, const std::string& topic, milliseconds timeout) {
-  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-  const auto metadata = topic_metadata(client, topic, timeout, error);
-  if (error) throw KafkaException(make_error_code(error), "metadata request for " + topic + " failed");
-  const bool exists = metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR;
-  return exists ? metadata->topics[0].partition_cnt : 0;
-}
-
-}  // namespace
 
 std::vector<int> partition_counts(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
   const auto client = admin_client(config);

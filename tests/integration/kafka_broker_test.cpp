@@ -51,6 +51,22 @@ TEST(RealBroker, CreatingATopicIsIdempotent) {
   EXPECT_EQ(partition_count(test_config(real_brokers()), unique_name("absent"), 10s), 0);
 }
 
+// The broker answers CreateTopics once its controller has the topics, and serves them in metadata a
+// moment later: a command run right after `relmap topics create` (relmap produce checks that its
+// topics exist) must find them all the same.
+TEST(RealBroker, CreatedTopicsAreInMetadataAsSoonAsCreateReturns) {
+  for (int round = 0; round < 10; ++round) {
+    std::vector<NewTopic> topics;
+    std::vector<std::string> names;
+    for (int i = 0; i < 6; ++i) {
+      names.push_back(unique_name("created"));
+      topics.push_back({names.back(), 6, 1, {}});
+    }
+    create_topics(test_config(real_brokers()), topics, 30s);
+    EXPECT_EQ(partition_counts(test_config(real_brokers()), names, 10s), std::vector<int>(names.size(), 6)) << "round " << round;
+  }
+}
+
 TEST(RealBroker, DeletingATopicRemovesItAndIsIdempotent) {
   const std::string topic = create_topic(2);
   produce_values(topic, 3);

@@ -161,7 +161,8 @@ struct NewTopic {
   std::vector<std::pair<std::string, std::string>> configs;  ///< e.g. {"cleanup.policy", "compact"}
 };
 
-/// Creates topics; topics that already exist count as created (idempotent). Throws KafkaException.
+/// Creates topics; topics that already exist count as created (idempotent). Returns once the broker
+/// serves every one of them in metadata. Throws KafkaException.
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout);
 
 /// Deletes topics and all their records; topics that do not exist count as deleted (idempotent).
