@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 
@@ -72,7 +73,7 @@ class CapturedObject {
   /// The member's value; of kind `absent` when the object has no such member.
   const CapturedValue& operator[](Field field) const {
     static const CapturedValue absent = CapturedValue::of_kind(JsonKind::absent);
-    return (given_ & bit(field)) != 0 ? values_[index(field)] : absent;
+    return (given_ & bit(field)) != 0 ? values_.at[index(field)] : absent;
   }
   bool has(Field field) const { return (given_ & bit(field)) != 0; }
   /// Sets a member (an absent value removes it).
@@ -81,7 +82,7 @@ class CapturedObject {
       given_ &= ~bit(field);
       return;
     }
-    values_[index(field)] = value;
+    values_.at[index(field)] = value;
     given_ |= bit(field);
   }
 
@@ -94,8 +95,16 @@ class CapturedObject {
   static std::uint32_t bit(Field field) { return std::uint32_t{1} << index(field); }
   static_assert(kFieldCount <= 32);
 
+  /// Only those in given_ hold a value. In a union, so that a new object leaves them unwritten: as
+  /// an array, each string_view member was set to empty first, which cost more than capturing a member.
+  union Values {
+    Values() {}  // NOLINT(modernize-use-equals-default): `= default` would value-initialise them
+    CapturedValue at[kFieldCount];
+  };
+  static_assert(std::is_trivially_copyable_v<CapturedValue>, "set() starts a value's life by assigning it");
+
   std::uint32_t given_ = 0;
-  std::array<CapturedValue, kFieldCount> values_;  // only those in given_ hold a value
+  Values values_;
 };
 
 /// A record's top-level object and, for a CloudEvent, its `data` object.

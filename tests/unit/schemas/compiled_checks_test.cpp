@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include "../../support/event_corpus.hpp"
+#include "captured_event.hpp"
 #include "object_rules.hpp"
 #include "relmap/schemas/decoder.hpp"
 
@@ -208,6 +209,34 @@ TEST(CompiledChecks, RefuseASchemaKeywordTheyDoNotImplement) {
   EXPECT_THROW(detail::ObjectRules{schema}, std::logic_error);
   schema.Parse(R"({"type":"object","required":["event_id"],"properties":{"event_id":{"type":"string","maxLength":3}}})");
   EXPECT_NO_THROW(detail::ObjectRules{schema});
+}
+
+// Member names are compared as packed words: each name must be found, and no key that differs from
+// it in one byte, in length, or only after a NUL byte.
+TEST(CapturedMembers, FindEveryContractNameAndNothingElse) {
+  using detail::Field;
+  using detail::field_named;
+  using detail::name_of;
+  for (std::size_t i = 0; i < detail::kFieldCount; ++i) {
+    const auto field = static_cast<Field>(i);
+    const std::string name{name_of(field)};
+    ASSERT_EQ(field_named(name), field) << name;
+    for (std::size_t at = 0; at < name.size(); ++at) {
+      for (const char other : {'\0', 'A', '_', '\xff', static_cast<char>(name[at] ^ 1)}) {
+        std::string changed = name;
+        changed[at] = other;
+        if (changed == name) continue;
+        EXPECT_EQ(field_named(changed), std::nullopt) << name << " with byte " << at << " changed";
+      }
+    }
+    EXPECT_EQ(field_named(name.substr(0, name.size() - 1)), std::nullopt) << name;
+    EXPECT_EQ(field_named(name + 's'), std::nullopt) << name;
+    EXPECT_EQ(field_named(name + std::string(1, '\0')), std::nullopt) << name;
+    EXPECT_EQ(field_named(std::string(1, '\0') + name.substr(1)), std::nullopt) << name;
+  }
+  EXPECT_EQ(field_named(""), std::nullopt);
+  EXPECT_EQ(field_named("datacontenttypes"), std::nullopt);
+  EXPECT_EQ(field_named("Type"), std::nullopt);
 }
 
 }  // namespace
