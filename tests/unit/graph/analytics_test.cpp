@@ -76,6 +76,29 @@ TEST(Structure, BridgesAndArticulationPoints) {
   for (const auto& d : map.departments) EXPECT_EQ(d.articulation_point, d.id == "C" || d.id == "D") << d.id;
 }
 
+// Both directions of a relationship are one undirected link, not two parallel ones: in the square
+// A-B-D-C-A, where A -> B and B -> A both happened, A reaches D through B and through C, one path each.
+TEST(Structure, BothDirectionsOfARelationshipAreOneLink) {
+  Aggregates aggregates;
+  const auto link = [&](const char* a, const char* b, std::uint64_t handoffs) {
+    aggregates.edges[{a, b}].handoffs = handoffs;
+    aggregates.departments.insert(a);
+    aggregates.departments.insert(b);
+  };
+  link("A", "B", 1);
+  link("B", "A", 2);
+  link("B", "D", 3);
+  link("A", "C", 3);
+  link("D", "C", 3);
+  const auto map = build_relationship_map(aggregates);
+  // B is inside half the shortest paths of (A, D) and of no other pair; so is C. Relative to the
+  // (n - 1)(n - 2) / 2 = 3 pairs it could lie between: 0.5 / 3. As two links, A-B would carry two of
+  // the three paths from A to D: 2/3 / 3.
+  EXPECT_NEAR(department(map, "B").betweenness, 0.5 / 3, 1e-12);
+  EXPECT_NEAR(department(map, "C").betweenness, 0.5 / 3, 1e-12);
+  for (const auto& edge : map.edges) EXPECT_FALSE(edge.bridge) << edge.from << " -> " << edge.to;
+}
+
 TEST(Structure, BrokersByBetweenness) {
   const auto map = two_triangles();
   // 9 departments: 28 pairs. C lies on every shortest path from A or B to D, E or F (6 pairs); so does D
