@@ -534,6 +534,23 @@ int partition_count_through(rd_kafka_t* client, const std::string& topic, millis
   return exists ? metadata->topics[0].partition_cnt : 0;
 }
 
+/// The broker answers CreateTopics and DeleteTopics once its controller has the change, and its
+/// metadata shows it a moment later: waits until metadata shows every topic `present` or every one
+/// gone, so that a command run right after (relmap produce checks its topics exist; topics create
+/// after topics delete) sees the change.
+void await_metadata(rd_kafka_t* client, const std::vector<std::string>& topics, bool present, milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (const auto& topic : topics) {
+    while ((partition_count_through(client, topic, timeout) > 0) != present) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT),
+                             "topic " + topic + (present ? " was created but is not in metadata" : " was deleted but is still in metadata"));
+      }
+      std::this_thread::sleep_for(milliseconds{10});
+    }
+  }
+}
+
 }  // namespace
 
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout) {
@@ -561,18 +578,9 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
   const rd_kafka_topic_result_t** results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
   throw_on_topic_errors("creating topic ", results, count, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
-  // The broker answers once its controller has the topics and serves them in metadata a moment later:
-  // return only then, so that a command run right after (relmap produce checks its topics exist)
-  // finds them.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (const auto& topic : topics) {
-    while (partition_count_through(client.get(), topic.name, timeout) == 0) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT), "topic " + topic.name + " was created but is not in metadata");
-      }
-      std::this_thread::sleep_for(milliseconds{10});
-    }
-  }
+  std::vector<std::string> names;
+  for (const auto& topic : topics) names.push_back(topic.name);
+  await_metadata(client.get(), names, true, timeout);
 }
 
 void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout) {
@@ -589,6 +597,7 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
   const rd_kafka_topic_result_t** results =
       rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);
   throw_on_topic_errors("deleting topic ", results, count, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  await_metadata(client.get(), topics, false, timeout);
 }
 
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {

@@ -166,7 +166,8 @@ struct NewTopic {
 void create_topics(const Config& config, const std::vector<NewTopic>& topics, milliseconds timeout);
 
 /// Deletes topics and all their records; topics that do not exist count as deleted (idempotent).
-/// The broker finishes a deletion in the background. Throws KafkaException.
+/// Returns once the broker's metadata shows none of them (it removes their files in the background).
+/// Throws KafkaException.
 void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout);
 
 /// The number of partitions of `topic`; 0 when the topic does not exist. Throws KafkaException.
