@@ -43,10 +43,7 @@ WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& inde
   WeightedMap weighted;
   weighted.size = map.departments.size();
   weighted.degree.assign(weighted.size, 0);
-  using WeightedPair = std::pair<std::pair<std::size_t, std::size_t>, double>;
-  std::vector<WeightedPair> unordered;
-  unordered.reserve(map.edges.size());
-  std::vector<std::size_t> starts(weighted.size + 1, 0);  // by the smaller end: counts, then where each starts
+  weighted.weights.reserve(map.edges.size());
   const std::string* previous_from = nullptr;  // edges come by `from`: look each one up once
   std::size_t a = 0;
   for (const auto& edge : map.edges) {
@@ -57,20 +54,10 @@ WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& inde
       previous_from = &edge.from;
     }
     const auto b = index.at(edge.to);
-    unordered.push_back({{std::min(a, b), std::max(a, b)}, weight});
-    ++starts[std::min(a, b) + 1];
+    weighted.weights.push_back({{std::min(a, b), std::max(a, b)}, weight});
   }
-  // A -> B and B -> A are one undirected relationship: order by (smaller, larger) end, then merge
-  // neighbours. Placed by the smaller end, then each department's few sorted: a sort of the whole
-  // list took a third of community detection's own time beside igraph's.
-  std::partial_sum(starts.begin(), starts.end(), starts.begin());
-  weighted.weights.resize(unordered.size());
-  std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
-  for (const auto& pair : unordered) weighted.weights[next[pair.first.first]++] = pair;
-  for (std::size_t i = 0; i < weighted.size; ++i) {
-    std::sort(weighted.weights.begin() + static_cast<std::ptrdiff_t>(starts[i]),
-              weighted.weights.begin() + static_cast<std::ptrdiff_t>(starts[i + 1]));
-  }
+  // A -> B and B -> A are one undirected relationship: sort, then merge neighbours.
+  std::sort(weighted.weights.begin(), weighted.weights.end());
   std::size_t merged = 0;
   for (std::size_t i = 0; i < weighted.weights.size(); ++i) {
     if (merged > 0 && weighted.weights[merged - 1].first == weighted.weights[i].first) {
