@@ -101,8 +101,8 @@ TEST(Structure, BothDirectionsOfARelationshipAreOneLink) {
 
 TEST(Structure, BrokersByBetweenness) {
   const auto map = two_triangles();
-  // 9 departments: 28 pairs. C lies on every shortest path from A or B to D, E or F (6 pairs); so does D
-  // for A, B or C to E or F (6 pairs).
+  // 9 departments: relative to the (n - 1)(n - 2) / 2 = 28 pairs one could lie between. C lies on every
+  // shortest path from A or B to D, E or F (6 pairs); so does D for A, B or C to E or F (6 pairs).
   EXPECT_NEAR(department(map, "C").betweenness, 6.0 / 28, 1e-12);
   EXPECT_NEAR(department(map, "D").betweenness, 6.0 / 28, 1e-12);
   EXPECT_EQ(department(map, "A").betweenness, 0);
