@@ -28,6 +28,20 @@ std::string create_topic(int partitions) {
   return topic;
 }
 
+/// `count` topics of new names, and their names.
+struct NewTopics {
+  std::vector<NewTopic> topics;
+  std::vector<std::string> names;
+};
+NewTopics new_topics(const std::string& prefix, int count, int partitions) {
+  NewTopics made;
+  for (int i = 0; i < count; ++i) {
+    made.names.push_back(unique_name(prefix));
+    made.topics.push_back({made.names.back(), partitions, 1, {}});
+  }
+  return made;
+}
+
 Config group_config(const std::string& group) {
   Config config = test_config(real_brokers());
   config.set("group.id", group).set("auto.offset.reset", "earliest").set("enable.auto.commit", "false");
@@ -56,12 +70,7 @@ TEST(RealBroker, CreatingATopicIsIdempotent) {
 // topics exist) must find them all the same.
 TEST(RealBroker, CreatedTopicsAreInMetadataAsSoonAsCreateReturns) {
   for (int round = 0; round < 10; ++round) {
-    std::vector<NewTopic> topics;
-    std::vector<std::string> names;
-    for (int i = 0; i < 6; ++i) {
-      names.push_back(unique_name("created"));
-      topics.push_back({names.back(), 6, 1, {}});
-    }
+    const auto [topics, names] = new_topics("created", 6, 6);
     create_topics(test_config(real_brokers()), topics, 30s);
     EXPECT_EQ(partition_counts(test_config(real_brokers()), names, 10s), std::vector<int>(names.size(), 6)) << "round " << round;
   }
@@ -79,12 +88,7 @@ TEST(RealBroker, DeletingATopicRemovesItAndIsIdempotent) {
 // fresh start) must find them gone, and make them anew with the partitions asked for.
 TEST(RealBroker, DeletedTopicsAreGoneFromMetadataAsSoonAsDeleteReturns) {
   for (int round = 0; round < 10; ++round) {
-    std::vector<NewTopic> topics;
-    std::vector<std::string> names;
-    for (int i = 0; i < 6; ++i) {
-      names.push_back(unique_name("deleted"));
-      topics.push_back({names.back(), 2, 1, {}});
-    }
+    auto [topics, names] = new_topics("deleted", 6, 2);
     create_topics(test_config(real_brokers()), topics, 30s);
     delete_topics(test_config(real_brokers()), names, 30s);
     EXPECT_EQ(partition_counts(test_config(real_brokers()), names, 10s), std::vector<int>(names.size(), 0)) << "round " << round;

@@ -9,23 +9,25 @@
 namespace relmap::graph {
 namespace {
 
+/// `handoffs` from a to b, both departments known.
+void link(Aggregates& aggregates, const char* a, const char* b, std::uint64_t handoffs) {
+  aggregates.edges[{a, b}].handoffs = handoffs;
+  aggregates.departments.insert(a);
+  aggregates.departments.insert(b);
+}
+
 /// Two triangles A-B-C and D-E-F (10 handoffs per side) joined by C-D (1), a pair X-Y (5) apart, and Z
 /// with no interaction.
 RelationshipMap two_triangles() {
   Aggregates aggregates;
-  const auto link = [&](const char* a, const char* b, std::uint64_t handoffs) {
-    aggregates.edges[{a, b}].handoffs = handoffs;
-    aggregates.departments.insert(a);
-    aggregates.departments.insert(b);
-  };
-  link("A", "B", 10);
-  link("B", "C", 10);
-  link("C", "A", 10);
-  link("D", "E", 10);
-  link("E", "F", 10);
-  link("F", "D", 10);
-  link("C", "D", 1);
-  link("X", "Y", 5);
+  link(aggregates, "A", "B", 10);
+  link(aggregates, "B", "C", 10);
+  link(aggregates, "C", "A", 10);
+  link(aggregates, "D", "E", 10);
+  link(aggregates, "E", "F", 10);
+  link(aggregates, "F", "D", 10);
+  link(aggregates, "C", "D", 1);
+  link(aggregates, "X", "Y", 5);
   aggregates.departments.insert("Z");
   return build_relationship_map(aggregates);
 }
@@ -80,16 +82,11 @@ TEST(Structure, BridgesAndArticulationPoints) {
 // A-B-D-C-A, where A -> B and B -> A both happened, A reaches D through B and through C, one path each.
 TEST(Structure, BothDirectionsOfARelationshipAreOneLink) {
   Aggregates aggregates;
-  const auto link = [&](const char* a, const char* b, std::uint64_t handoffs) {
-    aggregates.edges[{a, b}].handoffs = handoffs;
-    aggregates.departments.insert(a);
-    aggregates.departments.insert(b);
-  };
-  link("A", "B", 1);
-  link("B", "A", 2);
-  link("B", "D", 3);
-  link("A", "C", 3);
-  link("D", "C", 3);
+  link(aggregates, "A", "B", 1);
+  link(aggregates, "B", "A", 2);
+  link(aggregates, "B", "D", 3);
+  link(aggregates, "A", "C", 3);
+  link(aggregates, "D", "C", 3);
   const auto map = build_relationship_map(aggregates);
   // B is inside half the shortest paths of (A, D) and of no other pair; so is C. Relative to the
   // (n - 1)(n - 2) / 2 = 3 pairs it could lie between: 0.5 / 3. As two links, A-B would carry two of
