@@ -501,9 +501,7 @@ Result<CheckedEvent, DecodeError> Decoder::check(std::string_view bytes) const {
   }
   // Rejected (or a record only the validator decides): the Event, if any, is kept for the views.
   thread_local Event decided;
-  auto decoded = decode(bytes);
-  if (!decoded.has_value()) return std::move(decoded.error());
-  decided = std::move(decoded.value());
+  if (auto invalid = decode_into(bytes, decided)) return std::move(*invalid);
   std::optional<std::string_view> case_id;
   if (decided.case_id) case_id = *decided.case_id;
   return CheckedEvent{decided.type(), decided.event_id, case_id, decided.actor.has_value(), decided.from_cloud_event};
