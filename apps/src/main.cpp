@@ -24,7 +24,11 @@ std::string malloc_provider() {
   std::size_t size = sizeof(version);
   mallctl("version", static_cast<void*>(&version), &size, nullptr, 0);
   const std::string_view release(version);
-  return "jemalloc " + std::string(release.substr(0, release.find('-')));
+  unsigned arenas = 0;  // relmap's own setting (common/src/jemalloc_options.cpp) unless MALLOC_CONF says otherwise
+  size = sizeof(arenas);
+  mallctl("opt.narenas", static_cast<void*>(&arenas), &size, nullptr, 0);
+  return "jemalloc " + std::string(release.substr(0, release.find('-'))) + ", " + std::to_string(arenas) +
+         (arenas == 1 ? " arena" : " arenas");
 }
 
 /// What --version prints: relmap's version and those of the libraries its speed depends on.

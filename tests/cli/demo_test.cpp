@@ -58,6 +58,9 @@ TEST(VersionFlag, NamesTheKafkaClientAndTheAllocatorInUse) {
   EXPECT_NE(output.find("relmap 0.1.0 (librdkafka 2."), std::string::npos) << output;
   // jemalloc serves every thread's malloc, librdkafka's too, or the apply threads wait on glibc's arenas.
   EXPECT_NE(output.find(", malloc from jemalloc 5."), std::string::npos) << output;
+  // One arena: with one per thread, the memory librdkafka's thread allocates and the apply threads free
+  // was not reused (common/src/jemalloc_options.cpp).
+  EXPECT_NE(output.find(", 1 arena)"), std::string::npos) << output;
 }
 
 TEST(DemoCommand, StreamsARealEventLog) {
