@@ -4,8 +4,9 @@
 // One arena for the whole process. jemalloc's default gives each thread one of four arenas per core,
 // and `relmap aggregate` allocates on one thread what it frees on another: librdkafka's fetching thread
 // allocates every message, the apply threads free it. With an arena per thread, that memory was not
-// reused: 250,000 page faults on 2M events against 175,000 with one arena (about the peak resident
-// set), and the aggregator's CPU 6.6 to 7.2 s against 5.7 to 6.7 s (bench/README.md).
+// reused: 240,000 to 273,000 page faults on 2M events against 165,000 to 185,000 with one arena (about
+// its peak resident set); in 14 alternating pairs of runs, one arena was faster in 11, by 4% in the
+// medians (bench/README.md).
 extern "C" {
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's documented interface
 const char* malloc_conf = "narenas:1";
