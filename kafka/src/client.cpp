@@ -407,7 +407,10 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
 }
 
 MessagePtr Consumer::poll(milliseconds timeout) {
-  MessagePtr message{rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout))};
+  // A message already queued is taken by a call that does not wait: librdkafka 2.0.2 reads the clock
+  // once in such a call and four times in one that may wait.
+  MessagePtr message{rd_kafka_consumer_poll(handle_.get(), 0)};
+  if (!message && timeout > milliseconds::zero()) message.reset(rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout)));
   if (callbacks_->listener_failure) std::rethrow_exception(std::exchange(callbacks_->listener_failure, nullptr));
   return message;
 }
