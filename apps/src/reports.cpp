@@ -3,8 +3,7 @@
 #include <cctype>
 #include <fstream>
 #include <stdexcept>
-
-#include "relmap/common/html.hpp"
+#include <vector>
 
 namespace relmap::app {
 namespace {
@@ -55,16 +54,13 @@ std::string render_report(const graph::DepartmentReport& report, const std::stri
 std::size_t write_all_reports(const std::filesystem::path& folder, const graph::RelationshipMap& current,
                               const graph::RelationshipMap& previous) {
   std::filesystem::create_directories(folder);
-  std::ofstream index(folder / "index.html");
-  index << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Handoff reports</title></head>"
-        << "<body style=\"font-family:system-ui,Helvetica,Arial,sans-serif\"><h1>Handoff reports</h1><ul>\n";
   const graph::DepartmentReporter reporter(current, previous);
+  std::vector<std::string> report_files;
   for (const auto& department : current.departments) {
-    const auto name = file_name_of(department.id);
-    std::ofstream(folder / name) << graph::to_html(reporter.report(department.id));
-    index << "<li><a href=\"" << name << "\">" << html_escape(department.name) << "</a></li>\n";
+    report_files.push_back(file_name_of(department.id));
+    std::ofstream(folder / report_files.back()) << graph::to_html(reporter.report(department.id));
   }
-  index << "</ul></body></html>\n";
+  std::ofstream(folder / "index.html") << graph::to_html_index(current, report_files);
   return current.departments.size();
 }
 

@@ -465,19 +465,31 @@ std::string to_markdown(const DepartmentReport& report) {
   return out.str();
 }
 
-std::string to_html(const DepartmentReport& report) {
-  std::ostringstream out;
-  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Handoff report: "
-      << html_escape(title_of(report)) << "</title>\n<style>\n"
+namespace {
+
+/// The head of a report page and of the index of reports, which look alike: one stylesheet, inline so
+/// that a page stands alone (mailed, printed, opened from disk).
+void write_html_head(std::ostream& out, const std::string& title) {
+  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << html_escape(title)
+      << "</title>\n<style>\n"
       << "body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:2em auto;max-width:62em;color:#222;padding:0 1em}\n"
       << "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ccc}\n"
       << "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee}\n"
-      << "th{text-align:left;background:#f4f4f4}th:not(:first-child){text-align:right}td.n{text-align:right;white-space:nowrap}\n"
+      << "th{text-align:left;background:#f4f4f4}th.n{text-align:right}td.n{text-align:right;white-space:nowrap}\n"
       << ".change{color:#666;font-size:.85em}.meta{color:#555}.none{color:#888;font-style:italic}\n"
       << ".note{border-left:3px solid #c90;background:#fdf7e7;padding:.4em .8em}\n"
       << "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
-      << "</style></head><body>\n<h1>Handoff report: " << html_escape(title_of(report)) << "</h1>\n"
-      << "<p class=\"meta\">Period " << window_text(report.window) << ", compared with "
+      << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n";
+}
+
+std::string optional_rate(const std::optional<double>& rate) { return rate ? format_value(Kind::rate, *rate) : "-"; }
+
+}  // namespace
+
+std::string to_html(const DepartmentReport& report) {
+  std::ostringstream out;
+  write_html_head(out, "Handoff report: " + title_of(report));
+  out << "<p class=\"meta\">Period " << window_text(report.window) << ", compared with "
       << window_text(report.previous_window) << ". Data up to " << html_escape(report.watermark.value_or("-"))
       << ".</p>\n";
   for (const auto& note : report.notes) out << "<p class=\"note\">" << html_escape(note) << "</p>\n";
@@ -488,7 +500,7 @@ std::string to_html(const DepartmentReport& report) {
       continue;
     }
     out << "<table><thead><tr><th>" << html_escape(section.row_heading) << "</th>";
-    for (const auto& column : section.columns) out << "<th>" << html_escape(column) << "</th>";
+    for (const auto& column : section.columns) out << "<th class=\"n\">" << html_escape(column) << "</th>";
     out << "</tr></thead><tbody>\n";
     for (const auto& row : section.rows) {
       out << "<tr><td>" << html_escape(row.label) << "</td>";
@@ -506,6 +518,31 @@ std::string to_html(const DepartmentReport& report) {
     out << "</tbody></table></section>\n";
   }
   out << "</body></html>\n";
+  return out.str();
+}
+
+std::string to_html_index(const RelationshipMap& map, const std::vector<std::string>& report_files) {
+  if (report_files.size() != map.departments.size()) throw std::invalid_argument("one report file per department");
+  std::ostringstream out;
+  write_html_head(out, "Handoff reports");
+  out << "<p class=\"meta\">Period " << window_text(map.window) << ". Data up to "
+      << html_escape(map.watermark.value_or("-")) << ".</p>\n";
+  if (map.departments.empty()) {
+    out << "<p class=\"none\">No departments in this period.</p></body></html>\n";
+    return out.str();
+  }
+  out << "<table><thead><tr><th>Department</th><th>Unit</th><th class=\"n\">Requests received</th>"
+      << "<th class=\"n\">Handoffs in</th><th class=\"n\">Handoffs out</th><th class=\"n\">\"Not my role\" rate</th>"
+      << "<th class=\"n\">Dead-end rate</th></tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < map.departments.size(); ++i) {
+    const auto& department = map.departments[i];
+    out << "<tr><td><a href=\"" << html_escape(report_files[i]) << "\">" << html_escape(department.name) << "</a></td><td>"
+        << html_escape(department.unit) << "</td><td class=\"n\">" << department.requests_received
+        << "</td><td class=\"n\">" << department.handoffs_in << "</td><td class=\"n\">" << department.handoffs_out
+        << "</td><td class=\"n\">" << optional_rate(department.not_my_role_rate) << "</td><td class=\"n\">"
+        << optional_rate(department.dead_end_rate) << "</td></tr>\n";
+  }
+  out << "</tbody></table></body></html>\n";
   return out.str();
 }
 

@@ -131,5 +131,27 @@ TEST(DepartmentReport, Formats) {
   EXPECT_NE(json.find(R"("previous_window":{"from":"2026-03-31","to":"2026-04-01"})"), std::string::npos) << json;
 }
 
+TEST(ReportIndex, ListsEachDepartmentWithItsUnitAndHeadlineFiguresLinkedToItsReport) {
+  const auto map = testing::map_of_file("chains.jsonl", kPeriod);
+  std::vector<std::string> files;
+  for (const auto& department : map.departments) files.push_back(department.id + " report.html");
+  const auto html = to_html_index(map, files);
+  EXPECT_NE(html.find("<title>Handoff reports</title>\n<style>"), std::string::npos) << "styled as the reports are";
+  EXPECT_NE(html.find("<p class=\"meta\">Period 2026-04-02 to 2026-04-03."), std::string::npos) << html;
+  // Y's figures are those of its report's summary: 3 requests received, one declined as not its role.
+  const auto y_summary = section(report_of("Y"), "summary");
+  ASSERT_EQ(figure(y_summary, "Dead-end rate").current, 1.0 / 3);
+  EXPECT_NE(html.find("<tr><td><a href=\"Y report.html\">Y</a></td><td></td><td class=\"n\">3</td><td class=\"n\">0</td>"
+                      "<td class=\"n\">0</td><td class=\"n\">33.3%</td><td class=\"n\">33.3%</td></tr>"),
+            std::string::npos)
+      << html;
+  // X only asked: no rate of requests received, shown as "-" rather than 0%.
+  EXPECT_NE(html.find("<a href=\"X report.html\">X</a></td><td></td><td class=\"n\">0</td><td class=\"n\">0</td>"
+                      "<td class=\"n\">0</td><td class=\"n\">-</td><td class=\"n\">-</td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_THROW(to_html_index(map, {}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace relmap::graph
