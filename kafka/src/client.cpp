@@ -408,9 +408,12 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
 
 MessagePtr Consumer::poll(milliseconds timeout) {
   // A message already queued is taken by a call that does not wait: librdkafka 2.0.2 reads the clock
-  // once in such a call and four times in one that may wait.
+  // once in such a call and four times in one that may wait. A listener that failed in the first call
+  // is rethrown at once, as before, not after a second call has served more callbacks.
   MessagePtr message{rd_kafka_consumer_poll(handle_.get(), 0)};
-  if (!message && timeout > milliseconds::zero()) message.reset(rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout)));
+  if (!message && !callbacks_->listener_failure && timeout > milliseconds::zero()) {
+    message.reset(rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout)));
+  }
   if (callbacks_->listener_failure) std::rethrow_exception(std::exchange(callbacks_->listener_failure, nullptr));
   return message;
 }
