@@ -87,6 +87,10 @@ void add_ingest_command(CLI::App& app) {
   command->add_flag("--insecure-no-auth", options->settings.allow_unauthenticated, "accept requests without a token (local use)");
   command->add_option("--max-body-bytes", options->settings.max_body_bytes, "larger request bodies get 413")
       ->capture_default_str();
+  command->add_option("--http-threads", options->settings.http_threads,
+                      "requests served at once (each waits for Kafka's acknowledgements; more wait in line)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->add_option("--delivery-timeout-ms", options->delivery_timeout_ms,
                       "how long Kafka may take to acknowledge before the answer is 503")
       ->check(CLI::PositiveNumber)

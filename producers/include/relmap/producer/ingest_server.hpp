@@ -23,6 +23,9 @@ struct IngestSettings {
   bool allow_unauthenticated = false;      ///< --insecure-no-auth, for local use only
   std::size_t max_body_bytes = 16u << 20;  ///< larger bodies get 413
   std::chrono::milliseconds delivery_timeout{10000};  ///< how long the broker may take to acknowledge
+  /// Requests served at once: each waits, mostly idle, for Kafka's acknowledgements (about 10 ms on
+  /// a local broker), so many more than the cores.
+  std::size_t http_threads = 64;
 
   /// Throws std::invalid_argument when the settings cannot work (no token and auth required, ...).
   void validate() const;
@@ -36,7 +39,7 @@ struct IngestSettings {
 /// unreachable); 401 without a valid bearer token; 413 over the body size limit. A 2xx therefore means
 /// durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
 ///
-/// Threading: requests are served by the HTTP library's thread pool; one thread of ours serves the
+/// Threading: requests are served by the HTTP library's thread pool (IngestSettings::http_threads); one thread of ours serves the
 /// producer's delivery reports. Lifecycle: start() binds and serves in the background; stop() (or the
 /// destructor) stops accepting, then flushes what is in flight.
 class IngestServer {
@@ -65,6 +68,7 @@ class IngestServer {
   std::thread delivery_server_;
   std::atomic<bool> running_{false};
   int port_ = 0;
+  int listening_socket_ = -1;  ///< set by the HTTP library's socket options, when it binds
 };
 
 }  // namespace relmap::producer
