@@ -39,9 +39,9 @@ struct IngestSettings {
 /// unreachable); 401 without a valid bearer token; 413 over the body size limit. A 2xx therefore means
 /// durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
 ///
-/// Threading: requests are served by the HTTP library's thread pool (IngestSettings::http_threads); one thread of ours serves the
-/// producer's delivery reports. Lifecycle: start() binds and serves in the background; stop() (or the
-/// destructor) stops accepting, then flushes what is in flight.
+/// Threading: requests are served by the HTTP library's thread pool (IngestSettings::http_threads);
+/// one thread of ours serves the producer's delivery reports. Lifecycle: start() binds and serves in
+/// the background; stop() (or the destructor) stops accepting, then flushes what is in flight.
 class IngestServer {
  public:
   IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings);
