@@ -2,7 +2,8 @@
 // of a few events and waiting for the answer (which comes once Kafka has acknowledged every event).
 // Every event of the file is sent once: body k holds lines k*E .. k*E+E-1 and goes over connection
 // k mod C. Prints one line: requests, events, seconds, events/s, latency percentiles, answers that
-// were not 200 (any makes the exit status 1).
+// were not 200 (any makes the exit status 1). Like most HTTP clients, it accepts gzip answers (the
+// ingest then compresses them) and sends with TCP_NODELAY.
 // Usage: relmap_ingest_load HOST:PORT EVENTS.jsonl [CONNECTIONS=16] [EVENTS_PER_REQUEST=100]
 #include <httplib.h>
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,7 +37,7 @@ std::vector<std::string> request_bodies(const std::string& path, std::size_t eve
   return bodies;
 }
 
-double percentile(std::vector<double>& sorted, double fraction) {
+double percentile(const std::vector<double>& sorted, double fraction) {
   if (sorted.empty()) return 0;
   return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(fraction * static_cast<double>(sorted.size())))];
 }
