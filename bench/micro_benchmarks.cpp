@@ -133,7 +133,8 @@ const std::vector<std::string>& stream_records() {
 }
 
 /// What an apply thread of `relmap aggregate` does per event, without Kafka: decode; decode and apply;
-/// decode, apply and write the changed cases' states every 50,000 events (a transaction). Unlike
+/// decode, apply and write the changed cases' states every 50,000 events (an apply thread's share of a
+/// transaction of 100,000 on two threads). Unlike
 /// BM_AggregationStep, the cases are many and the aggregator starts empty, as in bench/e2e: the figures
 /// include the cache misses and the fresh memory of 180,000 open cases.
 void BM_AggregatorStream(benchmark::State& state) {
