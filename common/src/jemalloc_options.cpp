@@ -6,7 +6,7 @@
 // allocates every message, the apply threads free it. With an arena per thread, that memory was not
 // reused: 240,000 to 273,000 page faults on 2M events against 165,000 to 185,000 with one arena (about
 // its peak resident set); in 14 alternating pairs of runs, one arena was faster in 11, by 4% in the
-// medians (bench/README.md).
+// medians (bench/HISTORY.md, the tenth session).
 extern "C" {
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's documented interface
 const char* malloc_conf = "narenas:1";
