@@ -95,23 +95,6 @@ PartitionTotals readable_totals(std::string_view value, const std::string& topic
   return *totals;
 }
 
-/// A departed life's key, split: nullopt for another key.
-struct DepartedKey {
-  std::uint64_t life;
-  std::string case_key;
-};
-std::optional<DepartedKey> parse_departed_key(std::string_view key) {
-  constexpr std::size_t kLifeDigits = 16;
-  if (!key.starts_with(kDepartedKeyPrefix) || key.size() <= kDepartedKeyPrefix.size() + kLifeDigits ||
-      key[kDepartedKeyPrefix.size() + kLifeDigits] != ':') {
-    return std::nullopt;
-  }
-  const char* digits = key.data() + kDepartedKeyPrefix.size();
-  DepartedKey departed{0, std::string(key.substr(kDepartedKeyPrefix.size() + kLifeDigits + 1))};
-  if (std::from_chars(digits, digits + kLifeDigits, departed.life, 16).ptr != digits + kLifeDigits) return std::nullopt;
-  return departed;
-}
-
 }  // namespace
 
 class StreamAggregator::Impl {
@@ -568,10 +551,25 @@ class StreamAggregator::Impl {
   std::map<std::int32_t, std::int64_t> unread_to_end_;  ///< those this instance has not yet read to their end
 };
 
+namespace {
+constexpr std::size_t kLifeDigits = 16;  // life_of() in hex
+}  // namespace
+
 std::string departed_case_key(std::string_view case_key, const CaseState& state) {
-  char life[17];
+  char life[kLifeDigits + 1];
   std::snprintf(life, sizeof life, "%016" PRIx64, life_of(state));
   return std::string(kDepartedKeyPrefix).append(life).append(":").append(case_key);
+}
+
+std::optional<DepartedKey> parse_departed_key(std::string_view key) {
+  if (!key.starts_with(kDepartedKeyPrefix) || key.size() <= kDepartedKeyPrefix.size() + kLifeDigits ||
+      key[kDepartedKeyPrefix.size() + kLifeDigits] != ':') {
+    return std::nullopt;
+  }
+  const char* digits = key.data() + kDepartedKeyPrefix.size();
+  DepartedKey departed{0, std::string(key.substr(kDepartedKeyPrefix.size() + kLifeDigits + 1))};
+  if (std::from_chars(digits, digits + kLifeDigits, departed.life, 16).ptr != digits + kLifeDigits) return std::nullopt;
+  return departed;
 }
 
 StreamAggregator::StreamAggregator(kafka::Config config, StreamTopics topics, StreamSettings settings)

@@ -219,7 +219,10 @@ TEST(Aggregate, ACaseThatLeftMemoryAndCameBackCountsWithEachLifeOnce) {
   const std::string keys = pipeline.aggregates_keys();
   std::istringstream lines(keys);
   std::size_t departed = 0;
-  for (std::string key; std::getline(lines, key);) departed += key.starts_with("d:") && key.ends_with(":case-A");
+  for (std::string key; std::getline(lines, key);) {
+    const auto life = consumer::parse_departed_key(key);
+    departed += life && life->case_key == "case-A";
+  }
   EXPECT_EQ(departed, 2u) << "one record per life that left memory\n" << keys;
   pipeline.expect_reference_answer();
 }
@@ -256,9 +259,9 @@ TEST(Aggregate, ARealEventLogAggregatedInStepsOfEventTimeWithAShortRetention) {
   }
   // Cases whose lives left memory more than once: what this test is about.
   std::istringstream lines(pipeline.aggregates_keys());
-  std::map<std::string, int> lives_left;  // by case: "d:<life>:<case>"
+  std::map<std::string, int> lives_left;  // by case
   for (std::string key; std::getline(lines, key);) {
-    if (key.starts_with("d:")) ++lives_left[key.substr(key.find(':', 2) + 1)];
+    if (const auto life = consumer::parse_departed_key(key)) ++lives_left[life->case_key];
   }
   EXPECT_GE(std::count_if(lives_left.begin(), lives_left.end(), [](const auto& entry) { return entry.second > 1; }), 100);
   pipeline.expect_reference_answer();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -57,6 +58,12 @@ inline constexpr std::string_view kTotalsKey = "t:";
 /// "c:<case key>", and replaced them.)
 inline constexpr std::string_view kDepartedKeyPrefix = "d:";
 std::string departed_case_key(std::string_view case_key, const CaseState& state);
+/// A departed life's key, split: nullopt for any other key.
+struct DepartedKey {
+  std::uint64_t life;
+  std::string case_key;
+};
+std::optional<DepartedKey> parse_departed_key(std::string_view key);
 
 /// `relmap aggregate`: consumes the events topic in a consumer group and maintains one Aggregator per
 /// assigned partition, exactly once: each batch's changed case states (changelog), case facts
