@@ -1,11 +1,12 @@
 // Google Benchmark micro-benchmarks: decode + validate per event type, one aggregation step, an apply
 // thread's work per event on a stream of many cases, and
-// the analytics of a 5,000-department, 200,000-relationship map beside igraph's own Louvain on the
-// same graph (the reference). bench/micro turns the figures into the targets' lines.
+// the analytics of a 5,000-department, 200,000-relationship map (all of them, then each on its own)
+// beside igraph's own Louvain on the same graph (the reference). bench/micro turns the figures into the targets' lines.
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -206,9 +207,57 @@ BENCHMARK(BM_FullAnalytics)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 /// A map with the statistics but not yet the structure, for the analytics one at a time.
 const graph::RelationshipMap& large_map() {
-  static const graph::RelationshipMap map = graph::build_relationship_map(large_organisation());
+  static const graph::RelationshipMap map = graph::relationship_statistics(large_organisation());
   return map;
 }
+
+// Each analytic of BM_FullAnalytics on its own: the statistics, then the structure's steps on a copy
+// of the statistics' map, each after those it needs (untimed).
+void BM_MapStatistics(benchmark::State& state) {
+  const auto& organisation = large_organisation();
+  for (auto _ : state) benchmark::DoNotOptimize(graph::relationship_statistics(organisation));
+}
+BENCHMARK(BM_MapStatistics)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+enum class StructureStep { shared_graph, communities, silos, bridges, brokers };
+
+void run_structure_step(benchmark::State& state, const graph::RelationshipMap& statistics, StructureStep step) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    graph::RelationshipMap map = statistics;
+    std::optional<graph::StructureAnalysis> analysis;
+    if (step != StructureStep::shared_graph) analysis.emplace(map, graph::MapSettings{});
+    if (step == StructureStep::silos) analysis->find_communities();
+    state.ResumeTiming();
+    switch (step) {
+      case StructureStep::shared_graph: analysis.emplace(map, graph::MapSettings{}); break;
+      case StructureStep::communities: analysis->find_communities(); break;
+      case StructureStep::silos: analysis->find_silos(); break;
+      case StructureStep::bridges: analysis->find_bridges(); break;
+      case StructureStep::brokers: analysis->find_brokers(); break;
+    }
+    benchmark::DoNotOptimize(map);
+  }
+}
+
+void BM_Structure(benchmark::State& state, StructureStep step) { run_structure_step(state, large_map(), step); }
+BENCHMARK_CAPTURE(BM_Structure, shared_graph, StructureStep::shared_graph)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Structure, communities, StructureStep::communities)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Structure, silos, StructureStep::silos)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Structure, bridges, StructureStep::bridges)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_Structure, brokers, StructureStep::brokers)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+/// Brokers at the largest map whose betweenness is exact (1,000 departments, 40 relationships each as
+/// above): what the exact path costs at its limit.
+void BM_ExactBrokersAtTheLimit(benchmark::State& state) {
+  static const graph::RelationshipMap statistics = graph::relationship_statistics(graph::random_organisation(1000, 40000, 1));
+  if (statistics.departments.size() > graph::MapSettings{}.exact_betweenness_limit) {
+    state.SkipWithError("the organisation is over the exact limit");
+    return;
+  }
+  run_structure_step(state, statistics, StructureStep::brokers);
+}
+BENCHMARK(BM_ExactBrokersAtTheLimit)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_Communities(benchmark::State& state) {
   const auto& map = large_map();

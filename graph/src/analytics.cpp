@@ -202,17 +202,39 @@ std::vector<int> detect_communities(const RelationshipMap& map) {
   return louvain(weighted_map(map, index));
 }
 
-void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
-  const DepartmentIndex index = department_index(map);
-  const WeightedMap weighted = weighted_map(map, index);
-  const std::size_t n = weighted.size;
-  if (n == 0) return;
+/// What the steps share: the undirected weights and graph, and what find_communities leaves for
+/// find_silos.
+struct StructureAnalysis::Work {
+  Work(RelationshipMap& analysed, const MapSettings& chosen)
+      : map(analysed), settings(chosen), index(department_index(map)), weighted(weighted_map(map, index)),
+        graph(boost_graph(weighted)) {}
 
+  RelationshipMap& map;
+  MapSettings settings;
+  DepartmentIndex index;
+  WeightedMap weighted;
+  Undirected graph;
+  std::vector<int> membership;  ///< by department
+  std::vector<double> internal;  ///< by community
+  std::vector<double> external;  ///< by community
+};
+
+StructureAnalysis::StructureAnalysis(RelationshipMap& map, const MapSettings& settings)
+    : work_(std::make_unique<Work>(map, settings)) {}
+StructureAnalysis::~StructureAnalysis() = default;
+
+void StructureAnalysis::find_communities() {
   // Communities and their modularity: Q_c = internal_c / m - (degree_c / 2m)^2.
-  const std::vector<int> membership = louvain(weighted);
+  RelationshipMap& map = work_->map;
+  const WeightedMap& weighted = work_->weighted;
+  std::vector<int>& membership = work_->membership;
+  std::vector<double>& internal = work_->internal;
+  std::vector<double>& external = work_->external;
+  const std::size_t n = weighted.size;
+  membership = louvain(weighted);
   const int community_count = n == 0 ? 0 : *std::max_element(membership.begin(), membership.end()) + 1;
-  std::vector<double> internal(static_cast<std::size_t>(community_count), 0);
-  std::vector<double> external(static_cast<std::size_t>(community_count), 0);
+  internal.assign(static_cast<std::size_t>(community_count), 0);
+  external.assign(static_cast<std::size_t>(community_count), 0);
   std::vector<double> degree(static_cast<std::size_t>(community_count), 0);
   for (const auto& [pair, weight] : weighted.weights) {
     const auto a = static_cast<std::size_t>(membership[pair.first]);
@@ -241,9 +263,18 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
     map.communities.push_back(std::move(community));
   }
   for (std::size_t i = 0; i < n; ++i) map.departments[i].community = membership[i];
+}
 
+void StructureAnalysis::find_silos() {
+  RelationshipMap& map = work_->map;
+  const WeightedMap& weighted = work_->weighted;
+  const Undirected& graph = work_->graph;
+  const DepartmentIndex& index = work_->index;
+  const std::vector<double>& internal = work_->internal;
+  const std::vector<double>& external = work_->external;
+  if (work_->membership.size() != weighted.size) throw std::logic_error("find_silos() needs find_communities() first");
   // Components, and which one holds the largest share of the weight.
-  const Undirected graph = boost_graph(weighted);
+  const std::size_t n = weighted.size;
   std::vector<int> component(n);
   const int component_count = boost::connected_components(graph, component.data());
   std::vector<double> component_weight(static_cast<std::size_t>(component_count), 0);
@@ -279,12 +310,17 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
     const double total = internal[c] + external[c];
     if (!in_largest || whole_component || total == 0) continue;
     const double share = external[c] / total;
-    if (share < settings.silo_external_share) {
+    if (share < work_->settings.silo_external_share) {
       map.silos.push_back({community.departments, "community", internal[c], external[c], share});
     }
   }
+}
 
+void StructureAnalysis::find_bridges() {
   // Bridges: biconnected components made of a single edge. Articulation points come with them.
+  RelationshipMap& map = work_->map;
+  const Undirected& graph = work_->graph;
+  const DepartmentIndex& index = work_->index;
   std::vector<std::size_t> edge_component(boost::num_edges(graph));
   std::vector<std::size_t> articulation;
   boost::biconnected_components(
@@ -305,20 +341,35 @@ void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
     const auto b = index.at(edge.to);
     edge.bridge = bridges.count({std::min(a, b), std::max(a, b)}) > 0;
   }
+  for (auto& department : map.departments) department.articulation_point = false;
   for (const auto vertex : articulation) map.departments[vertex].articulation_point = true;
+}
 
+void StructureAnalysis::find_brokers() {
   // Brokers: Boost counts each unordered pair once; normalise by the number of pairs, (n-1)(n-2)/2.
+  RelationshipMap& map = work_->map;
+  const MapSettings& settings = work_->settings;
+  const std::size_t n = work_->weighted.size;
   std::vector<double> centrality(n, 0);
   if (n <= settings.exact_betweenness_limit) {
     boost::brandes_betweenness_centrality(
-        graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, graph)));
+        work_->graph, boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, work_->graph)));
     map.betweenness_pivots = 0;
   } else {
-    centrality = sampled_betweenness(weighted, settings.betweenness_pivots);
+    centrality = sampled_betweenness(work_->weighted, settings.betweenness_pivots);
     map.betweenness_pivots = std::min(settings.betweenness_pivots, n);
   }
-  const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2;
+  const double pairs = n > 2 ? static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2 : 0;
   for (std::size_t i = 0; i < n; ++i) map.departments[i].betweenness = pairs > 0 ? centrality[i] / pairs : 0;
+}
+
+void analyse_structure(RelationshipMap& map, const MapSettings& settings) {
+  if (map.departments.empty()) return;
+  StructureAnalysis analysis(map, settings);
+  analysis.find_communities();
+  analysis.find_silos();
+  analysis.find_bridges();
+  analysis.find_brokers();
 }
 
 }  // namespace relmap::graph

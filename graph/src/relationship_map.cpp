@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "relmap/common/json_writer.hpp"
 
@@ -114,17 +116,23 @@ void align_units(RelationshipMap& map) {
   }
 }
 
-RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings, const Directory& directory) {
+RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapSettings& settings, const Directory& directory) {
   RelationshipMap map;
   map.watermark = aggregates.watermark;
   map.window = aggregates.window;
   map.totals = aggregates.totals;
 
   // Every department once, in id order; then statistics through an index by id (hashing, not
-  // ordered-map string comparisons: a large map has hundreds of thousands of edges).
-  std::set<std::string_view> ids(aggregates.departments.begin(), aggregates.departments.end());
-  for (const auto& [id, entry] : directory.entries) ids.insert(id);
-  for (const auto& [key, stats] : aggregates.edges) ids.insert({key.first, key.second});
+  // ordered-map string comparisons: a large map has hundreds of thousands of edges, and an ordered
+  // set of their ends was most of the statistics' time).
+  std::unordered_set<std::string_view> named(aggregates.departments.begin(), aggregates.departments.end());
+  for (const auto& [id, entry] : directory.entries) named.insert(id);
+  for (const auto& [key, stats] : aggregates.edges) {
+    named.insert(key.first);
+    named.insert(key.second);
+  }
+  std::vector<std::string_view> ids(named.begin(), named.end());
+  std::sort(ids.begin(), ids.end());
   map.departments.resize(ids.size());
   std::unordered_map<std::string_view, DepartmentStats*> department_of;
   department_of.reserve(ids.size());
@@ -135,7 +143,10 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     department_of.emplace(department.id, &department);
   }
   std::vector<std::pair<std::uint64_t, std::uint64_t>> declined_and_dead_ends(ids.size());  ///< received
-  std::map<std::pair<std::string, std::string>, Pair> pairs;
+  // Resolved requests by the positions of (a, b), a < b, as (gives, gets) of a; sorted and merged
+  // below. Departments are in id order, so the positions' order is the ids'.
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::pair<std::uint64_t, std::uint64_t>>> resolved;
+  resolved.reserve(aggregates.edges.size());
 
   map.edges.reserve(aggregates.edges.size());
   for (const auto& [key, stats] : aggregates.edges) {
@@ -155,11 +166,13 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
     received.second += stats.dead_ends();
     if (stats.resolved > 0) {
       // resolved(from -> to): `to` gives to `from`.
-      const bool to_first = to < from;
-      auto& pair = pairs[to_first ? std::pair{to, from} : std::pair{from, to}];
-      pair.a = to_first ? to : from;
-      pair.b = to_first ? from : to;
-      (to_first ? pair.gives : pair.gets) += stats.resolved;
+      const auto asker_at = static_cast<std::size_t>(&asker - map.departments.data());
+      const auto asked_at = static_cast<std::size_t>(&asked - map.departments.data());
+      if (asked_at < asker_at) {
+        resolved.push_back({{asked_at, asker_at}, {stats.resolved, 0}});
+      } else {
+        resolved.push_back({{asker_at, asked_at}, {0, stats.resolved}});
+      }
     }
   }
   for (std::size_t i = 0; i < map.departments.size(); ++i) {
@@ -177,14 +190,29 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
       department.unsolved = found->second.unsolved;
     }
   }
-  for (auto& [key, pair] : pairs) {
+  std::sort(resolved.begin(), resolved.end());
+  for (std::size_t i = 0; i < resolved.size(); ++i) {
+    const auto& [positions, gives_and_gets] = resolved[i];
+    if (i > 0 && resolved[i - 1].first == positions) {
+      map.pairs.back().gives += gives_and_gets.first;
+      map.pairs.back().gets += gives_and_gets.second;
+    } else {
+      map.pairs.push_back({map.departments[positions.first].id, map.departments[positions.second].id,
+                           gives_and_gets.first, gives_and_gets.second});
+    }
+  }
+  for (auto& pair : map.pairs) {
     const auto total = pair.gives + pair.gets;
     pair.imbalance = (static_cast<double>(pair.gives) - static_cast<double>(pair.gets)) / static_cast<double>(total);
     pair.flagged = std::abs(pair.imbalance) >= settings.imbalance_threshold && total >= settings.imbalance_minimum;
-    map.pairs.push_back(pair);
   }
   map.chains = summarise_chains(aggregates.chains, settings.top_chains);
   map.topics = rank_topics(aggregates.topics);
+  return map;
+}
+
+RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings, const Directory& directory) {
+  RelationshipMap map = relationship_statistics(aggregates, settings, directory);
   analyse_structure(map, settings);
   align_units(map);
   return map;

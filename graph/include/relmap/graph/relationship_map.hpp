@@ -135,6 +135,11 @@ struct RelationshipMap {
 /// `directory`: names, units and departments with no interaction (which the map reports as isolated).
 RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSettings& settings = {},
                                        const Directory& directory = {});
+/// What build_relationship_map computes before the structure (analytics.hpp): the department, edge and
+/// pair statistics (give/get, not-my-role and dead-end rates, imbalances), chains and topics. On its own
+/// for measuring it (bench/micro).
+RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapSettings& settings = {},
+                                        const Directory& directory = {});
 
 /// The contract's graph JSON ("The graph as JSON" in CONTRACT.md).
 std::string to_json(const RelationshipMap& map);
