@@ -126,63 +126,38 @@ std::vector<int> louvain(const WeightedMap& weighted) {
   return membership;
 }
 
-/// Brandes' accumulation from `pivots` sources drawn without replacement (seeded), scaled by n / pivots:
-/// an unbiased estimate of Boost's undirected betweenness (each unordered pair once). Neither Boost
-/// nor igraph 0.10 samples sources, hence this loop; unweighted BFS like the exact path.
+/// Betweenness estimated from `pivots` sources drawn without replacement (seeded; Brandes & Pich 2007):
+/// igraph's betweenness over the shortest paths from those sources to every vertex, scaled by
+/// n / pivots, is an unbiased estimate of Boost's undirected betweenness (each unordered pair once).
+/// Unweighted, like the exact path.
 std::vector<double> sampled_betweenness(const WeightedMap& weighted, std::size_t pivots) {
   const std::size_t n = weighted.size;
-  // Adjacency as flat arrays (compressed rows): the BFS below runs `pivots` times over every edge.
-  std::vector<std::size_t> first(n + 1, 0);
-  for (const auto& [pair, weight] : weighted.weights) ++first[pair.first + 1], ++first[pair.second + 1];
-  for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
-  std::vector<std::size_t> neighbours(first[n]);
-  std::vector<std::size_t> filled(first.begin(), first.end() - 1);
-  for (const auto& [pair, weight] : weighted.weights) {
-    neighbours[filled[pair.first]++] = pair.second;
-    neighbours[filled[pair.second]++] = pair.first;
-  }
   std::vector<std::size_t> sources(n);
   std::iota(sources.begin(), sources.end(), std::size_t{0});
   std::mt19937_64 random(20261123);
   std::shuffle(sources.begin(), sources.end(), random);
   sources.resize(std::min(pivots, n));
   std::vector<double> centrality(n, 0);
-  std::vector<double> paths(n);
-  std::vector<double> dependency(n);
-  std::vector<std::int64_t> distance(n);
-  std::vector<std::size_t> order;  // BFS order: non-decreasing distance
-  order.reserve(n);
-  for (const auto source : sources) {
-    std::fill(paths.begin(), paths.end(), 0.0);
-    std::fill(dependency.begin(), dependency.end(), 0.0);
-    std::fill(distance.begin(), distance.end(), -1);
-    order.assign(1, source);
-    paths[source] = 1;
-    distance[source] = 0;
-    for (std::size_t head = 0; head < order.size(); ++head) {
-      const auto vertex = order[head];
-      for (std::size_t k = first[vertex]; k < first[vertex + 1]; ++k) {
-        const auto neighbour = neighbours[k];
-        if (distance[neighbour] < 0) {
-          distance[neighbour] = distance[vertex] + 1;
-          order.push_back(neighbour);
-        }
-        if (distance[neighbour] == distance[vertex] + 1) paths[neighbour] += paths[vertex];
-      }
-    }
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      const auto vertex = *it;
-      const double share = (1 + dependency[vertex]) / paths[vertex];
-      for (std::size_t k = first[vertex]; k < first[vertex + 1]; ++k) {
-        const auto neighbour = neighbours[k];
-        if (distance[neighbour] == distance[vertex] - 1) dependency[neighbour] += paths[neighbour] * share;
-      }
-      if (vertex != source) centrality[vertex] += dependency[vertex];
-    }
+  if (sources.empty()) return centrality;
+
+  IntVector edges(static_cast<igraph_integer_t>(2 * weighted.weights.size()));
+  igraph_integer_t position = 0;
+  for (const auto& [pair, weight] : weighted.weights) {
+    VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.first);
+    VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.second);
   }
-  // Over all n sources each unordered pair would be counted twice.
-  const double scale = sources.empty() ? 0 : static_cast<double>(n) / static_cast<double>(sources.size()) / 2;
-  for (auto& value : centrality) value *= scale;
+  IgraphGraph graph(edges.vector, n);
+  IntVector source_ids(static_cast<igraph_integer_t>(sources.size()));
+  for (std::size_t i = 0; i < sources.size(); ++i) VECTOR(source_ids.vector)[static_cast<igraph_integer_t>(i)] = static_cast<igraph_integer_t>(sources[i]);
+  RealVector result;
+  // Undirected, igraph counts each (source, target) path once and halves the sum, as the exact path
+  // counts each unordered pair once.
+  if (igraph_betweenness_subset(&graph.graph, &result.vector, igraph_vss_all(), false, igraph_vss_vector(&source_ids.vector),
+                                igraph_vss_all(), nullptr) != IGRAPH_SUCCESS) {
+    throw std::runtime_error("igraph_betweenness_subset failed");
+  }
+  const double scale = static_cast<double>(n) / static_cast<double>(sources.size());
+  for (std::size_t i = 0; i < n; ++i) centrality[i] = VECTOR(result.vector)[static_cast<igraph_integer_t>(i)] * scale;
   return centrality;
 }
 
