@@ -8,7 +8,7 @@
 
 namespace relmap::testing {
 
-/// The real broker's address from RELMAP_KAFKA_BROKERS. Fails the test (never skips) when unset:
+/// The real broker's address from RELMAP_KAFKA_BROKERS. Fails the test at once (throws; never skips) when unset:
 /// an integration test that did not run is not a pass. scripts/test sets it.
 std::string real_brokers();
 
