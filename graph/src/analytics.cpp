@@ -75,41 +75,50 @@ WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& inde
   return weighted;
 }
 
-/// igraph objects with their destructors, so nothing leaks when igraph reports an error.
-struct IgraphGraph {
-  igraph_t graph;
-  explicit IgraphGraph(const igraph_vector_int_t& edges, std::size_t vertices) {
-    if (igraph_create(&graph, &edges, static_cast<igraph_integer_t>(vertices), IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS) {
-      throw std::runtime_error("igraph_create failed");
-    }
-  }
-  ~IgraphGraph() { igraph_destroy(&graph); }
-};
+/// igraph objects with their destructors, so nothing leaks when igraph reports an error; not copied,
+/// since a copy would destroy the same object twice.
 struct IntVector {
   igraph_vector_int_t vector;
   explicit IntVector(igraph_integer_t size = 0) { igraph_vector_int_init(&vector, size); }
   ~IntVector() { igraph_vector_int_destroy(&vector); }
+  IntVector(const IntVector&) = delete;
+  IntVector& operator=(const IntVector&) = delete;
 };
 struct RealVector {
   igraph_vector_t vector;
   explicit RealVector(igraph_integer_t size = 0) { igraph_vector_init(&vector, size); }
   ~RealVector() { igraph_vector_destroy(&vector); }
+  RealVector(const RealVector&) = delete;
+  RealVector& operator=(const RealVector&) = delete;
+};
+/// The undirected map as an igraph graph: edge k is weighted.weights[k].
+struct IgraphGraph {
+  igraph_t graph;
+  explicit IgraphGraph(const WeightedMap& weighted) {
+    IntVector edges(static_cast<igraph_integer_t>(2 * weighted.weights.size()));
+    igraph_integer_t position = 0;
+    for (const auto& [pair, weight] : weighted.weights) {
+      VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.first);
+      VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.second);
+    }
+    if (igraph_create(&graph, &edges.vector, static_cast<igraph_integer_t>(weighted.size), IGRAPH_UNDIRECTED) !=
+        IGRAPH_SUCCESS) {
+      throw std::runtime_error("igraph_create failed");
+    }
+  }
+  ~IgraphGraph() { igraph_destroy(&graph); }
+  IgraphGraph(const IgraphGraph&) = delete;
+  IgraphGraph& operator=(const IgraphGraph&) = delete;
 };
 
 /// Louvain communities; membership[i] renumbered in order of each community's first vertex.
 std::vector<int> louvain(const WeightedMap& weighted) {
   std::vector<int> membership(weighted.size);
   if (weighted.size == 0) return membership;
-  IntVector edges(static_cast<igraph_integer_t>(2 * weighted.weights.size()));
+  const IgraphGraph graph(weighted);
   RealVector weights(static_cast<igraph_integer_t>(weighted.weights.size()));
   igraph_integer_t position = 0;
-  for (const auto& [pair, weight] : weighted.weights) {
-    VECTOR(edges.vector)[2 * position] = static_cast<igraph_integer_t>(pair.first);
-    VECTOR(edges.vector)[2 * position + 1] = static_cast<igraph_integer_t>(pair.second);
-    VECTOR(weights.vector)[position] = weight;
-    ++position;
-  }
-  IgraphGraph graph(edges.vector, weighted.size);
+  for (const auto& [pair, weight] : weighted.weights) VECTOR(weights.vector)[position++] = weight;
   IntVector result;
   // Louvain visits vertices in random order: a fixed seed makes the answer depend on the input only.
   igraph_rng_seed(igraph_rng_default(), 20261123);
@@ -140,20 +149,15 @@ std::vector<double> sampled_betweenness(const WeightedMap& weighted, std::size_t
   std::vector<double> centrality(n, 0);
   if (sources.empty()) return centrality;
 
-  IntVector edges(static_cast<igraph_integer_t>(2 * weighted.weights.size()));
-  igraph_integer_t position = 0;
-  for (const auto& [pair, weight] : weighted.weights) {
-    VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.first);
-    VECTOR(edges.vector)[position++] = static_cast<igraph_integer_t>(pair.second);
-  }
-  IgraphGraph graph(edges.vector, n);
+  const IgraphGraph graph(weighted);
   IntVector source_ids(static_cast<igraph_integer_t>(sources.size()));
-  for (std::size_t i = 0; i < sources.size(); ++i) VECTOR(source_ids.vector)[static_cast<igraph_integer_t>(i)] = static_cast<igraph_integer_t>(sources[i]);
+  igraph_integer_t position = 0;
+  for (const auto source : sources) VECTOR(source_ids.vector)[position++] = static_cast<igraph_integer_t>(source);
   RealVector result;
   // Undirected, igraph counts each (source, target) path once and halves the sum, as the exact path
   // counts each unordered pair once.
-  if (igraph_betweenness_subset(&graph.graph, &result.vector, igraph_vss_all(), false, igraph_vss_vector(&source_ids.vector),
-                                igraph_vss_all(), nullptr) != IGRAPH_SUCCESS) {
+  if (igraph_betweenness_subset(&graph.graph, &result.vector, igraph_vss_all(), false,
+                                igraph_vss_vector(&source_ids.vector), igraph_vss_all(), nullptr) != IGRAPH_SUCCESS) {
     throw std::runtime_error("igraph_betweenness_subset failed");
   }
   const double scale = static_cast<double>(n) / static_cast<double>(sources.size());
