@@ -35,7 +35,7 @@ struct StreamSettings {
   /// every assigned partition is read to its end: large under load (each commit costs a round trip,
   /// and the broker 20 to 35 ms of CPU for its markers and checks; each changed case is written once
   /// per transaction), immediate when caught up. 100,000 rather than 50,000: the broker's CPU in a 2M
-  /// run fell by a fifth and the run was faster in 7 of 8 alternating pairs (bench/README.md).
+  /// run fell by a fifth and the run was faster in 7 of 8 alternating pairs (bench/HISTORY.md).
   std::size_t batch_messages = 100000;
   std::chrono::milliseconds batch_time{1000};
   /// Threads that decode and apply events, each for a share of the partitions (a partition's events
