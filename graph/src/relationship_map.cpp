@@ -154,6 +154,8 @@ RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapS
     map.edges.push_back({from, to, stats, nearest_rank(stats.response_times_s, 0.5), nearest_rank(stats.response_times_s, 0.9)});
     auto& asker = *department_of.at(from);
     auto& asked = *department_of.at(to);
+    const auto asker_at = static_cast<std::size_t>(&asker - map.departments.data());
+    const auto asked_at = static_cast<std::size_t>(&asked - map.departments.data());
     asker.requests_made += stats.requests;
     asked.requests_received += stats.requests;
     asked.gives += stats.resolved;
@@ -161,13 +163,11 @@ RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapS
     asker.handoffs_out += stats.handoffs;
     asked.handoffs_in += stats.handoffs;
     asked.andon += stats.andon;
-    auto& received = declined_and_dead_ends[static_cast<std::size_t>(&asked - map.departments.data())];
+    auto& received = declined_and_dead_ends[asked_at];
     received.first += stats.declined;
     received.second += stats.dead_ends();
     if (stats.resolved > 0) {
       // resolved(from -> to): `to` gives to `from`.
-      const auto asker_at = static_cast<std::size_t>(&asker - map.departments.data());
-      const auto asked_at = static_cast<std::size_t>(&asked - map.departments.data());
       if (asked_at < asker_at) {
         resolved.push_back({{asked_at, asker_at}, {stats.resolved, 0}});
       } else {
