@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_writer.hpp"
+
 namespace relmap::graph {
 namespace {
 
@@ -81,7 +83,7 @@ std::string to_json_compared(const RelationshipMap& current, const RelationshipM
   now.AddMember("previous_totals", Value(then["totals"], allocator), allocator);
   now.AddMember("previous_only", gone, allocator);
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  relmap::JsonTextWriter writer(buffer);
   now.Accept(writer);
   return buffer.GetString();
 }

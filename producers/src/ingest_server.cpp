@@ -13,6 +13,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_writer.hpp"
+
 #include "relmap/common/logging.hpp"
 #include "relmap/kafka/client.hpp"
 
@@ -78,7 +80,7 @@ std::optional<std::string> split_records(const httplib::Request& request, std::v
   }
   for (const auto& element : document.GetArray()) {
     rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    relmap::JsonTextWriter writer(buffer);
     element.Accept(writer);
     records.emplace_back(buffer.GetString(), buffer.GetSize());
   }
@@ -88,7 +90,7 @@ std::optional<std::string> split_records(const httplib::Request& request, std::v
 std::string results_json(const std::vector<RecordResult>& results, std::size_t accepted, std::size_t rejected,
                          std::size_t failed) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  relmap::JsonTextWriter writer(buffer);
   writer.StartObject();
   writer.Key("accepted");
   writer.Uint64(accepted);
@@ -129,7 +131,7 @@ std::string results_json(const std::vector<RecordResult>& results, std::size_t a
 
 std::string error_json(std::string_view message) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  relmap::JsonTextWriter writer(buffer);
   writer.StartObject();
   writer.Key("error");
   writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));

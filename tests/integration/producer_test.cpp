@@ -9,6 +9,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_writer.hpp"
+
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 #include "relmap/kafka/client.hpp"
@@ -111,7 +113,7 @@ TEST(ProduceCommand, ValidRecordsOnceInTheTopicInvalidOnesInTheDeadLetterTopicWi
         rapidjson::Document document;
         document.Parse(valid_line.c_str());
         rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        relmap::JsonTextWriter writer(buffer);
         document["input"].Accept(writer);
         out << buffer.GetString() << '\n';
         ++line_number;

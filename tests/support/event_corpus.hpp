@@ -11,6 +11,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_writer.hpp"
+
 namespace relmap::testing {
 
 inline const std::string kEventCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
@@ -29,7 +31,7 @@ inline std::vector<std::string> corpus_lines(const std::string& file_name) {
 
 inline std::string compact(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  relmap::JsonTextWriter writer(buffer);
   value.Accept(writer);
   return buffer.GetString();
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,13 @@
 #include <rapidjson/writer.h>
 
 namespace relmap {
+
+/// RapidJSON's writer as relmap uses it, whatever it writes. Not `rapidjson::Writer<StringBuffer>`:
+/// RapidJSON 1.1.0's SSE2 code for that one type copies the bytes 0x1A to 0x1F out of strings of 16
+/// bytes or more unescaped (it takes "at most 0x19" for "below 0x20"), which is not JSON. Validating
+/// the encoding is another type, which that code does not touch, and it refuses text that is not UTF-8.
+using JsonTextWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                                         rapidjson::CrtAllocator, rapidjson::kWriteValidateEncodingFlag>;
 
 /// Compact JSON output with typed members: the one way relmap writes its JSON documents.
 /// `field` writes an empty optional as null; `field_if_set` leaves it out.
@@ -18,9 +26,18 @@ class JsonWriter {
   void end_object() { writer_.EndObject(); }
   void start_array() { writer_.StartArray(); }
   void end_array() { writer_.EndArray(); }
-  void key(std::string_view name) { writer_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())); }
+  void key(std::string_view name) {
+    if (!writer_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()))) {
+      throw std::invalid_argument("a JSON member name is not valid UTF-8");
+    }
+  }
 
-  void value(std::string_view text) { writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
+  /// Throws std::invalid_argument for text that is not UTF-8: what relmap writes is valid JSON or nothing.
+  void value(std::string_view text) {
+    if (!writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()))) {
+      throw std::invalid_argument("text to be written as JSON is not valid UTF-8");
+    }
+  }
   void value(const char* text) { value(std::string_view{text}); }  // not bool
   void value(const std::string& text) { value(std::string_view{text}); }
   void value(bool flag) { writer_.Bool(flag); }
@@ -72,7 +89,7 @@ class JsonWriter {
 
  private:
   rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+  JsonTextWriter writer_{buffer_};
 };
 
 }  // namespace relmap
