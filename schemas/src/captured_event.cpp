@@ -2,9 +2,12 @@
 
 #include <bit>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include <simdjson.h>
+
+#include "relmap/schemas/decoder.hpp"
 
 namespace relmap::schemas::detail {
 namespace {
@@ -96,6 +99,14 @@ std::string_view name_of(Field field) { return kFieldNames[static_cast<std::size
 MemberSink MemberSink::add(std::string_view key, const CapturedValue& value, CapturedEvent& event) const {
   if (object == nullptr) return {};
   if (is_attrs) {
+    // A repeated attribute is left to the validator, which refuses it; many attributes too, whose
+    // repetitions its hash set finds sooner than this scan would.
+    constexpr std::size_t kAttrsComparedHere = 32;
+    if (object->attrs.size() >= kAttrsComparedHere) {
+      object->repeated_field = true;
+    } else {
+      for (const auto& attribute : object->attrs) object->repeated_field |= attribute.first == key;
+    }
     if (value.kind == JsonKind::string) {
       object->attrs.emplace_back(key, value.text);
     } else {
@@ -143,7 +154,12 @@ void capture_members(simdjson::dom::object object, const MemberSink& sink, Captu
 
 bool capture_record(std::string_view bytes, CapturedEvent& event) {
   // A parser keeps its buffers between documents; one per thread because a Decoder is shared.
-  thread_local simdjson::dom::parser parser;
+  // Deeper records are left to the validator, which says why they are refused.
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser deep_enough;
+    if (deep_enough.allocate(kMaxEventBytes, kMaxEventDepth) != simdjson::SUCCESS) throw std::bad_alloc();
+    return deep_enough;
+  }();
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: given a bare buffer, it allocates a
   // padded copy for every record. This thread's copy is reused instead.
   thread_local std::vector<char> padded;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <mutex>
+#include <unordered_set>
 #include <vector>
 
 #include <rapidjson/document.h>
@@ -14,9 +15,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_writer.hpp"
+
 #include "captured_event.hpp"
 #include "embedded_schemas.hpp"
 #include "object_rules.hpp"
+#include "relmap/common/json_text.hpp"
 #include "relmap/common/utf8.hpp"
 
 namespace relmap::schemas {
@@ -107,7 +111,7 @@ DecodeError error(DecodeErrc code, std::string path, std::string message) {
 
 std::string to_json_text(const Value& value) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  relmap::JsonTextWriter writer(buffer);
   value.Accept(writer);
   return {buffer.GetString(), buffer.GetSize()};
 }
@@ -421,6 +425,37 @@ std::optional<EventType> event_type_named(const detail::CapturedValue& type) {
   return static_cast<EventType>(known - kTypeNames.begin());
 }
 
+/// A member relmap reads given twice, in the event, its attrs or a CloudEvent's data: readers of the
+/// topic, which keeps the record as it came, could each take another of the two.
+std::optional<DecodeError> first_repeated_member(const Value& object, const std::string& path = "") {
+  std::uint32_t fields_seen = 0;
+  static_assert(detail::kFieldCount <= 32);
+  for (const auto& member : object.GetObject()) {
+    const std::string_view name{member.name.GetString(), member.name.GetStringLength()};
+    const auto field = detail::field_named(name);
+    if (!field) continue;
+    const auto bit = std::uint32_t{1} << static_cast<unsigned>(*field);
+    if ((fields_seen & bit) != 0) {
+      return error(DecodeErrc::schema_violation, path + "/" + std::string(name), "given twice: name each member once");
+    }
+    fields_seen |= bit;
+    if (!member.value.IsObject()) continue;
+    if (*field == Field::data && path.empty()) {
+      if (auto repeated = first_repeated_member(member.value, "/data")) return repeated;
+    } else if (*field == Field::attrs) {
+      std::unordered_set<std::string_view> attribute_names;
+      for (const auto& attribute : member.value.GetObject()) {
+        const std::string_view attribute_name{attribute.name.GetString(), attribute.name.GetStringLength()};
+        if (!attribute_names.insert(attribute_name).second) {
+          return error(DecodeErrc::schema_violation, path + "/attrs/" + std::string(attribute_name),
+                       "given twice: name each member once");
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 /// Validates a native object against its type's schema (the envelope's alone when the type is
 /// missing or unknown, which then explains why) and builds the Event.
 Result<Event, DecodeError> decode_native(const Value& object, const CompiledSchema& envelope,
@@ -521,21 +556,38 @@ std::optional<Decoder::Accepted> Decoder::accept_compiled(std::string_view bytes
 }
 
 Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes) const {
+  // The validator and the capture walk the document recursively: it must not be deeper than that
+  // can go, nor than the quadratic cost of RapidJSON's schema checks with depth allows.
+  const auto faults = find_json_text_faults(bytes, kMaxEventDepth);
+  if (faults.too_deep_at) {
+    return error(DecodeErrc::invalid_json, "",
+                 "nested deeper than " + std::to_string(kMaxEventDepth) + " levels (at byte " +
+                     std::to_string(*faults.too_deep_at) + ")");
+  }
   // Events are small: the document's memory comes from the stack unless one is unusually large.
   char value_buffer[16384];
   rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof value_buffer);
+  const auto lone_surrogate = [&] {
+    return error(DecodeErrc::invalid_utf8, "",
+                 "\"" + std::string(bytes.substr(*faults.lone_surrogate_at, 6)) +
+                     "\" is half of a UTF-16 surrogate pair, not a character (at byte " +
+                     std::to_string(*faults.lone_surrogate_at) + ")");
+  };
   Document document(&value_allocator);
-  document.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
+  document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(bytes.data(), bytes.size());
   if (document.HasParseError()) {
     // Checked only on failure, so valid events pay nothing; it also finds bad bytes outside strings.
     if (const auto invalid_at = first_invalid_utf8(bytes)) {
       return error(DecodeErrc::invalid_utf8, "", "not valid UTF-8 at byte " + std::to_string(*invalid_at));
     }
+    if (faults.lone_surrogate_at) return lone_surrogate();
     return error(DecodeErrc::invalid_json, "",
                  std::string("not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
                      " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
   }
+  if (faults.lone_surrogate_at) return lone_surrogate();
   if (!document.IsObject()) return error(DecodeErrc::not_an_object, "", "not a JSON object");
+  if (auto repeated = first_repeated_member(document)) return std::move(*repeated);
   if (!document.HasMember("specversion")) return decode_native(document, schemas_->envelope, schemas_->by_type);
 
   if (auto violation = validate(schemas_->cloud_event, document)) {

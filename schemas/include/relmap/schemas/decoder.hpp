@@ -18,6 +18,9 @@ class CapturedObject;
 
 /// The largest event the contract accepts, in bytes.
 inline constexpr std::size_t kMaxEventBytes = 64 * 1024;
+/// The deepest nesting of arrays and objects an event may have. The contract's own members go three
+/// levels deep (a CloudEvent's data and its attrs); members it does not name may use the rest.
+inline constexpr std::size_t kMaxEventDepth = 16;
 
 /// Why a record is not a valid event. The codes are stable: they name the dead-letter reason.
 enum class DecodeErrc {
