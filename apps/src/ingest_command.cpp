@@ -18,6 +18,7 @@ struct IngestOptions {
   std::string token_file;
   producer::IngestSettings settings;
   int delivery_timeout_ms = 10000;
+  int body_timeout_ms = 30000;
 };
 
 /// HOST:PORT, the host may be a bracketed IPv6 address.
@@ -54,6 +55,7 @@ void run_ingest(IngestOptions& options) {
   parse_listen(options.listen, options.settings);
   options.settings.tokens = read_tokens(options.token_file);
   options.settings.delivery_timeout = std::chrono::milliseconds{options.delivery_timeout_ms};
+  options.settings.body_timeout = std::chrono::milliseconds{options.body_timeout_ms};
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -71,8 +73,9 @@ void run_ingest(IngestOptions& options) {
   std::cerr << "relmap ingest: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
   server.stop();
   const auto counts = server.publisher().counts();
-  std::cerr << "relmap ingest: " << counts.sent << " event(s) accepted, " << counts.rejected << " rejected, "
-            << counts.failed << " not stored\n";
+  // Sent is not stored: what the broker acknowledged, events and dead letters alike, is.
+  std::cerr << "relmap ingest: " << counts.sent << " event(s) sent, " << counts.rejected << " rejected, "
+            << counts.acknowledged << " message(s) stored, " << counts.failed << " not stored\n";
 }
 
 }  // namespace
@@ -86,6 +89,10 @@ void add_ingest_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   command->add_flag("--insecure-no-auth", options->settings.allow_unauthenticated, "accept requests without a token (local use)");
   command->add_option("--max-body-bytes", options->settings.max_body_bytes, "larger request bodies get 413")
+      ->capture_default_str();
+  command->add_option("--body-timeout-ms", options->body_timeout_ms,
+                      "how long a request body may take to arrive before the answer is 408")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--http-threads", options->settings.http_threads,
                       "requests served at once (each waits for Kafka's acknowledgements; more wait in line)")

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "relmap/common/json_text.hpp"
 #include "relmap/common/json_writer.hpp"
 
 #include "relmap/common/logging.hpp"
@@ -22,6 +23,9 @@ namespace relmap::producer {
 namespace {
 
 using namespace std::chrono_literals;
+
+/// Requests one connection serves before it is closed (and the client connects again).
+constexpr std::size_t kRequestsPerConnection = 10000;
 
 const auto& log() {
   static const auto logger = relmap::logger("ingest");
@@ -50,11 +54,20 @@ std::string media_type(const httplib::Request& request) {
   return type.substr(0, type.find(';'));
 }
 
+bool is_line_delimited(const std::string& type) {
+  return type == "application/x-ndjson" || type == "application/jsonl" || type == "application/json-seq";
+}
+
+/// What a body may be: JSON (one event or an array), lines of JSON, or CloudEvents. A client that
+/// says nothing is taken to send JSON.
+bool is_accepted_media_type(const std::string& type) {
+  return type.empty() || type == "application/json" || type == "application/cloudevents+json" ||
+         type == "application/cloudevents-batch+json" || is_line_delimited(type);
+}
+
 /// Splits a request body into records, or says why it cannot.
-std::optional<std::string> split_records(const httplib::Request& request, std::vector<std::string>& records) {
-  const std::string type = media_type(request);
-  const std::string& body = request.body;
-  if (type == "application/x-ndjson" || type == "application/jsonl" || type == "application/json-seq") {
+std::optional<std::string> split_records(const std::string& type, const std::string& body, std::vector<std::string>& records) {
+  if (is_line_delimited(type)) {
     std::size_t start = 0;
     while (start <= body.size()) {
       auto end = body.find('\n', start);
@@ -66,8 +79,14 @@ std::optional<std::string> split_records(const httplib::Request& request, std::v
     }
     return std::nullopt;
   }
+  // An array of events is one level deeper than an event; a body deeper than that is refused here,
+  // before a parser that recurses could exhaust the stack on it.
+  if (const auto too_deep_at = find_json_text_faults(body, schemas::kMaxEventDepth + 1).too_deep_at) {
+    return "the body nests arrays and objects deeper than " + std::to_string(schemas::kMaxEventDepth + 1) +
+           " levels (at byte " + std::to_string(*too_deep_at) + ")";
+  }
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (document.HasParseError() || (!document.IsArray() && !document.IsObject())) {
     // One record that is not JSON: the decoder gives the precise reason.
     records.push_back(body);
@@ -149,6 +168,7 @@ void IngestSettings::validate() const {
   if (port < 0 || port > 65535) throw std::invalid_argument("port out of range: " + std::to_string(port));
   if (max_body_bytes == 0) throw std::invalid_argument("the body size limit must be positive");
   if (http_threads == 0) throw std::invalid_argument("the HTTP threads must be at least one");
+  if (body_timeout.count() <= 0) throw std::invalid_argument("the body timeout must be positive");
 }
 
 IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings)
@@ -165,6 +185,8 @@ IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSet
   // An answer goes out in more than one write: with Nagle's algorithm the last one waited for the
   // client's delayed ACK, 40 ms on every request but a connection's first (bench/README.md).
   server_->set_tcp_nodelay(true);
+  // Integrations are told to keep their connection: the library's default closed it after 5 requests.
+  server_->set_keep_alive_max_count(kRequestsPerConnection);
   // Each request holds its thread until Kafka acknowledges its events: the pool bounds the requests in
   // flight, and the library's default (8) left the cores idle while clients queued.
   server_->new_task_queue = [threads = settings_.http_threads] { return new httplib::ThreadPool(threads); };
@@ -176,6 +198,20 @@ IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSet
 }
 
 IngestServer::~IngestServer() { stop(); }
+
+bool IngestServer::authorised(const httplib::Request& request) const {
+  const std::string authorization = request.get_header_value("Authorization");
+  const std::string_view prefix = "Bearer ";
+  bool authorised = false;
+  if (authorization.size() > prefix.size() && authorization.compare(0, prefix.size(), prefix) == 0) {
+    const std::string token = authorization.substr(prefix.size());
+    for (const auto& accepted : settings_.tokens) {
+      // Constant-time comparison: response time must not leak how much of a token matched.
+      authorised |= accepted.size() == token.size() && CRYPTO_memcmp(accepted.data(), token.data(), token.size()) == 0;
+    }
+  }
+  return authorised;
+}
 
 void IngestServer::install_routes() {
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
@@ -199,27 +235,53 @@ void IngestServer::install_routes() {
       response.set_content(error_json(problem), "application/json");
     }
   });
-  server_->Post("/v1/events", [this](const httplib::Request& request, httplib::Response& response) {
-    if (!settings_.allow_unauthenticated) {
-      const std::string authorization = request.get_header_value("Authorization");
-      const std::string_view prefix = "Bearer ";
-      bool authorised = false;
-      if (authorization.size() > prefix.size() && authorization.compare(0, prefix.size(), prefix) == 0) {
-        const std::string token = authorization.substr(prefix.size());
-        for (const auto& accepted : settings_.tokens) {
-          // Constant-time comparison: response time must not leak how much of a token matched.
-          authorised |= accepted.size() == token.size() && CRYPTO_memcmp(accepted.data(), token.data(), token.size()) == 0;
-        }
-      }
-      if (!authorised) {
-        response.status = 401;
-        response.set_header("WWW-Authenticate", "Bearer");
-        response.set_content(error_json("a valid bearer token is required"), "application/json");
-        return;
-      }
+  // The handler runs once the headers are in and reads the body itself: a request without a valid
+  // token, or of a type that cannot be events, is answered without reading its body, and the body is
+  // bounded in size (chunked or not) and in the time it may take to arrive.
+  server_->Post("/v1/events", [this](const httplib::Request& request, httplib::Response& response,
+                                     const httplib::ContentReader& read_body) {
+    const auto refuse = [&](int status, std::string_view reason) {
+      response.status = status;
+      // What is left of the body is never read: the connection cannot carry another request.
+      response.set_header("Connection", "close");
+      response.set_content(error_json(reason), "application/json");
+    };
+    if (!settings_.allow_unauthenticated && !authorised(request)) {
+      response.set_header("WWW-Authenticate", "Bearer");
+      refuse(401, "a valid bearer token is required");
+      return;
+    }
+    const std::string type = media_type(request);
+    if (!is_accepted_media_type(type)) {
+      refuse(415, "Content-Type " + type + " is not events: send application/json, application/x-ndjson, "
+                  "application/cloudevents+json or application/cloudevents-batch+json");
+      return;
+    }
+    std::string body;
+    bool too_large = false;
+    bool too_slow = false;
+    const auto deadline = std::chrono::steady_clock::now() + settings_.body_timeout;
+    const bool complete = read_body([&](const char* data, std::size_t size) {
+      too_large = body.size() + size > settings_.max_body_bytes;
+      too_slow = std::chrono::steady_clock::now() > deadline;
+      if (too_large || too_slow) return false;
+      body.append(data, size);
+      return true;
+    });
+    if (too_large || response.status == 413) {
+      refuse(413, "the body is over " + std::to_string(settings_.max_body_bytes) + " bytes");
+      return;
+    }
+    if (too_slow) {
+      refuse(408, "the body took longer than " + std::to_string(settings_.body_timeout.count()) + " ms to arrive");
+      return;
+    }
+    if (!complete) {
+      refuse(400, "the body could not be read");
+      return;
     }
     std::vector<std::string> records;
-    if (const auto problem = split_records(request, records)) {
+    if (const auto problem = split_records(type, body, records)) {
       response.status = 400;
       response.set_content(error_json(*problem), "application/json");
       return;

@@ -12,6 +12,7 @@
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace relmap::producer {
@@ -21,7 +22,9 @@ struct IngestSettings {
   int port = 8088;                         ///< 0: any free port (see IngestServer::port())
   std::vector<std::string> tokens;         ///< accepted bearer tokens
   bool allow_unauthenticated = false;      ///< --insecure-no-auth, for local use only
-  std::size_t max_body_bytes = 16u << 20;  ///< larger bodies get 413
+  std::size_t max_body_bytes = 16u << 20;  ///< larger bodies get 413, chunked or not
+  /// How long a body may take to arrive once the headers are in; a slower one gets 408.
+  std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds delivery_timeout{10000};  ///< how long the broker may take to acknowledge
   /// Requests served at once: each waits, mostly idle, for Kafka's acknowledgements (about 10 ms on
   /// a local broker), so many more than the cores.
@@ -36,8 +39,9 @@ struct IngestSettings {
 /// decoder and publishes it. It answers only when the broker has acknowledged or failed every event:
 /// 200 when all were accepted; 400 when some were invalid (the valid ones are still accepted, and the
 /// body says which, with the reasons); 503 when an accepted event could not be stored (the broker is
-/// unreachable); 401 without a valid bearer token; 413 over the body size limit. A 2xx therefore means
-/// durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
+/// unreachable); 401 without a valid bearer token and 415 for a body that cannot be events (both
+/// without reading the body); 413 over the body size limit; 408 for a body slower than its timeout.
+/// A 2xx therefore means durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
 ///
 /// Threading: requests are served by the HTTP library's thread pool (IngestSettings::http_threads);
 /// one thread of ours serves the producer's delivery reports. Lifecycle: start() binds and serves in
@@ -59,6 +63,7 @@ class IngestServer {
 
  private:
   void install_routes();
+  bool authorised(const httplib::Request& request) const;
 
   IngestSettings settings_;
   kafka::Config kafka_config_;
