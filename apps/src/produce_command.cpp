@@ -25,22 +25,26 @@ struct ProduceOptions {
 /// The rejects file: one line per invalid record, "line<TAB>code<TAB>reason<TAB>original bytes".
 class RejectsFile {
  public:
-  explicit RejectsFile(const std::string& path) {
+  RejectsFile(const std::string& path, producer::PublishSettings settings) : settings_(std::move(settings)) {
     if (path.empty()) return;
     out_.open(path, std::ios::binary | std::ios::trunc);
     if (!out_) throw std::runtime_error("cannot write rejects file " + path);
   }
+  /// The record as the dead-letter topic keeps it: no person in clear.
   void add(std::uint64_t line, const schemas::DecodeError& error, std::string_view record) {
     if (!out_.is_open()) return;
-    out_ << line << '\t' << schemas::to_string(error.code) << '\t' << error.to_string() << '\t' << record << '\n';
+    const auto kept = producer::rejected_record_value(record, settings_);
+    out_ << line << '\t' << schemas::to_string(error.code) << '\t' << error.to_string() << '\t'
+         << kept.value_or("(withheld: names an actor but is not JSON that could be pseudonymised)") << '\n';
   }
 
  private:
+  producer::PublishSettings settings_;
   std::ofstream out_;
 };
 
 void run_produce(const ProduceOptions& options) {
-  RejectsFile rejects(options.rejects_path);
+  RejectsFile rejects(options.rejects_path, options.kafka.publish_settings());
   auto log = relmap::logger("produce");
 
   if (options.dry_run) {
@@ -58,6 +62,8 @@ void run_produce(const ProduceOptions& options) {
       rejects.add(line, decoded.error(), record);
     });
     std::cerr << "dry run: " << valid << " valid, " << rejected << " rejected\n";
+    // A dry run gates what comes after it (a CI job, an import): invalid records must fail it.
+    if (rejected > 0) throw CommandFailed{kExitInvalidRecords};
     return;
   }
 
@@ -84,7 +90,7 @@ void run_produce(const ProduceOptions& options) {
             << counts.failed << " failed\n";
   if (!all_acknowledged || counts.acknowledged != counts.sent + counts.rejected) {
     std::cerr << "relmap produce: not every record was acknowledged by the broker\n";
-    throw CommandFailed{3};
+    throw CommandFailed{kExitNotStored};
   }
 }
 

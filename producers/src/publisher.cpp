@@ -1,5 +1,10 @@
 #include "relmap/producer/publisher.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "relmap/common/json_text.hpp"
+#include "relmap/common/json_writer.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/producer/digest.hpp"
 
@@ -7,6 +12,57 @@ namespace relmap::producer {
 
 std::string_view message_key(const schemas::Event& event) {
   return event.case_id ? std::string_view{*event.case_id} : std::string_view{event.event_id};
+}
+
+std::optional<std::string> actor_pseudonym(const PublishSettings& settings, std::string_view actor) {
+  if (!settings.actor_key) return std::nullopt;
+  return "hmac-sha256:" + hmac_sha256_hex(*settings.actor_key, actor);
+}
+
+namespace {
+
+/// Pseudonymises or removes every `actor` member of `object`; true when there was one.
+bool rewrite_actors(rapidjson::Value& object, rapidjson::Document::AllocatorType& allocator,
+                    const PublishSettings& settings) {
+  bool found = false;
+  for (auto member = object.MemberBegin(); member != object.MemberEnd();) {
+    if (std::string_view{member->name.GetString(), member->name.GetStringLength()} != "actor") {
+      ++member;
+      continue;
+    }
+    found = true;
+    const auto pseudonym = member->value.IsString()
+                               ? actor_pseudonym(settings, {member->value.GetString(), member->value.GetStringLength()})
+                               : std::nullopt;
+    if (pseudonym) {
+      member->value.SetString(pseudonym->data(), static_cast<rapidjson::SizeType>(pseudonym->size()), allocator);
+      ++member;
+    } else {
+      member = object.EraseMember(member);
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::string> rejected_record_value(std::string_view record, const PublishSettings& settings) {
+  // Cheap for the records that cannot name anyone; a mention in any other place is rewritten too.
+  if (record.find("\"actor\"") == std::string_view::npos) return std::string(record);
+  if (find_json_text_faults(record, schemas::kMaxEventDepth).too_deep_at) return std::nullopt;
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(record.data(), record.size());
+  if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+  bool found = rewrite_actors(document, document.GetAllocator(), settings);
+  if (const auto data = document.FindMember("data"); data != document.MemberEnd() && data->value.IsObject()) {
+    found |= rewrite_actors(data->value, document.GetAllocator(), settings);
+  }
+  // Named only where the contract does not read it: those bytes are not the people relmap knows of.
+  if (!found) return std::nullopt;
+  rapidjson::StringBuffer buffer;
+  JsonTextWriter writer(buffer);
+  if (!document.Accept(writer)) return std::nullopt;  // "\udc00" decoded: no longer UTF-8
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::optional<std::string> first_missing_topic(const kafka::Config& config, const Topics& topics,
@@ -55,13 +111,7 @@ std::optional<std::string> EventPublisher::rewritten_value(const schemas::Event&
 }
 
 std::string EventPublisher::canonical_value(schemas::Event event) const {
-  if (event.actor) {
-    if (settings_.actor_key) {
-      event.actor = "hmac-sha256:" + hmac_sha256_hex(*settings_.actor_key, *event.actor);
-    } else {
-      event.actor.reset();
-    }
-  }
+  if (event.actor) event.actor = actor_pseudonym(settings_, *event.actor);
   return schemas::to_json(event);
 }
 
@@ -82,12 +132,19 @@ std::optional<schemas::DecodeError> EventPublisher::route(std::string_view recor
     return std::nullopt;
   }
   const auto& error = checked.error();
-  deliver(true, origin.source + ":" + std::to_string(origin.line), record,
-          kafka::Headers{{kReasonHeader, error.to_string()},
+  kafka::Headers headers{{kReasonHeader, error.to_string()},
                          {kReasonCodeHeader, std::string(schemas::to_string(error.code))},
                          {kSourceHeader, origin.source},
-                         {kLineHeader, std::to_string(origin.line)}},
-          std::string_view{});
+                         {kLineHeader, std::to_string(origin.line)}};
+  auto value = rejected_record_value(record, settings_);
+  if (!value) {
+    headers.emplace_back(kWithheldHeader, "names an actor but is not JSON that could be pseudonymised");
+    value.emplace();
+  } else if (value->size() > kMaxDeadLetterBytes) {
+    headers.emplace_back(kTruncatedFromHeader, std::to_string(value->size()));
+    value->resize(kMaxDeadLetterBytes);
+  }
+  deliver(true, origin.source + ":" + std::to_string(origin.line), *value, headers, std::string_view{});
   return error;
 }
 

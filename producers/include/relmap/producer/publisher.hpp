@@ -36,6 +36,15 @@ inline constexpr const char* kReasonHeader = "relmap.reason";
 inline constexpr const char* kReasonCodeHeader = "relmap.reason_code";
 inline constexpr const char* kSourceHeader = "relmap.source";
 inline constexpr const char* kLineHeader = "relmap.line";
+/// On a dead letter cut to kMaxDeadLetterBytes: how many bytes the record had.
+inline constexpr const char* kTruncatedFromHeader = "relmap.truncated_from";
+/// On a dead letter whose bytes were left out: why (they would have named a person in clear).
+inline constexpr const char* kWithheldHeader = "relmap.withheld";
+
+/// The most of a rejected record a dead letter keeps: far more than any event may have, and far
+/// less than the broker's message limit (1 MB by default), so that the dead letter of any record
+/// can be stored.
+inline constexpr std::size_t kMaxDeadLetterBytes = 4 * schemas::kMaxEventBytes;
 
 struct PublishCounts {
   std::uint64_t sent = 0;          ///< valid events handed to the producer
@@ -50,6 +59,15 @@ struct PublishSettings {
   /// actor is dropped.
   std::optional<std::string> actor_key;
 };
+
+/// What stands for a person in what relmap stores: the keyed hash, or nothing without a key.
+std::optional<std::string> actor_pseudonym(const PublishSettings& settings, std::string_view actor);
+
+/// A rejected record as relmap keeps it (in the dead-letter topic, in --rejects): its bytes, with
+/// every `actor` member, of the record or of its CloudEvent data, replaced by actor_pseudonym() or
+/// removed; nullopt when the record names an actor but is not JSON that could be rewritten, so
+/// that its bytes cannot be kept without the person in clear.
+std::optional<std::string> rejected_record_value(std::string_view record, const PublishSettings& settings);
 
 /// Called once per message when the broker acknowledged it (empty error) or gave up on it.
 using DeliveryCallback = std::function<void(std::error_code)>;
