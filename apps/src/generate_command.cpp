@@ -36,7 +36,7 @@ void run_generate(GenerateOptions& options) {
     });
     if (!publisher.flush(std::chrono::minutes{5})) {
       std::cerr << "relmap generate: not every event was acknowledged by the broker\n";
-      throw CommandFailed{3};
+      throw CommandFailed{kExitNotStored};
     }
   } else {
     std::ofstream file;

@@ -30,16 +30,28 @@ void KafkaOptions::add_to(CLI::App& command, bool brokers_required, bool brokers
       ->check(CLI::ExistingFile);
 }
 
+namespace {
+
+std::string without_line_end(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
 producer::PublishSettings KafkaOptions::publish_settings() const {
   producer::PublishSettings settings;
   if (!actor_key_file.empty()) {
     std::ifstream in(actor_key_file, std::ios::binary);
     std::ostringstream key;
     key << in.rdbuf();
-    if (!in || key.str().empty()) throw std::runtime_error("cannot read an actor key from " + actor_key_file);
-    settings.actor_key = key.str();
+    // The line end an editor adds is not part of the key: with it, the file and RELMAP_ACTOR_KEY
+    // would give one person two pseudonyms.
+    const std::string text = without_line_end(key.str());
+    if (!in || text.empty()) throw std::runtime_error("cannot read an actor key from " + actor_key_file);
+    settings.actor_key = text;
   } else if (const char* key = std::getenv("RELMAP_ACTOR_KEY"); key != nullptr && *key != '\0') {
-    settings.actor_key = key;
+    settings.actor_key = without_line_end(key);
   } else {
     relmap::logger("producer")->info("no actor key (--actor-key-file or RELMAP_ACTOR_KEY): actors are not stored");
   }
@@ -59,7 +71,7 @@ void KafkaOptions::expect_publish_topics(std::string_view command) const {
   // An unreachable broker throws here, with the reason, after 10 s.
   if (const auto missing = producer::first_missing_topic(config(), topics, std::chrono::seconds{10})) {
     std::cerr << command << ": topic " << *missing << " does not exist (relmap topics create makes it); nothing was sent\n";
-    throw CommandFailed{3};
+    throw CommandFailed{kExitNotStored};
   }
 }
 

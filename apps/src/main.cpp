@@ -63,13 +63,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // CLI11 prints the help, or what is wrong; its own codes (105, 106, ...) are not relmap's.
+    return app.exit(error) == 0 ? relmap::app::kExitSuccess : relmap::app::kExitUsage;
   } catch (const relmap::app::CommandFailed& failed) {
     return failed.code;
   } catch (const std::exception& error) {
     // Start-up and configuration failures end here, once, with a clear message.
     std::fprintf(stderr, "relmap: %s\n", error.what());
-    return 1;
+    return relmap::app::kExitFailure;
   }
-  return 0;
+  return relmap::app::kExitSuccess;
 }

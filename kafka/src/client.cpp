@@ -78,7 +78,7 @@ rd_kafka_conf_t* make_conf(const Config& config, void* opaque) {
     if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), reason, sizeof reason) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
       throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG),
-                           "Kafka property " + key + "=" + value + ": " + reason);
+                           "Kafka property " + printable_property(key, value) + ": " + reason);
     }
   }
   rd_kafka_conf_set_opaque(conf, opaque);

@@ -1,5 +1,6 @@
 #include "relmap/kafka/config.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 
@@ -15,6 +16,20 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
+bool names_secret(std::string_view key) {
+  std::string lowered(key);
+  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // "pasword": a mistyped name is the one librdkafka refuses, and so the one a message would print.
+  for (const std::string_view secret : {"password", "pasword", "passwd", "secret", "key", "token", "credential", "jaas"}) {
+    if (lowered.find(secret) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string printable_property(std::string_view key, std::string_view value) {
+  return std::string(key) + "=" + (names_secret(key) ? std::string("(hidden)") : std::string(value));
+}
+
 Config& Config::set(std::string key, std::string value) {
   properties_[std::move(key)] = std::move(value);
   return *this;
@@ -28,7 +43,8 @@ Config& Config::set_default(std::string key, std::string value) {
 Config& Config::set_assignment(std::string_view assignment) {
   const auto equals = assignment.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    throw std::invalid_argument("expected key=value, got '" + std::string(assignment) + "'");
+    throw std::invalid_argument("expected key=value, got '" +
+                                (names_secret(assignment) ? std::string("(hidden)") : std::string(assignment)) + "'");
   }
   return set(std::string(trim(assignment.substr(0, equals))), std::string(trim(assignment.substr(equals + 1))));
 }

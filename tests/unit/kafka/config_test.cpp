@@ -55,6 +55,29 @@ TEST(Config, LibrdkafkaNamesAnUnknownProperty) {
   }
 }
 
+// `-X sasl.pasword=SECRET` printed the password to stderr in librdkafka's refusal.
+TEST(Config, AMistypedSecretPropertyIsNamedWithoutItsValue) {
+  for (const std::string key : {"sasl.pasword", "sasl.passwd", "ssl.key.pasword", "sasl.oauthbearer.client.secrett"}) {
+    Config config;
+    config.set("bootstrap.servers", "127.0.0.1:1").set(key, "SECRET-42");
+    try {
+      Producer producer(config);
+      FAIL() << key << " must be rejected";
+    } catch (const KafkaException& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find(key + "=(hidden)"), std::string::npos) << message;
+      EXPECT_EQ(message.find("SECRET-42"), std::string::npos) << message;
+    }
+  }
+  try {
+    Config{}.set_assignment("sasl.password:SECRET-42");
+    FAIL() << "an assignment without '=' must be rejected";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_EQ(std::string(error.what()).find("SECRET-42"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(printable_property("client.id", "relmap"), "client.id=relmap");
+}
+
 TEST(Config, PassesPropertiesThroughToLibrdkafka) {
   Config config;
   config.set("bootstrap.servers", "127.0.0.1:1").set("client.id", "relmap-config-test");

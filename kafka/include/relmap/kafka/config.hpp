@@ -34,4 +34,11 @@ class Config {
   std::map<std::string, std::string> properties_;
 };
 
+/// True when a property's name says its value is a secret (password, secret, key, token,
+/// credentials, jaas), misspelt as "pasword" too.
+bool names_secret(std::string_view key);
+/// "key=value" for messages, the value hidden when names_secret(key): a mistyped property must
+/// not print a password to a log.
+std::string printable_property(std::string_view key, std::string_view value);
+
 }  // namespace relmap::kafka

@@ -1,0 +1,72 @@
+// Regression tests of issue 23's defects that show at the command line: each runs the relmap
+// binary as a user would, without a broker.
+#include <fstream>
+#include <sstream>
+
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include "../support/kafka_support.hpp"
+#include "../support/temp_path.hpp"
+
+namespace relmap {
+namespace {
+
+using relmap::testing::TempPath;
+
+const std::string kRelmap = RELMAP_BINARY;
+
+/// The exit status of a shell command line.
+int exit_status(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string contents(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const std::string kValidHandoff =
+    R"({"event_id":"e1","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c1","source":"t","from":"A","to":"B"})";
+// Invalid (from == to), and naming a person.
+const std::string kInvalidWithActor =
+    R"({"event_id":"e2","type":"handoff","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c1","source":"t","from":"A","to":"A","actor":"Jane Doe"})";
+
+TEST(ProduceDefects, ADryRunWithInvalidRecordsFailsSoThatItCanGateAJob) {
+  const TempPath events("dry-run.jsonl");
+  std::ofstream(events.str()) << kValidHandoff << "\n" << kInvalidWithActor << "\n";
+  EXPECT_EQ(exit_status(kRelmap + " --log-level off produce --dry-run " + events.str() + " 2>/dev/null"), 4);
+  std::ofstream(events.str()) << kValidHandoff << "\n";
+  EXPECT_EQ(exit_status(kRelmap + " --log-level off produce --dry-run " + events.str() + " 2>/dev/null"), 0);
+}
+
+TEST(ProduceDefects, RejectedRecordsKeepNoActorInClearAndAKeyFileLineEndIsNotPartOfTheKey) {
+  const TempPath events("rejects-actor.jsonl");
+  std::ofstream(events.str()) << kInvalidWithActor << "\n"
+                              << R"({"event_id":"e3","type":"handoff","actor":"Jane Doe",)" << "\n";  // not JSON
+  const TempPath key_file("actor-key");
+  std::ofstream(key_file.str()) << "k3y-material\n";
+  const TempPath from_file("rejects-from-file.tsv");
+  const TempPath from_environment("rejects-from-environment.tsv");
+  const std::string produce = kRelmap + " --log-level off produce --dry-run " + events.str();
+  exit_status(produce + " --actor-key-file " + key_file.str() + " --rejects " + from_file.str() + " 2>/dev/null");
+  exit_status("RELMAP_ACTOR_KEY=k3y-material " + produce + " --rejects " + from_environment.str() + " 2>/dev/null");
+  const std::string rejects = contents(from_file.str());
+  EXPECT_EQ(rejects.find("Jane"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(R"("actor":"hmac-sha256:)"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("withheld"), std::string::npos) << "the record that is not JSON: " << rejects;
+  EXPECT_EQ(rejects, contents(from_environment.str())) << "one person, one pseudonym";
+}
+
+TEST(CommandLineDefects, AUsageErrorExitsWithTwoNotCli11sOwnCode) {
+  EXPECT_EQ(exit_status(kRelmap + " produce --no-such-option x 2>/dev/null"), 2);
+  EXPECT_EQ(exit_status(kRelmap + " map --format nonsense --events x 2>/dev/null"), 2);
+  EXPECT_EQ(exit_status(kRelmap + " --help >/dev/null"), 0);
+}
+
+}  // namespace
+}  // namespace relmap
