@@ -22,6 +22,14 @@ std::optional<std::string> department_id_problem(const std::string& id) {
   return std::nullopt;
 }
 
+/// Why a name or unit cannot be shown on a map, in a report or an export (a line break would split
+/// a label, and XML cannot carry most control characters at all), or nothing.
+std::optional<std::string> label_problem(const std::string& text) {
+  if (first_invalid_utf8(text)) return "not valid UTF-8";
+  if (has_control_character(text)) return "contains a control character (a line break, a tab, ...)";
+  return std::nullopt;
+}
+
 }  // namespace
 
 Directory read_directory_csv(const std::string& path) {
@@ -44,6 +52,9 @@ Directory read_directory_csv(const std::string& path) {
     };
     DirectoryEntry entry{value("id"), value("name"), value("unit"), std::nullopt};
     if (const auto problem = department_id_problem(entry.id)) fail("id '" + entry.id + "': " + *problem);
+    for (const auto& [column, text] : {std::pair{"name", &entry.name}, std::pair{"unit", &entry.unit}}) {
+      if (const auto problem = label_problem(*text)) fail(std::string(column) + " of '" + entry.id + "': " + *problem);
+    }
     if (entry.name.empty()) entry.name = entry.id;
     const std::string customer_facing = value("customer_facing");
     if (customer_facing == "true" || customer_facing == "yes") {
@@ -60,13 +71,14 @@ Directory read_directory_csv(const std::string& path) {
 
 std::optional<DirectoryEntry> directory_entry_from_json(const std::string& id, const std::string& json) {
   rapidjson::Document document;
-  document.Parse(json.data(), json.size());
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   if (document.HasParseError() || !document.IsObject() || department_id_problem(id)) return std::nullopt;
   DirectoryEntry entry{id, id, {}, std::nullopt};
   for (const auto& [key, field] : {std::pair{"name", &entry.name}, std::pair{"unit", &entry.unit}}) {
     if (const auto found = document.FindMember(key); found != document.MemberEnd()) {
       if (!found->value.IsString()) return std::nullopt;
       field->assign(found->value.GetString(), found->value.GetStringLength());
+      if (label_problem(*field)) return std::nullopt;
     }
   }
   if (entry.name.empty()) entry.name = id;

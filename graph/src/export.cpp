@@ -4,10 +4,13 @@
 #include <map>
 #include <sstream>
 
+#include <boost/algorithm/string/replace.hpp>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
+#include <boost/property_tree/detail/xml_parser_utils.hpp>
+#include <boost/range/iterator_range.hpp>
 
 #include "relmap/common/csv.hpp"
 
@@ -28,6 +31,8 @@ struct Node {
   std::uint64_t handoffs_out = 0;
   double not_my_role_rate = 0;  ///< 0 where undefined (no request received)
   bool articulation_point = false;
+  // GraphML only: the id in an XML attribute, which Boost writes as it is
+  std::string xml_id;
   // DOT only
   std::string fill;
   std::string peripheries;
@@ -73,6 +78,7 @@ Graph build(const RelationshipMap& map) {
     node.articulation_point = department.articulation_point;
     node.fill = node.community >= 0 ? kPalette[static_cast<std::size_t>(node.community) % std::size(kPalette)] : "#CCCCCC";
     node.peripheries = department.articulation_point ? "2" : "1";
+    node.xml_id = boost::property_tree::xml_parser::encode_char_entities(department.id);
     index[department.id] = boost::add_vertex(node, graph);
   }
   for (const auto& edge : map.edges) {
@@ -129,12 +135,22 @@ std::string to_graphml(const RelationshipMap& map) {
   Graph graph = build(map);
   auto properties = statistics(graph);
   std::ostringstream out;
-  boost::write_graphml(out, graph, boost::get(&Node::id, graph), properties, true);
+  boost::write_graphml(out, graph, boost::get(&Node::xml_id, graph), properties, true);
   return out.str();
 }
 
 std::string to_dot(const RelationshipMap& map) {
   Graph graph = build(map);
+  // Boost quotes DOT strings and escapes their quotes, not their backslashes: a department id ending
+  // in one escaped its closing quote and broke the whole file. Doubled, a backslash is one in a
+  // label; an id keeps both, which is the one way DOT can hold it. Graphviz also reads entities
+  // ("&amp;") in labels: a name's own '&' must stay one.
+  for (const auto vertex : boost::make_iterator_range(boost::vertices(graph))) {
+    for (std::string* text : {&graph[vertex].id, &graph[vertex].name, &graph[vertex].unit}) {
+      boost::algorithm::replace_all(*text, "\\", "\\\\");
+    }
+    for (std::string* label : {&graph[vertex].name, &graph[vertex].unit}) boost::algorithm::replace_all(*label, "&", "&amp;");
+  }
   auto properties = statistics(graph);
   properties.property("node_id", boost::get(&Node::id, graph));
   properties.property("fillcolor", boost::get(&Node::fill, graph));

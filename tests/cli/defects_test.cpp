@@ -1,5 +1,6 @@
 // Regression tests of issue 23's defects that show at the command line: each runs the relmap
 // binary as a user would, without a broker.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -66,6 +67,21 @@ TEST(CommandLineDefects, AUsageErrorExitsWithTwoNotCli11sOwnCode) {
   EXPECT_EQ(exit_status(kRelmap + " produce --no-such-option x 2>/dev/null"), 2);
   EXPECT_EQ(exit_status(kRelmap + " map --format nonsense --events x 2>/dev/null"), 2);
   EXPECT_EQ(exit_status(kRelmap + " --help >/dev/null"), 0);
+}
+
+// The SVG export ran "dot -Tsvg $TMPDIR/..." through a shell: whatever TMPDIR held was run.
+TEST(ExportDefects, TheSvgExportNeverRunsWhatTmpdirHolds) {
+  const TempPath base("tmpdir-injection");
+  const std::string marker = base.str() + "/ran";
+  const std::string hostile_tmpdir = base.str() + "/a;touch " + marker + ";b";
+  std::filesystem::create_directories(hostile_tmpdir);
+  const TempPath svg("tmpdir-injection.svg");
+  const std::string events = std::string(RELMAP_TEST_DATA_DIR) + "/events/chains.jsonl";
+  EXPECT_EQ(exit_status("TMPDIR='" + hostile_tmpdir + "' " + kRelmap + " --log-level warn map --format svg --events " +
+                        events + " > " + svg.str()),
+            0);
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_NE(contents(svg.str()).find("</svg>"), std::string::npos);
 }
 
 }  // namespace

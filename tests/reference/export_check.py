@@ -71,7 +71,8 @@ svg = ElementTree.fromstring(run_map("svg"))
 namespace = {"svg": "http://www.w3.org/2000/svg"}
 groups = svg.findall(".//svg:g", namespace)
 titles = lambda kind: [g.find("svg:title", namespace).text for g in groups if g.get("class") == kind]
-expect("SVG departments", sorted(titles("node")), sorted(departments))
+# A DOT id keeps a doubled backslash as two (the only way DOT can hold an id that ends in one).
+expect("SVG departments", sorted(title.replace("\\\\", "\\") for title in titles("node")), sorted(departments))
 labels = [text.text for g in groups if g.get("class") == "node" for text in g.findall("svg:text", namespace)]
 expect("SVG labels", sorted(labels), sorted(d["name"] for d in departments.values()))
 expect("SVG relationships", len(titles("edge")), len(edges))

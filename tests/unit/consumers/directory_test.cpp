@@ -70,15 +70,17 @@ std::string write_temporary(const std::string& name, const std::string& text) {
   return path;
 }
 
+/// What reading the directory at `path` throws, or "no error".
+std::string message_of(const std::string& path) {
+  try {
+    read_directory_csv(path);
+  } catch (const std::runtime_error& error) {
+    return std::string(error.what());
+  }
+  return std::string("no error");
+}
+
 TEST(Directory, BadFilesAreClearErrors) {
-  const auto message_of = [](const std::string& path) {
-    try {
-      read_directory_csv(path);
-    } catch (const std::runtime_error& error) {
-      return std::string(error.what());
-    }
-    return std::string("no error");
-  };
   const auto no_id = write_temporary("no-id.csv", "name,unit\nA,B\n");
   EXPECT_EQ(message_of(no_id), no_id + ":1: the header has no 'id' column (id,name,unit,customer_facing)");
   const auto twice = write_temporary("twice.csv", "id,name\nA,a\nA,b\n");
@@ -87,6 +89,15 @@ TEST(Directory, BadFilesAreClearErrors) {
   EXPECT_EQ(message_of(flag), flag + ":2: customer_facing must be true or false, not 'maybe'");
   const auto control = write_temporary("control.csv", "id\n\"A\tB\"\n");
   EXPECT_EQ(message_of(control), control + ":2: id 'A\tB': contains a control character");
+}
+
+// A line break in a name split labels, and XML cannot hold most control characters at all.
+TEST(Directory, NamesAndUnitsThatNoExportCouldShowAreRefusedWithTheirLine) {
+  const auto line_break = write_temporary("name-break.csv", "id,name\nA,\"two\nlines\"\n");
+  EXPECT_EQ(message_of(line_break), line_break + ":2: name of 'A': contains a control character (a line break, a tab, ...)");
+  const auto not_utf8 = write_temporary("unit-bytes.csv", "id,unit\nA,\xFF\n");
+  EXPECT_EQ(message_of(not_utf8), not_utf8 + ":2: unit of 'A': not valid UTF-8");
+  EXPECT_FALSE(directory_entry_from_json("IT", R"({"name":"two\nlines"})").has_value());
 }
 
 TEST(Directory, TopicRecordsRoundTrip) {
