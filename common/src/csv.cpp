@@ -1,10 +1,12 @@
 #include "relmap/common/csv.hpp"
 
 #include <memory>
+#include <string_view>
 #include <stdexcept>
 
 #include <csv.h>
-#include <zlib.h>
+
+#include "relmap/common/compressed_file.hpp"
 
 namespace relmap {
 namespace {
@@ -28,9 +30,7 @@ void on_row_end(int, void* opaque) {
 
 void for_each_csv_row(const std::string& path, char delimiter,
                       const std::function<void(std::vector<std::string>& row)>& on_row) {
-  // gzopen reads plain files as they are, so .csv and .csv.gz take the same path.
-  std::unique_ptr<gzFile_s, decltype(&gzclose)> file{gzopen(path.c_str(), "rb"), &gzclose};
-  if (!file) throw std::runtime_error("cannot read " + path);
+  CompressedFile file(path);
   csv_parser parser{};
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) throw std::runtime_error("cannot start the CSV parser");
   std::unique_ptr<csv_parser, decltype(&csv_free)> owned{&parser, &csv_free};
@@ -38,15 +38,12 @@ void for_each_csv_row(const std::string& path, char delimiter,
   RowCollector collector{on_row, {}};
   std::vector<char> buffer(1 << 16);
   std::uint64_t offset = 0;
-  while (true) {
-    const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (read < 0) {
-      int code = 0;
-      throw std::runtime_error(path + ": " + gzerror(file.get(), &code));
-    }
-    if (read == 0) break;
-    const auto size = static_cast<std::size_t>(read);
-    if (csv_parse(&parser, buffer.data(), size, on_field, on_row_end, &collector) != size) {
+  while (const auto size = file.read(buffer.data(), buffer.size())) {
+    std::string_view bytes{buffer.data(), size};
+    // Excel and many Windows tools begin a UTF-8 file with a byte-order mark: not part of the header.
+    constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+    if (offset == 0 && bytes.substr(0, kByteOrderMark.size()) == kByteOrderMark) bytes.remove_prefix(kByteOrderMark.size());
+    if (csv_parse(&parser, bytes.data(), bytes.size(), on_field, on_row_end, &collector) != bytes.size()) {
       throw std::runtime_error(path + ": malformed CSV near byte " + std::to_string(offset + size) + ": " +
                                csv_strerror(csv_error(&parser)));
     }

@@ -13,7 +13,7 @@ namespace {
 /// Collects the rows of a CSV log, grouped by case in order of first appearance.
 class CsvLogBuilder {
  public:
-  explicit CsvLogBuilder(const ProcessLogSettings& settings) : settings_(settings) {}
+  CsvLogBuilder(std::string path, const ProcessLogSettings& settings) : path_(std::move(path)), settings_(settings) {}
 
   void add_row(const std::vector<std::string>& row) {
     ++row_number_;
@@ -25,15 +25,19 @@ class CsvLogBuilder {
     const auto value = [&](std::size_t column) -> const std::string* {
       return column < row.size() && !row[column].empty() ? &row[column] : nullptr;
     };
+    const auto fail = [&](const std::string& why) {
+      throw std::runtime_error(path_ + ": row " + std::to_string(row_number_) + ": " + why);
+    };
     const std::string* case_id = value(case_column_);
-    if (case_id == nullptr) {
-      ++rows_without_case_;
-      return;
+    // Neither can be placed in a case's order: left out, they would change it without a word.
+    if (case_id == nullptr) fail("the case column '" + settings_.case_column + "' is empty");
+    LoggedActivity activity;
+    if (const std::string* time = value(time_column_)) {
+      activity.at = parse_log_timestamp(*time);
+      if (!activity.at) fail(settings_.time_column + " \"" + *time + "\" is not a date-time");
     }
     auto [found, inserted] = case_index_.try_emplace(*case_id, cases_.size());
     if (inserted) cases_.push_back({*case_id, {}});
-    LoggedActivity activity;
-    if (const std::string* time = value(time_column_)) activity.at = parse_log_timestamp(*time);
     if (const std::string* department = value(department_column_)) activity.department = *department;
     cases_[found->second].activities.push_back(std::move(activity));
   }
@@ -73,9 +77,9 @@ class CsvLogBuilder {
     std::vector<LoggedActivity> activities;
   };
 
+  std::string path_;
   const ProcessLogSettings& settings_;
   std::uint64_t row_number_ = 0;
-  std::uint64_t rows_without_case_ = 0;
   std::size_t case_column_ = 0;
   std::size_t time_column_ = 0;
   std::size_t department_column_ = 0;
@@ -87,7 +91,7 @@ class CsvLogBuilder {
 
 ProcessLogCounts read_csv_log(const std::string& path, const ProcessLogSettings& settings,
                               const std::function<void(const schemas::Event&)>& on_handoff) {
-  CsvLogBuilder builder(settings);
+  CsvLogBuilder builder(path, settings);
   for_each_csv_row(path, settings.delimiter, [&](const std::vector<std::string>& row) { builder.add_row(row); });
   return builder.emit(on_handoff);
 }

@@ -1,11 +1,13 @@
 // XES (IEEE 1849) event logs, streamed with expat so that logs larger than memory can be imported.
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 #include <expat.h>
-#include <zlib.h>
 
+#include "relmap/common/compressed_file.hpp"
 #include "relmap/producer/process_log.hpp"
 
 namespace relmap::producer {
@@ -61,7 +63,11 @@ class XesHandler {
     const char* value = attribute_of(attributes, "value");
     if (key == nullptr || value == nullptr) return;
     if (in_event_) {
-      if (name == "date" && std::strcmp(key, "time:timestamp") == 0) activities_.back().at = parse_log_timestamp(value);
+      if (name == "date" && std::strcmp(key, "time:timestamp") == 0) {
+        activities_.back().at = parse_log_timestamp(value);
+        // Left out, it would silently reorder the case's handoffs around the gap.
+        if (!activities_.back().at) stop("time:timestamp \"" + std::string(value) + "\" is not a date-time");
+      }
       if (key == settings_.department_attribute && *value != '\0') activities_.back().department = value;
     } else if (std::strcmp(key, "concept:name") == 0) {
       case_id_ = value;
@@ -86,6 +92,9 @@ class XesHandler {
   }
 
   const ProcessLogCounts& counts() const { return counts_; }
+  /// Why the handler stopped the parser, if it did.
+  const std::optional<std::string>& problem() const { return problem_; }
+  void parse_with(XML_Parser parser) { parser_ = parser; }
 
  private:
   void finish_trace() {
@@ -104,8 +113,16 @@ class XesHandler {
     activities_.clear();
   }
 
+  /// Stops the parse at the element being read (an exception must not cross expat's C frames).
+  void stop(std::string why) {
+    if (!problem_) problem_ = std::move(why);
+    XML_StopParser(parser_, XML_FALSE);
+  }
+
   const ProcessLogSettings& settings_;
   const std::function<void(const schemas::Event&)>& on_handoff_;
+  XML_Parser parser_ = nullptr;
+  std::optional<std::string> problem_;
   int depth_in_trace_ = 0;  // 1 inside <trace> itself, more inside its children
   bool in_event_ = false;
   int depth_in_event_ = 0;
@@ -118,11 +135,10 @@ class XesHandler {
 
 ProcessLogCounts read_xes(const std::string& path, const ProcessLogSettings& settings,
                           const std::function<void(const schemas::Event&)>& on_handoff) {
-  // gzread reads gzip and plain files alike.
-  std::unique_ptr<gzFile_s, decltype(&gzclose)> file{gzopen(path.c_str(), "rb"), &gzclose};
-  if (!file) throw std::runtime_error("cannot read " + path);
+  CompressedFile file(path);
   std::unique_ptr<XML_ParserStruct, decltype(&XML_ParserFree)> parser{XML_ParserCreate(nullptr), &XML_ParserFree};
   XesHandler handler(settings, on_handoff);
+  handler.parse_with(parser.get());
   XML_SetUserData(parser.get(), &handler);
   XML_SetElementHandler(
       parser.get(),
@@ -133,15 +149,12 @@ ProcessLogCounts read_xes(const std::string& path, const ProcessLogSettings& set
 
   std::vector<char> buffer(1 << 16);
   while (true) {
-    const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (read < 0) {
-      int code = 0;
-      throw std::runtime_error(path + ": " + gzerror(file.get(), &code));
-    }
+    const auto read = static_cast<int>(file.read(buffer.data(), buffer.size()));
     const bool last = read == 0;
     if (XML_Parse(parser.get(), buffer.data(), read, last ? 1 : 0) == XML_STATUS_ERROR) {
-      throw std::runtime_error(path + ":" + std::to_string(XML_GetCurrentLineNumber(parser.get())) +
-                               ": not well-formed XES: " + XML_ErrorString(XML_GetErrorCode(parser.get())));
+      const std::string where = path + ":" + std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": ";
+      if (handler.problem()) throw std::runtime_error(where + *handler.problem());
+      throw std::runtime_error(where + "not well-formed XES: " + XML_ErrorString(XML_GetErrorCode(parser.get())));
     }
     if (last) break;
   }
