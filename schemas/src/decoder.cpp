@@ -333,9 +333,22 @@ class EventBuilder {
   static std::string path_of(Field field) { return "/" + std::string(detail::name_of(field)); }
 
   Timestamp time(Field field) {
-    if (const auto parsed = parse_rfc3339(object_[field].text)) return *parsed;
-    fail(DecodeErrc::invalid_time, path_of(field), "not an RFC 3339 date-time with offset");
+    const std::string_view text = object_[field].text;
+    if (const auto parsed = parse_rfc3339(text)) return *parsed;
+    fail(DecodeErrc::invalid_time, path_of(field), "not an RFC 3339 date-time with offset: " + quoted_excerpt(text));
     return Timestamp{};
+  }
+
+  /// The value as an error shows it: quoted, and cut (on a character) when long.
+  static std::string quoted_excerpt(std::string_view text) {
+    constexpr std::size_t kShown = 40;
+    std::size_t end = 0;
+    for (std::size_t shown = 0; end < text.size() && shown < kShown; ++shown) {
+      do {
+        ++end;
+      } while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80);
+    }
+    return "\"" + std::string(text.substr(0, end)) + (end < text.size() ? "...\"" : "\"");
   }
 
   void check_department(Field field) {
