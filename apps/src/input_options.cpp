@@ -1,6 +1,7 @@
 #include "input_options.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "relmap/common/logging.hpp"
 
@@ -37,8 +38,17 @@ producer::ProcessLogSettings InputOptions::process_log_settings() const {
 
 producer::ProcessLogCounts InputOptions::for_each_record(const producer::RecordHandler& on_record) const {
   const auto format_used = resolved_format();
-  const auto counts = producer::for_each_input_record(path, format_used, process_log_settings(), on_record);
+  const auto settings = process_log_settings();
+  const auto counts = producer::for_each_input_record(path, format_used, settings, on_record);
   if (format_used != producer::InputFormat::jsonl) {
+    if (counts.activities > 0 && counts.without_department == counts.activities) {
+      // An empty map and exit 0 would look like an organisation without handoffs.
+      std::string attributes;
+      for (const auto& attribute : counts.event_attributes) attributes += (attributes.empty() ? "" : ", ") + attribute;
+      throw std::runtime_error("none of the " + std::to_string(counts.activities) + " events of " + path +
+                               " has the department attribute '" + settings.department_attribute +
+                               "' (--dept-attr); their attributes: " + attributes);
+    }
     relmap::logger("input")->info(
         "{}: {} case(s), {} event(s) ({} without a timestamp, {} without {}), {} handoff(s)", path, counts.cases,
         counts.activities, counts.without_timestamp, counts.without_department, department_attribute, counts.handoffs);

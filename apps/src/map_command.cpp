@@ -24,6 +24,7 @@ struct MapOptions {
 
 void run_map(const MapOptions& options) {
   const graph::Window window{day_option(options.from_day, "--from"), day_option(options.to_day, "--to")};
+  require_ordered(window);
   const auto snapshot = options.source.load();
   const auto directory = options.source.directory();
   const auto map = graph::build_relationship_map(snapshot.build(window), options.settings, directory);
@@ -53,7 +54,7 @@ void add_map_command(CLI::App& app) {
   command->add_option("--imbalance-minimum", options->settings.imbalance_minimum, "... and at least this many resolved requests")
       ->capture_default_str();
   command->callback([options] {
-    options->source.require_one();
+    options->source.resolve();
     run_map(*options);
   });
 }

@@ -1,5 +1,7 @@
 #include "map_source.hpp"
 
+#include <cstdlib>
+
 #include "relmap/common/logging.hpp"
 #include "relmap/common/time.hpp"
 #include "relmap/consumer/directory_topic.hpp"
@@ -25,7 +27,10 @@ graph::Directory MapSource::directory() const {
   return consumer::read_directory(kafka.config(), kafka.departments_topic);
 }
 
-void MapSource::require_one() const {
+void MapSource::resolve() {
+  if (input.path.empty() && kafka.brokers.empty()) {
+    if (const char* brokers = std::getenv("RELMAP_KAFKA_BROKERS"); brokers != nullptr && *brokers != '\0') kafka.brokers = brokers;
+  }
   if (input.path.empty() && kafka.brokers.empty()) throw CLI::RequiredError("--events FILE or --brokers B");
 }
 
@@ -52,6 +57,13 @@ std::optional<std::string> day_option(const std::string& day, const char* name) 
   if (day.empty()) return std::nullopt;
   if (!parse_rfc3339(day + "T00:00:00Z")) throw std::invalid_argument(std::string(name) + ": not a day (YYYY-MM-DD): " + day);
   return day;
+}
+
+void require_ordered(const graph::Window& window) {
+  // Days as YYYY-MM-DD: their text order is their time order.
+  if (window.from && window.to && *window.from > *window.to) {
+    throw CLI::ValidationError("--from", "the window's first day " + *window.from + " is after its last, " + *window.to);
+  }
 }
 
 }  // namespace relmap::app

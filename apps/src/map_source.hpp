@@ -9,6 +9,7 @@
 #include "kafka_options.hpp"
 #include "relmap/consumer/aggregator.hpp"
 #include "relmap/graph/directory.hpp"
+#include "relmap/graph/relationship_map.hpp"
 
 namespace relmap::app {
 
@@ -21,8 +22,10 @@ struct MapSource {
 
   /// Adds --events, the input options and the Kafka options; --events excludes --brokers.
   void add_to(CLI::App& command);
-  /// Throws CLI::RequiredError when neither is given.
-  void require_one() const;
+  /// Takes RELMAP_KAFKA_BROKERS for --brokers when neither --events nor --brokers is given (it
+  /// cannot be CLI11's environment name: --events excludes --brokers, set or not). Throws
+  /// CLI::RequiredError when there is still neither.
+  void resolve();
   consumer::AggregatesBuilder load() const;
   /// The --directory file; else, with --brokers, the departments topic (empty when it does not exist).
   graph::Directory directory() const;
@@ -30,5 +33,7 @@ struct MapSource {
 
 /// A --from/--to value: a UTC day, checked; nullopt when empty.
 std::optional<std::string> day_option(const std::string& day, const char* name);
+/// Throws CLI::ValidationError when the window's first day comes after its last.
+void require_ordered(const graph::Window& window);
 
 }  // namespace relmap::app

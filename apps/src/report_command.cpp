@@ -45,7 +45,7 @@ void add_report_command(CLI::App& app) {
       ->check(CLI::IsMember({"md", "html", "csv", "json"}))
       ->capture_default_str();
   command->callback([options] {
-    options->source.require_one();
+    options->source.resolve();
     run_report(*options);
   });
 }

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "map_source.hpp"
+
 namespace relmap::app {
 namespace {
 
@@ -40,6 +42,7 @@ ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optio
     from = format_day(*last - std::chrono::days(days - 1));
   }
   graph::Window current{from, to};
+  require_ordered(current);
   return {current, graph::previous_window(current)};
 }
 

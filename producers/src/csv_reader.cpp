@@ -1,6 +1,7 @@
 // CSV event logs (the export format of most process-mining tools), parsed with libcsv (RFC 4180).
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -44,6 +45,7 @@ class CsvLogBuilder {
 
   ProcessLogCounts emit(const std::function<void(const schemas::Event&)>& on_handoff) {
     ProcessLogCounts counts;
+    counts.event_attributes = std::set<std::string>(header_.begin(), header_.end());
     for (auto& logged_case : cases_) {
       ++counts.cases;
       for (const auto& activity : logged_case.activities) {
@@ -61,6 +63,7 @@ class CsvLogBuilder {
 
  private:
   void index_header(const std::vector<std::string>& header) {
+    header_ = header;
     const auto column = [&](const std::string& name, const char* role) {
       for (std::size_t i = 0; i < header.size(); ++i) {
         if (header[i] == name) return i;
@@ -79,6 +82,7 @@ class CsvLogBuilder {
 
   std::string path_;
   const ProcessLogSettings& settings_;
+  std::vector<std::string> header_;
   std::uint64_t row_number_ = 0;
   std::size_t case_column_ = 0;
   std::size_t time_column_ = 0;

@@ -63,6 +63,8 @@ class XesHandler {
     const char* value = attribute_of(attributes, "value");
     if (key == nullptr || value == nullptr) return;
     if (in_event_) {
+      constexpr std::size_t kAttributesListed = 64;  // what a person reads; a hostile log may have millions
+      if (counts_.event_attributes.size() < kAttributesListed) counts_.event_attributes.insert(key);
       if (name == "date" && std::strcmp(key, "time:timestamp") == 0) {
         activities_.back().at = parse_log_timestamp(value);
         // Left out, it would silently reorder the case's handoffs around the gap.

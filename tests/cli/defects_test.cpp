@@ -84,5 +84,25 @@ TEST(ExportDefects, TheSvgExportNeverRunsWhatTmpdirHolds) {
   EXPECT_NE(contents(svg.str()).find("</svg>"), std::string::npos);
 }
 
+TEST(MapDefects, AWindowThatEndsBeforeItStartsIsAUsageError) {
+  const std::string events = std::string(RELMAP_TEST_DATA_DIR) + "/events/chains.jsonl";
+  EXPECT_EQ(exit_status(kRelmap + " map --events " + events + " --from 2026-04-02 --to 2026-03-01 >/dev/null 2>&1"), 2);
+  EXPECT_EQ(exit_status(kRelmap + " report --department Y --events " + events + " --from 2026-05-01 >/dev/null 2>&1"), 2)
+      << "--to defaults to the last event's day, 2026-04-03";
+  EXPECT_EQ(exit_status(kRelmap + " map --events " + events + " --from 2026-04-02 --to 2026-04-02 >/dev/null 2>&1"), 0);
+}
+
+// An XES log whose events lack the chosen attribute gave an empty map and exit 0.
+TEST(MapDefects, ALogWithoutTheDepartmentAttributeNamesTheAttributesItHas) {
+  const TempPath errors("missing-attribute.err");
+  EXPECT_EQ(exit_status(kRelmap + " map --events " + std::string(RELMAP_SOURCE_DIR) +
+                        "/../shared/data/running-example.xes --dept-attr org:group >/dev/null 2>" + errors.str()),
+            1);
+  EXPECT_NE(contents(errors.str()).find("none of the 42 events of"), std::string::npos) << contents(errors.str());
+  EXPECT_NE(contents(errors.str()).find("their attributes: Activity, Costs, Resource, concept:name, org:resource, time:timestamp"),
+            std::string::npos)
+      << contents(errors.str());
+}
+
 }  // namespace
 }  // namespace relmap

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ struct ProcessLogCounts {
   std::uint64_t without_timestamp = 0;   ///< left out: cannot be ordered
   std::uint64_t without_department = 0;  ///< carry no department attribute: no handoff from them
   std::uint64_t handoffs = 0;
+  /// The attributes the log's events carry (XES keys, CSV columns), sorted: to say which there are
+  /// when the chosen department attribute is not among them.
+  std::set<std::string> event_attributes;
 };
 
 /// Reads an XES event log (plain or gzip-compressed, detected from the content), one trace at a time,
