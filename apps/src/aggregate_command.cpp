@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "kafka_options.hpp"
+#include "time_bounds_options.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 
 namespace relmap::app {
@@ -15,6 +16,7 @@ namespace {
 struct AggregateOptions {
   KafkaOptions kafka;
   consumer::StreamSettings settings;
+  TimeBoundsOptions time_bounds;
   int batch_ms = static_cast<int>(consumer::StreamSettings{}.batch_time.count());
   int retention_days = 90;
 };
@@ -31,6 +33,7 @@ void run_aggregate(AggregateOptions& options) {
   }
   options.settings.batch_time = std::chrono::milliseconds{options.batch_ms};
   options.settings.retention = std::chrono::hours{24 * options.retention_days};
+  options.settings.time_bounds = options.time_bounds.bounds();
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   consumer::StreamAggregator aggregator(options.kafka.config(), options.kafka.stream_topics(), options.settings);
@@ -47,6 +50,7 @@ void add_aggregate_command(CLI::App& app) {
   auto options = std::make_shared<AggregateOptions>();
   auto* command = app.add_subcommand("aggregate", "Aggregate the event stream exactly once (a consumer-group member)");
   options->kafka.add_to(*command, true);
+  options->time_bounds.add_to(*command);
   command->add_flag("--stop-at-end", options->settings.stop_at_end,
                     "exit 0 once everything in the topic at start is processed and committed");
   command->add_option("--group", options->settings.group, "consumer group")->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "kafka_options.hpp"
+#include "time_bounds_options.hpp"
 #include "relmap/producer/ingest_server.hpp"
 
 namespace relmap::app {
@@ -19,6 +20,7 @@ struct IngestOptions {
   producer::IngestSettings settings;
   int delivery_timeout_ms = 10000;
   int body_timeout_ms = 30000;
+  TimeBoundsOptions time_bounds;
 };
 
 /// HOST:PORT, the host may be a bracketed IPv6 address.
@@ -63,7 +65,9 @@ void run_ingest(IngestOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  producer::IngestServer server(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings(),
+  auto publish_settings = options.kafka.publish_settings();
+  publish_settings.time_bounds = options.time_bounds.bounds();
+  producer::IngestServer server(options.kafka.config(), options.kafka.topics, publish_settings,
                                 options.settings);
   server.start();
   std::cout << "relmap ingest: POST http://" << options.settings.host << ":" << server.port() << "/v1/events"
@@ -85,6 +89,7 @@ void add_ingest_command(CLI::App& app) {
   auto* command = app.add_subcommand("ingest", "Serve HTTP ingest: POST /v1/events (JSON, NDJSON, CloudEvents)");
   command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   options->kafka.add_to(*command, true);
+  options->time_bounds.add_to(*command);
   command->add_option("--token-file", options->token_file, "accepted bearer tokens, one per line (also RELMAP_INGEST_TOKENS)")
       ->check(CLI::ExistingFile);
   command->add_flag("--insecure-no-auth", options->settings.allow_unauthenticated, "accept requests without a token (local use)");

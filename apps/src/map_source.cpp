@@ -16,6 +16,7 @@ void MapSource::add_to(CLI::App& command) {
   kafka.add_to(command, false, false);
   events->excludes(command.get_option("--brokers"));
   input.add_to(command);
+  time_bounds.add_to(command);
   command.add_option("--directory", directory_file,
                      "department directory CSV (id,name,unit,customer_facing); default with --brokers: the departments topic")
       ->check(CLI::ExistingFile);
@@ -36,7 +37,7 @@ void MapSource::resolve() {
 
 consumer::AggregatesBuilder MapSource::load() const {
   if (input.path.empty()) return consumer::read_aggregates_snapshot(kafka.config(), kafka.stream_topics());
-  const schemas::Decoder decoder;
+  const schemas::Decoder decoder{time_bounds.bounds()};
   consumer::Aggregator aggregator;
   std::vector<consumer::LateRejection> late_rejections;
   auto log = relmap::logger("map");

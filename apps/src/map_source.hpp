@@ -7,6 +7,7 @@
 
 #include "input_options.hpp"
 #include "kafka_options.hpp"
+#include "time_bounds_options.hpp"
 #include "relmap/consumer/aggregator.hpp"
 #include "relmap/graph/directory.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -19,6 +20,7 @@ struct MapSource {
   InputOptions input;
   KafkaOptions kafka;
   std::string directory_file;  ///< --directory FILE
+  TimeBoundsOptions time_bounds;  ///< for --events
 
   /// Adds --events, the input options and the Kafka options; --events excludes --brokers.
   void add_to(CLI::App& command);

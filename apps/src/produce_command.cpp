@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "input_options.hpp"
+#include "time_bounds_options.hpp"
 #include "kafka_options.hpp"
 #include "progress.hpp"
 #include "relmap/common/logging.hpp"
@@ -20,6 +21,13 @@ struct ProduceOptions {
   InputOptions input;
   std::string rejects_path;
   bool dry_run = false;
+  TimeBoundsOptions time_bounds;
+
+  producer::PublishSettings publish_settings() const {
+    auto settings = kafka.publish_settings();
+    settings.time_bounds = time_bounds.bounds();
+    return settings;
+  }
 };
 
 /// The rejects file: one line per invalid record, "line<TAB>code<TAB>reason<TAB>original bytes".
@@ -44,11 +52,12 @@ class RejectsFile {
 };
 
 void run_produce(const ProduceOptions& options) {
-  RejectsFile rejects(options.rejects_path, options.kafka.publish_settings());
+  const auto publish_settings = options.publish_settings();
+  RejectsFile rejects(options.rejects_path, publish_settings);
   auto log = relmap::logger("produce");
 
   if (options.dry_run) {
-    const schemas::Decoder decoder;
+    const schemas::Decoder decoder{publish_settings.time_bounds};
     std::uint64_t valid = 0;
     std::uint64_t rejected = 0;
     options.input.for_each_record([&](std::string_view record, std::uint64_t line) {
@@ -69,7 +78,7 @@ void run_produce(const ProduceOptions& options) {
 
   if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
   options.kafka.expect_publish_topics("relmap produce");
-  producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, options.kafka.publish_settings());
+  producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, publish_settings);
   ProgressLine progress;
   producer::publish_pipelined(
       publisher, [&](const producer::RecordHandler& on_record) { options.input.for_each_record(on_record); },
@@ -102,6 +111,7 @@ void add_produce_command(CLI::App& app) {
   options->kafka.add_to(*command, false);
   command->add_option("input", options->input.path, "input file (.jsonl, .csv, .xes, .xes.gz), or - for stdin")->required();
   options->input.add_to(*command);
+  options->time_bounds.add_to(*command);
   command->add_option("--rejects", options->rejects_path, "also write invalid records here (line, code, reason, bytes)");
   command->add_flag("--dry-run", options->dry_run, "validate only; no broker needed");
   command->callback([options] { run_produce(*options); });

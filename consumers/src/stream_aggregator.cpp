@@ -262,7 +262,7 @@ class StreamAggregator::Impl {
         if (key == kTotalsKey) {
           aggregator.restore_totals(readable_totals(value, topics_.changelog));
         } else if (key.starts_with(kCaseKeyPrefix)) {
-          aggregator.restore_case(key.substr(kCaseKeyPrefix.size()), readable_case_state(key, value, decoder_, topics_.changelog));
+          aggregator.restore_case(key.substr(kCaseKeyPrefix.size()), readable_case_state(key, value, state_decoder_, topics_.changelog));
           ++cases;
         }
       }
@@ -533,7 +533,9 @@ class StreamAggregator::Impl {
   StreamTopics topics_;
   StreamSettings settings_;
   Counters& counters_;
-  schemas::Decoder decoder_;
+  schemas::Decoder decoder_{settings_.time_bounds};
+  /// The changelog holds events this aggregator accepted before, whatever the clock says now.
+  schemas::Decoder state_decoder_{schemas::TimeBounds::none()};
   std::map<std::int32_t, Aggregator> partitions_;
   std::set<std::int32_t> caught_up_;  ///< partitions whose end the consumer reached, nothing read since
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
@@ -590,7 +592,7 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   // meanwhile is read from one topic or from both, never from neither; read from both, it counts
   // once (the same life). Each partition's records are freed once turned into facts: the peak holds
   // all of them only at first.
-  const schemas::Decoder decoder;
+  const schemas::Decoder decoder{schemas::TimeBounds::none()};  // the changelog: accepted before
   absl::flat_hash_map<std::string, std::uint64_t> life_in_memory;  // by case key
   auto changelog = read_partitions(config, topics.changelog, changelog_partitions);
   for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {

@@ -193,11 +193,12 @@ std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value&
 /// builds the typed Event from it.
 class EventBuilder {
  public:
-  explicit EventBuilder(const detail::CapturedObject& object) : object_(object) {}
+  EventBuilder(const detail::CapturedObject& object, const TimeBounds& bounds) : object_(object), bounds_(bounds) {}
 
   /// The first rule beyond the schema that the object breaks, in the order build() reports them.
   std::optional<DecodeError> check(EventType type) {
     occurred_at_ = time(Field::occurred_at);
+    if (!first_error_) plausible(occurred_at_);
     switch (type) {
       case EventType::request:
         departments_from_and_to();
@@ -339,6 +340,20 @@ class EventBuilder {
     return Timestamp{};
   }
 
+  void plausible(Timestamp at) {
+    if (at < bounds_.earliest) {
+      fail(DecodeErrc::implausible_time, "/occurred_at",
+           "before " + format_rfc3339(bounds_.earliest) + ", the earliest time accepted: " + quoted_excerpt(object_[Field::occurred_at].text));
+      return;
+    }
+    const Timestamp now = bounds_.now();
+    if (at - now > bounds_.latest_ahead) {
+      fail(DecodeErrc::implausible_time, "/occurred_at",
+           "more than " + std::to_string(std::chrono::duration_cast<std::chrono::hours>(bounds_.latest_ahead).count()) +
+               " h after the time it was processed, " + format_rfc3339(now) + ": " + quoted_excerpt(object_[Field::occurred_at].text));
+    }
+  }
+
   /// The value as an error shows it: quoted, and cut (on a character) when long.
   static std::string quoted_excerpt(std::string_view text) {
     constexpr std::size_t kShown = 40;
@@ -381,6 +396,7 @@ class EventBuilder {
   }
 
   const detail::CapturedObject& object_;
+  const TimeBounds& bounds_;
   std::optional<DecodeError> first_error_;
   Timestamp occurred_at_{};
   Timestamp due_at_{};
@@ -423,7 +439,16 @@ struct Decoder::Schemas {
                                                 detail::ObjectRules{by_type[4].source}};
 };
 
-Decoder::Decoder(SchemaCheck check) : schemas_(std::make_unique<const Schemas>()), check_(check) {}
+Decoder::Decoder(SchemaCheck check, TimeBounds bounds)
+    : schemas_(std::make_unique<const Schemas>()), check_(check), bounds_(std::move(bounds)) {}
+
+TimeBounds TimeBounds::none() {
+  TimeBounds unbounded;
+  unbounded.earliest = Timestamp::min();
+  unbounded.latest_ahead = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds::max()) / 2;
+  unbounded.now = [] { return Timestamp{}; };
+  return unbounded;
+}
 Decoder::~Decoder() = default;
 
 namespace {
@@ -471,7 +496,7 @@ std::optional<DecodeError> first_repeated_member(const Value& object, const std:
 
 /// Validates a native object against its type's schema (the envelope's alone when the type is
 /// missing or unknown, which then explains why) and builds the Event.
-Result<Event, DecodeError> decode_native(const Value& object, const CompiledSchema& envelope,
+Result<Event, DecodeError> decode_native(const Value& object, const TimeBounds& bounds, const CompiledSchema& envelope,
                                          const std::array<CompiledSchema, 5>& by_type) {
   detail::CapturedEvent captured;
   detail::EventCapture capture(captured);
@@ -482,7 +507,7 @@ Result<Event, DecodeError> decode_native(const Value& object, const CompiledSche
     throw std::logic_error("the envelope schema accepted an unknown event type");
   }
   if (auto violation = validate(by_type[static_cast<std::size_t>(*type)], object)) return std::move(*violation);
-  return EventBuilder{captured.top}.build(*type);
+  return EventBuilder{captured.top, bounds}.build(*type);
 }
 
 /// Turns a valid CloudEvent's data into the native object it stands for, in place: the CloudEvents
@@ -516,7 +541,7 @@ std::optional<DecodeError> Decoder::decode_into(std::string_view bytes, Event& e
   if (check_ == SchemaCheck::compiled) {
     detail::CapturedEvent captured;
     if (const auto accepted = accept_compiled(bytes, captured)) {
-      auto broken = EventBuilder{*accepted->object}.fill(accepted->type, event);
+      auto broken = EventBuilder{*accepted->object, bounds_}.fill(accepted->type, event);
       if (accepted->is_cloud_event) {
         // Errors of a CloudEvent name the path the sender wrote.
         if (broken) broken->path = cloud_event_path(broken->path);
@@ -537,7 +562,7 @@ Result<CheckedEvent, DecodeError> Decoder::check(std::string_view bytes) const {
     detail::CapturedEvent captured;
     if (const auto accepted = accept_compiled(bytes, captured)) {
       const CapturedObject& object = *accepted->object;
-      if (auto broken = EventBuilder{object}.check(accepted->type)) {
+      if (auto broken = EventBuilder{object, bounds_}.check(accepted->type)) {
         if (accepted->is_cloud_event) broken->path = cloud_event_path(broken->path);
         return std::move(*broken);
       }
@@ -601,7 +626,7 @@ Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes
   if (faults.lone_surrogate_at) return lone_surrogate();
   if (!document.IsObject()) return error(DecodeErrc::not_an_object, "", "not a JSON object");
   if (auto repeated = first_repeated_member(document)) return std::move(*repeated);
-  if (!document.HasMember("specversion")) return decode_native(document, schemas_->envelope, schemas_->by_type);
+  if (!document.HasMember("specversion")) return decode_native(document, bounds_, schemas_->envelope, schemas_->by_type);
 
   if (auto violation = validate(schemas_->cloud_event, document)) {
     violation->code = DecodeErrc::invalid_cloudevent;
@@ -627,7 +652,7 @@ Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes
   if (!native.HasMember("case_id") && document.HasMember("subject")) {
     native.AddMember("case_id", Value(document["subject"], allocator), allocator);
   }
-  auto decoded = decode_native(native, schemas_->envelope, schemas_->by_type);
+  auto decoded = decode_native(native, bounds_, schemas_->envelope, schemas_->by_type);
   if (decoded.has_value()) {
     decoded.value().from_cloud_event = true;
   } else {
@@ -649,6 +674,7 @@ std::string_view to_string(DecodeErrc code) {
     case DecodeErrc::invalid_department: return "invalid_department";
     case DecodeErrc::same_department: return "same_department";
     case DecodeErrc::invalid_cloudevent: return "invalid_cloudevent";
+    case DecodeErrc::implausible_time: return "implausible_time";
   }
   return "unknown";
 }

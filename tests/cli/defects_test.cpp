@@ -104,5 +104,23 @@ TEST(MapDefects, ALogWithoutTheDepartmentAttributeNamesTheAttributesItHas) {
       << contents(errors.str());
 }
 
+// One accepted event dated 9999-12-31 moved the watermark past every deadline: every open request
+// expired (dead-end rate 0 to 1).
+TEST(MapDefects, OneEventFromTheFarFutureIsRejectedInsteadOfExpiringEveryRequest) {
+  const TempPath events("far-future.jsonl");
+  std::ofstream(events.str())
+      << R"({"event_id":"r1","type":"request","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"c1","source":"t","from":"Sales","to":"Legal"})" "\n"
+      << R"({"event_id":"h9","type":"handoff","v":1,"occurred_at":"9999-12-31T23:59:59Z","case_id":"c2","source":"t","from":"IT","to":"Ops"})" "\n";
+  const TempPath map("far-future.json");
+  ASSERT_EQ(exit_status(kRelmap + " --log-level warn map --events " + events.str() + " > " + map.str()), 0);
+  const std::string json = contents(map.str());
+  EXPECT_NE(json.find(R"("rejected":1)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("watermark":"2026-03-02T09:00:00Z")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("open":1,"expired":0)"), std::string::npos) << json;
+  // The bound is the user's to move.
+  ASSERT_EQ(exit_status(kRelmap + " --log-level warn map --latest-ahead-hours 100000000 --events " + events.str() + " > " + map.str()), 0);
+  EXPECT_NE(contents(map.str()).find(R"("expired":1)"), std::string::npos) << contents(map.str());
+}
+
 }  // namespace
 }  // namespace relmap

@@ -12,10 +12,19 @@
 #include <rapidjson/writer.h>
 
 #include "relmap/common/json_writer.hpp"
+#include "relmap/schemas/decoder.hpp"
 
 namespace relmap::testing {
 
 inline const std::string kEventCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
+
+/// The time bounds the corpus is judged with: the default ones, processed at 2030-01-01T00:00:00Z,
+/// so that its verdicts do not depend on the day the tests run.
+inline schemas::TimeBounds corpus_time_bounds() {
+  schemas::TimeBounds bounds;
+  bounds.now = [] { return Timestamp{std::chrono::sys_days{std::chrono::year{2030} / 1 / 1}}; };
+  return bounds;
+}
 
 /// The lines of a corpus file, without comment lines ('#') and empty ones.
 inline std::vector<std::string> corpus_lines(const std::string& file_name) {

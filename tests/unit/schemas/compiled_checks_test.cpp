@@ -164,8 +164,8 @@ std::vector<std::string> variants_of(const std::string& record) {
 }
 
 TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnTheCorpusAndCheckWithDecode) {
-  const Decoder compiled;
-  const Decoder reference(Decoder::SchemaCheck::validator_only);
+  const Decoder compiled{testing::corpus_time_bounds()};
+  const Decoder reference(Decoder::SchemaCheck::validator_only, testing::corpus_time_bounds());
   Event reused;
   for (const auto& record : corpus_records()) {
     EXPECT_EQ(verdict(compiled, record), verdict(reference, record)) << record;
@@ -176,8 +176,8 @@ TEST(CompiledChecks, AgreeWithTheSchemaValidatorOnTheCorpusAndCheckWithDecode) {
 }
 
 TEST(CompiledChecks, AgreeWithTheSchemaValidatorAndCheckAndDecodeIntoWithDecodeOnVariantsOfEveryValidEvent) {
-  const Decoder compiled;
-  const Decoder reference(Decoder::SchemaCheck::validator_only);
+  const Decoder compiled{testing::corpus_time_bounds()};
+  const Decoder reference(Decoder::SchemaCheck::validator_only, testing::corpus_time_bounds());
   std::size_t compared = 0;
   std::size_t accepted = 0;
   Event reused;

@@ -21,7 +21,7 @@ TEST(EventCorpus, HasEnoughOfEachKind) {
   EXPECT_GE(invalid_records().size(), 40u);
   const auto valid = corpus_lines("valid.jsonl");
   EXPECT_GE(valid.size(), 20u);
-  const Decoder decoder;
+  const Decoder decoder{testing::corpus_time_bounds()};
   std::set<std::string> types;
   int cloud_events = 0;
   for (const auto& line : valid) {
@@ -37,7 +37,7 @@ TEST(EventCorpus, HasEnoughOfEachKind) {
 }
 
 TEST(EventCorpus, ValidEventsDecodeToTheirCanonicalForm) {
-  const Decoder decoder;
+  const Decoder decoder{testing::corpus_time_bounds()};
   for (const auto& line : corpus_lines("valid.jsonl")) {
     rapidjson::Document document;
     document.Parse(line.c_str());
@@ -56,7 +56,7 @@ TEST(EventCorpus, ValidEventsDecodeToTheirCanonicalForm) {
 }
 
 TEST(EventCorpus, InvalidEventsAreRejectedWithTheirReason) {
-  const Decoder decoder;
+  const Decoder decoder{testing::corpus_time_bounds()};
   for (const auto& record : invalid_records()) {
     const auto decoded = decoder.decode(record.raw);
     ASSERT_FALSE(decoded.has_value()) << "accepted: " << record.raw;

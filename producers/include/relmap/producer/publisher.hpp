@@ -58,6 +58,8 @@ struct PublishSettings {
   /// Key of the HMAC that replaces `actor` (people are never stored in clear). Without a key the
   /// actor is dropped.
   std::optional<std::string> actor_key;
+  /// Records whose time is outside are rejected (implausible_time).
+  schemas::TimeBounds time_bounds{};
 };
 
 /// What stands for a person in what relmap stores: the keyed hash, or nothing without a key.
@@ -152,7 +154,7 @@ class EventPublisher {
 
   Topics topics_;
   PublishSettings settings_;
-  schemas::Decoder decoder_;
+  schemas::Decoder decoder_{settings_.time_bounds};
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> acknowledged_{0};

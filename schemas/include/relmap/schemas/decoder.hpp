@@ -1,12 +1,15 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "relmap/common/result.hpp"
+#include "relmap/common/time.hpp"
 #include "relmap/schemas/event.hpp"
 
 namespace relmap::schemas {
@@ -22,6 +25,21 @@ inline constexpr std::size_t kMaxEventBytes = 64 * 1024;
 /// levels deep (a CloudEvent's data and its attrs); members it does not name may use the rest.
 inline constexpr std::size_t kMaxEventDepth = 16;
 
+/// When an event may have happened: one dated 9999 would move the watermark past every open
+/// request's deadline (every request a dead end), and offsets can carry a time outside the years
+/// 0000 to 9999 that no report can print. An event outside is invalid (implausible_time).
+struct TimeBounds {
+  /// The earliest time an event may carry.
+  Timestamp earliest = std::chrono::sys_days{std::chrono::year{1970} / 1 / 1};
+  /// How far past the time it is processed an event may be (clocks drift; time zones get lost).
+  std::chrono::seconds latest_ahead = std::chrono::hours{24};
+  /// The processing time: the clock, or a fixed time for tests.
+  std::function<Timestamp()> now = [] { return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+
+  /// No bounds: for events relmap accepted before (its own changelog), which must read back as they were.
+  static TimeBounds none();
+};
+
 /// Why a record is not a valid event. The codes are stable: they name the dead-letter reason.
 enum class DecodeErrc {
   too_large,           ///< over kMaxEventBytes
@@ -35,6 +53,7 @@ enum class DecodeErrc {
   invalid_department,  ///< a department id with a control character
   same_department,     ///< from == to
   invalid_cloudevent,  ///< a CloudEvents envelope that does not map onto a relmap event
+  implausible_time,    ///< occurred_at outside the TimeBounds
 };
 
 std::string_view to_string(DecodeErrc code);
@@ -77,7 +96,8 @@ class Decoder {
     validator_only,  ///< RapidJSON's validator for every record: the reference the fast path is tested against
   };
 
-  explicit Decoder(SchemaCheck check = SchemaCheck::compiled);
+  explicit Decoder(SchemaCheck check = SchemaCheck::compiled, TimeBounds bounds = {});
+  explicit Decoder(TimeBounds bounds) : Decoder(SchemaCheck::compiled, std::move(bounds)) {}
   ~Decoder();
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
@@ -105,6 +125,7 @@ class Decoder {
   struct Schemas;
   std::unique_ptr<const Schemas> schemas_;
   SchemaCheck check_;
+  TimeBounds bounds_;
 };
 
 /// The JSON Schema files compiled into the program, by file name ("request.schema.json").
