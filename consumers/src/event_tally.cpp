@@ -3,7 +3,8 @@
 namespace relmap::consumer {
 
 bool EventTally::add(const schemas::Event& event) {
-  if (!event_ids_.insert(event.event_id).second) {
+  // A repeat within its case, as the aggregator counts (the case is the partition key).
+  if (!event_ids_.insert(event.case_id.value_or("") + '\x1F' + event.event_id).second) {
     ++duplicates_;
     return false;
   }

@@ -76,10 +76,11 @@ def main():
             event = valid_event(line)
             if event is None:
                 rejected += 1
-            elif event["event_id"] in seen:
+            # A repeat within its case (the partition key): the same id in another case is another event.
+            elif (event.get("case_id"), event["event_id"]) in seen:
                 duplicates += 1
             else:
-                seen.add(event["event_id"])
+                seen.add((event.get("case_id"), event["event_id"]))
                 events.append(event)
 
     # The watermark covers every event that passed decoding, also those later found not to mirror their

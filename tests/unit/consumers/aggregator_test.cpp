@@ -177,6 +177,18 @@ TEST(Aggregator, IdleCasesLeaveMemoryAfterTheRetentionPeriod) {
   EXPECT_EQ(aggregator.totals().totals.events, 3u) << "its events stay counted";
 }
 
+// The contract says a repeated event_id counts once; events are partitioned by case, so its scope
+// is the case (docs: schemas/README.md). The same id in two cases is two events.
+TEST(Aggregator, ARepeatedEventIdIsADuplicateWithinItsCaseAndTwoEventsAcrossCases) {
+  Aggregator aggregator;
+  std::vector<LateRejection> late;
+  aggregator.apply(handoff("e1", "CASE-1", "2026-03-01T00:00:00Z"), late);
+  aggregator.apply(handoff("e1", "CASE-1", "2026-03-01T00:00:00Z"), late);
+  aggregator.apply(handoff("e1", "CASE-2", "2026-03-01T00:00:00Z"), late);
+  EXPECT_EQ(aggregator.totals().totals.events, 2u);
+  EXPECT_EQ(aggregator.totals().totals.duplicates, 1u);
+}
+
 // A case that leaves memory and comes back: both lives count, and the case once, as if it had never
 // left (no response in one life answers a request of the other; the feedback names its department).
 // Its second life's first handoff sends it back to where its first life's last one came from.

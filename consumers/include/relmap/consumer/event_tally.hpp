@@ -11,14 +11,14 @@
 
 namespace relmap::consumer {
 
-/// Counts of an event stream, the first layer of aggregation: distinct events (a repeated
-/// event_id counts once, in `duplicates`), rejects by reason, departments and cases named, and the
+/// Counts of an event stream, the first layer of aggregation: distinct events (an event_id repeated
+/// within its case counts once, in `duplicates`), rejects by reason, departments and cases named, and the
 /// interactions between departments. Kafka-free: fed from a file or a topic alike.
 ///
 /// Threading: not thread-safe; one owner adds.
 class EventTally {
  public:
-  /// Counts a valid event; false when its event_id was seen before (a duplicate, not counted again).
+  /// Counts a valid event; false when its case had its event_id before (a duplicate, not counted again).
   bool add(const schemas::Event& event);
   /// Counts an invalid record by its reason code (schemas::to_string(DecodeErrc), or the aggregator's own).
   void add_rejected(const std::string& reason_code);
