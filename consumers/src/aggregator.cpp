@@ -83,10 +83,11 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
           }
         } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
           HandoffRecord record{event.occurred_at, event.event_id, noted(state, body.from), noted(state, body.to)};
-          // Keep event-time order even when handoffs arrive out of order.
-          const auto position = std::upper_bound(
-              state.handoffs.begin(), state.handoffs.end(), record,
-              [](const auto& a, const auto& b) { return later(b.at, b.event_id, a.at, a.event_id); });
+          // Keep event-time order even when handoffs arrive out of order. Equal times keep the order
+          // they arrived in (the case's order in its partition, or in its file), as the contract's
+          // stable sort says: their ids are no order (an imported log's are hashes).
+          const auto position = std::upper_bound(state.handoffs.begin(), state.handoffs.end(), record,
+                                                 [](const auto& a, const auto& b) { return a.at < b.at; });
           state.handoffs.insert(position, std::move(record));
         } else if constexpr (std::is_same_v<Body, schemas::Feedback>) {
           if (body.about) noted(state, *body.about);
@@ -199,7 +200,7 @@ CaseFacts facts_of(const CaseState& state) {
     if (!about) {
       // The owner then: the `to` of the latest handoff up to the feedback, else of the first request.
       for (const auto& handoff : state.handoffs) {
-        if (later(handoff.at, handoff.event_id, feedback.at, feedback.event_id)) break;
+        if (handoff.at > feedback.at) break;  // a handoff at the feedback's instant came before it
         about = handoff.to;
       }
       if (!about && first_request != nullptr) about = first_request->to;

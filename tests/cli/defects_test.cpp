@@ -2,11 +2,13 @@
 // binary as a user would, without a broker.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
@@ -120,6 +122,36 @@ TEST(MapDefects, OneEventFromTheFarFutureIsRejectedInsteadOfExpiringEveryRequest
   // The bound is the user's to move.
   ASSERT_EQ(exit_status(kRelmap + " --log-level warn map --latest-ahead-hours 100000000 --events " + events.str() + " > " + map.str()), 0);
   EXPECT_NE(contents(map.str()).find(R"("expired":1)"), std::string::npos) << contents(map.str());
+}
+
+// Handoffs at equal times were ordered by their ids, an XES import's hashes: on repairExample, 869
+// ping-pongs where the log holds 1,152. The contract's stable sort: the log's order breaks ties.
+TEST(MapDefects, HandoffsAtTheSameTimeKeepTheLogsOrder) {
+  const TempPath log("equal-times.xes");
+  {
+    std::ofstream out(log.str());
+    out << "<log>\n";
+    for (int trace = 0; trace < 20; ++trace) {
+      out << "<trace><string key=\"concept:name\" value=\"T" << trace << "\"/>\n";
+      for (const char* group : {"A", "B", "A", "C", "A"}) {
+        out << "<event><string key=\"org:group\" value=\"" << group
+            << "\"/><date key=\"time:timestamp\" value=\"2026-03-02T09:00:00Z\"/></event>\n";
+      }
+      out << "</trace>\n";
+    }
+    out << "</log>\n";
+  }
+  const TempPath map("equal-times.json");
+  ASSERT_EQ(exit_status(kRelmap + " --log-level warn map --events " + log.str() + " > " + map.str()), 0);
+  rapidjson::Document graph;
+  graph.Parse(contents(map.str()).c_str());
+  ASSERT_TRUE(graph.IsObject());
+  std::map<std::string, std::uint64_t> ping_pong;
+  for (const auto& edge : graph["edges"].GetArray()) {
+    ping_pong[std::string(edge["from"].GetString()) + ">" + edge["to"].GetString()] = edge["ping_pong"].GetUint64();
+  }
+  // A>B, B>A, A>C, C>A in every trace: B>A and C>A each go back.
+  EXPECT_EQ(ping_pong, (std::map<std::string, std::uint64_t>{{"A>B", 0}, {"A>C", 0}, {"B>A", 20}, {"C>A", 20}}));
 }
 
 }  // namespace

@@ -132,7 +132,8 @@ def main():
             by_case.setdefault(e["case_id"], []).append(e)
     feedback = {}
     for case_id, case_events in by_case.items():
-        handoffs = sorted((e for e in case_events if e["type"] == "handoff"), key=lambda e: (e["_at"], e["event_id"]))
+        # Stable: equal times keep the file's order (the contract), whatever their ids.
+        handoffs = sorted((e for e in case_events if e["type"] == "handoff"), key=lambda e: e["_at"])
         for i, h in enumerate(handoffs):
             if not in_window(day(h["_at"])):
                 continue
@@ -146,7 +147,7 @@ def main():
                 continue
             about = f.get("about")
             if about is None:
-                before = [h for h in handoffs if (h["_at"], h["event_id"]) <= (f["_at"], f["event_id"])]
+                before = [h for h in handoffs if h["_at"] <= f["_at"]]
                 about = before[-1]["to"] if before else (case_requests[0]["to"] if case_requests else None)
             if about is not None:
                 counts = feedback.setdefault(about, [0, 0])
