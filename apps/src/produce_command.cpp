@@ -52,9 +52,14 @@ class RejectsFile {
 };
 
 void run_produce(const ProduceOptions& options) {
+  auto log = relmap::logger("produce");
+  if (!options.dry_run) {
+    // Before anything else is said or done: a missing topic is the one thing to hear then.
+    if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
+    options.kafka.expect_publish_topics("relmap produce");
+  }
   const auto publish_settings = options.publish_settings();
   RejectsFile rejects(options.rejects_path, publish_settings);
-  auto log = relmap::logger("produce");
 
   if (options.dry_run) {
     const schemas::Decoder decoder{publish_settings.time_bounds};
@@ -76,8 +81,6 @@ void run_produce(const ProduceOptions& options) {
     return;
   }
 
-  if (options.kafka.brokers.empty()) throw std::runtime_error("--brokers (or RELMAP_KAFKA_BROKERS) is required");
-  options.kafka.expect_publish_topics("relmap produce");
   producer::EventPublisher publisher(options.kafka.config(), options.kafka.topics, publish_settings);
   ProgressLine progress;
   producer::publish_pipelined(
