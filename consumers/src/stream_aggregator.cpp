@@ -474,7 +474,11 @@ class StreamAggregator::Impl {
     }
     restore(partitions);
     if (owned.empty()) return;
-    auto committed = consumer_->committed(owned, 30s);
+    // Bounded: the consumer must poll within max.poll.interval.ms (5 minutes) or leave the group.
+    std::optional<std::vector<kafka::TopicPartition>> stable;
+    for (int attempt = 0; attempt < 5 && !stable; ++attempt) stable = stable_committed(owned);
+    if (!stable) throw std::runtime_error("the committed offsets to rewind to could not be read for 150 s");
+    auto committed = std::move(*stable);
     for (auto& partition : committed) {
       if (partition.offset < 0) partition.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
@@ -497,7 +501,27 @@ class StreamAggregator::Impl {
   }
 
   bool reached_end() {
-    const auto committed = settings_.end_by_position ? consumer_->position(end_targets_) : consumer_->committed(end_targets_, 30s);
+    if (settings_.end_by_position) return reached(consumer_->position(end_targets_));
+    const auto committed = stable_committed(end_targets_);
+    // Not readable yet: not the end yet either; the loop polls and asks again.
+    return committed && reached(*committed);
+  }
+
+  /// The group's committed offsets of `partitions`, or nothing when the broker could not give them in
+  /// time. An instance killed in a transaction leaves its offsets unstable until that transaction
+  /// times out (transaction.timeout.ms, a minute by default), and its successor under another
+  /// instance id cannot fence it: reading them then times out, which is a reason to wait, not to stop.
+  std::optional<std::vector<kafka::TopicPartition>> stable_committed(const std::vector<kafka::TopicPartition>& partitions) {
+    try {
+      return consumer_->committed(partitions, 30s);
+    } catch (const kafka::KafkaException& error) {
+      if (error.code() != make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT)) throw;
+      log()->info("committed offsets not readable yet (an earlier instance's transaction may still be open): waiting");
+      return std::nullopt;
+    }
+  }
+
+  bool reached(const std::vector<kafka::TopicPartition>& committed) const {
     for (std::size_t i = 0; i < committed.size(); ++i) {
       if (end_targets_[i].offset > 0 && committed[i].offset < end_targets_[i].offset) return false;
     }
