@@ -450,8 +450,10 @@ TEST(Aggregate, ARestartUnderAnotherIdRightAfterAKillWaitsForTheOpenTransactionA
   stop_process(pid, SIGKILL);  // throttled: 3 s are far from the end of 140,000 events
   const auto killed_at = std::chrono::steady_clock::now();
   pipeline.aggregate_to_end("successor");  // fails the test unless it exits 0
-  // Until the broker aborts the killed transaction, read_committed readers (relmap map) stop before it.
-  std::this_thread::sleep_until(killed_at + 45s);
+  // Until the broker aborts the killed transaction, read_committed readers (relmap map) stop before
+  // it: its timeout (40 s), then the coordinator's check for timed-out transactions, every 10 s by
+  // default (transaction.abort.timed.out.transaction.cleanup.interval.ms), then a margin for a busy CI.
+  std::this_thread::sleep_until(killed_at + 40s + 10s + 15s);
   pipeline.expect_reference_answer();
 }
 
