@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <mutex>
@@ -189,11 +191,47 @@ std::optional<DecodeError> validate(const CompiledSchema& compiled, const Value&
   return explain_violation(*validator, compiled, document);
 }
 
+}  // namespace
+
+/// TimeBounds applied, reading the clock only when an event could be past the latest bound: clocks
+/// move forward, so an event no later than a bound computed from an earlier reading is within the
+/// bound of any later one. Nearly every event is, and is judged without a clock read on the hot path.
+class detail::PlausibleTimes {
+ public:
+  explicit PlausibleTimes(TimeBounds bounds) : bounds_(std::move(bounds)) {}
+
+  /// Why an event at `at` is implausible, or nothing.
+  std::optional<std::string> problem(Timestamp at) const {
+    if (at < bounds_.earliest) return "before " + format_rfc3339(bounds_.earliest) + ", the earliest time accepted";
+    if (at.time_since_epoch().count() <= latest_known_.load(std::memory_order_relaxed)) return std::nullopt;
+    const Timestamp now = bounds_.now();
+    const Timestamp latest = now + bounds_.latest_ahead;
+    if (at > latest) {
+      return "more than " + std::to_string(std::chrono::duration_cast<std::chrono::hours>(bounds_.latest_ahead).count()) +
+             " h after the time it was processed, " + format_rfc3339(now);
+    }
+    // Raised, never lowered: threads that read the clock at once may store in either order.
+    auto known = latest_known_.load(std::memory_order_relaxed);
+    while (latest.time_since_epoch().count() > known &&
+           !latest_known_.compare_exchange_weak(known, latest.time_since_epoch().count(), std::memory_order_relaxed)) {
+    }
+    return std::nullopt;
+  }
+
+ private:
+  TimeBounds bounds_;
+  mutable std::atomic<Timestamp::rep> latest_known_{std::numeric_limits<Timestamp::rep>::min()};
+};
+
+namespace {
+
+using detail::PlausibleTimes;
+
 /// Applies the checks the schemas cannot express to an object that satisfies its type's schema, and
 /// builds the typed Event from it.
 class EventBuilder {
  public:
-  EventBuilder(const detail::CapturedObject& object, const TimeBounds& bounds) : object_(object), bounds_(bounds) {}
+  EventBuilder(const detail::CapturedObject& object, const PlausibleTimes& times) : object_(object), times_(times) {}
 
   /// The first rule beyond the schema that the object breaks, in the order build() reports them.
   std::optional<DecodeError> check(EventType type) {
@@ -341,16 +379,8 @@ class EventBuilder {
   }
 
   void plausible(Timestamp at) {
-    if (at < bounds_.earliest) {
-      fail(DecodeErrc::implausible_time, "/occurred_at",
-           "before " + format_rfc3339(bounds_.earliest) + ", the earliest time accepted: " + quoted_excerpt(object_[Field::occurred_at].text));
-      return;
-    }
-    const Timestamp now = bounds_.now();
-    if (at - now > bounds_.latest_ahead) {
-      fail(DecodeErrc::implausible_time, "/occurred_at",
-           "more than " + std::to_string(std::chrono::duration_cast<std::chrono::hours>(bounds_.latest_ahead).count()) +
-               " h after the time it was processed, " + format_rfc3339(now) + ": " + quoted_excerpt(object_[Field::occurred_at].text));
+    if (auto problem = times_.problem(at)) {
+      fail(DecodeErrc::implausible_time, "/occurred_at", *problem + ": " + quoted_excerpt(object_[Field::occurred_at].text));
     }
   }
 
@@ -396,7 +426,7 @@ class EventBuilder {
   }
 
   const detail::CapturedObject& object_;
-  const TimeBounds& bounds_;
+  const PlausibleTimes& times_;
   std::optional<DecodeError> first_error_;
   Timestamp occurred_at_{};
   Timestamp due_at_{};
@@ -440,7 +470,7 @@ struct Decoder::Schemas {
 };
 
 Decoder::Decoder(SchemaCheck check, TimeBounds bounds)
-    : schemas_(std::make_unique<const Schemas>()), check_(check), bounds_(std::move(bounds)) {}
+    : schemas_(std::make_unique<const Schemas>()), check_(check), times_(std::make_unique<const detail::PlausibleTimes>(std::move(bounds))) {}
 
 TimeBounds TimeBounds::none() {
   TimeBounds unbounded;
@@ -496,7 +526,7 @@ std::optional<DecodeError> first_repeated_member(const Value& object, const std:
 
 /// Validates a native object against its type's schema (the envelope's alone when the type is
 /// missing or unknown, which then explains why) and builds the Event.
-Result<Event, DecodeError> decode_native(const Value& object, const TimeBounds& bounds, const CompiledSchema& envelope,
+Result<Event, DecodeError> decode_native(const Value& object, const PlausibleTimes& times, const CompiledSchema& envelope,
                                          const std::array<CompiledSchema, 5>& by_type) {
   detail::CapturedEvent captured;
   detail::EventCapture capture(captured);
@@ -507,7 +537,7 @@ Result<Event, DecodeError> decode_native(const Value& object, const TimeBounds& 
     throw std::logic_error("the envelope schema accepted an unknown event type");
   }
   if (auto violation = validate(by_type[static_cast<std::size_t>(*type)], object)) return std::move(*violation);
-  return EventBuilder{captured.top, bounds}.build(*type);
+  return EventBuilder{captured.top, times}.build(*type);
 }
 
 /// Turns a valid CloudEvent's data into the native object it stands for, in place: the CloudEvents
@@ -541,7 +571,7 @@ std::optional<DecodeError> Decoder::decode_into(std::string_view bytes, Event& e
   if (check_ == SchemaCheck::compiled) {
     detail::CapturedEvent captured;
     if (const auto accepted = accept_compiled(bytes, captured)) {
-      auto broken = EventBuilder{*accepted->object, bounds_}.fill(accepted->type, event);
+      auto broken = EventBuilder{*accepted->object, *times_}.fill(accepted->type, event);
       if (accepted->is_cloud_event) {
         // Errors of a CloudEvent name the path the sender wrote.
         if (broken) broken->path = cloud_event_path(broken->path);
@@ -562,7 +592,7 @@ Result<CheckedEvent, DecodeError> Decoder::check(std::string_view bytes) const {
     detail::CapturedEvent captured;
     if (const auto accepted = accept_compiled(bytes, captured)) {
       const CapturedObject& object = *accepted->object;
-      if (auto broken = EventBuilder{object, bounds_}.check(accepted->type)) {
+      if (auto broken = EventBuilder{object, *times_}.check(accepted->type)) {
         if (accepted->is_cloud_event) broken->path = cloud_event_path(broken->path);
         return std::move(*broken);
       }
@@ -626,7 +656,7 @@ Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes
   if (faults.lone_surrogate_at) return lone_surrogate();
   if (!document.IsObject()) return error(DecodeErrc::not_an_object, "", "not a JSON object");
   if (auto repeated = first_repeated_member(document)) return std::move(*repeated);
-  if (!document.HasMember("specversion")) return decode_native(document, bounds_, schemas_->envelope, schemas_->by_type);
+  if (!document.HasMember("specversion")) return decode_native(document, *times_, schemas_->envelope, schemas_->by_type);
 
   if (auto violation = validate(schemas_->cloud_event, document)) {
     violation->code = DecodeErrc::invalid_cloudevent;
@@ -652,7 +682,7 @@ Result<Event, DecodeError> Decoder::decode_with_validator(std::string_view bytes
   if (!native.HasMember("case_id") && document.HasMember("subject")) {
     native.AddMember("case_id", Value(document["subject"], allocator), allocator);
   }
-  auto decoded = decode_native(native, bounds_, schemas_->envelope, schemas_->by_type);
+  auto decoded = decode_native(native, *times_, schemas_->envelope, schemas_->by_type);
   if (decoded.has_value()) {
     decoded.value().from_cloud_event = true;
   } else {

@@ -17,6 +17,7 @@ namespace relmap::schemas {
 namespace detail {
 struct CapturedEvent;
 class CapturedObject;
+class PlausibleTimes;
 }  // namespace detail
 
 /// The largest event the contract accepts, in bytes.
@@ -125,7 +126,7 @@ class Decoder {
   struct Schemas;
   std::unique_ptr<const Schemas> schemas_;
   SchemaCheck check_;
-  TimeBounds bounds_;
+  std::unique_ptr<const detail::PlausibleTimes> times_;
 };
 
 /// The JSON Schema files compiled into the program, by file name ("request.schema.json").
