@@ -247,7 +247,7 @@ bool is_dead_end(const CaseFacts::Request& request, const std::optional<Timestam
   return watermark && request.due_at < *watermark;
 }
 
-/// The chain of a case (CONTRACT.md, "Cases"); nullopt for a case with no request and no handoff.
+/// The chain of a case (docs/contract.md, "Cases"); nullopt for a case with no request and no handoff.
 std::optional<graph::CaseChain> chain_of(const std::string& case_key, const CaseFacts& facts,
                                          const std::optional<Timestamp>& watermark) {
   const CaseFacts::Request* first = nullptr;

@@ -97,8 +97,8 @@ TEST(MapDefects, AWindowThatEndsBeforeItStartsIsAUsageError) {
 // An XES log whose events lack the chosen attribute gave an empty map and exit 0.
 TEST(MapDefects, ALogWithoutTheDepartmentAttributeNamesTheAttributesItHas) {
   const TempPath errors("missing-attribute.err");
-  EXPECT_EQ(exit_status(kRelmap + " map --events " + std::string(RELMAP_SOURCE_DIR) +
-                        "/../shared/data/running-example.xes --dept-attr org:group >/dev/null 2>" + errors.str()),
+  EXPECT_EQ(exit_status(kRelmap + " map --events " + std::string(RELMAP_TEST_DATA_DIR) +
+                        "/logs/running-example.xes --dept-attr org:group >/dev/null 2>" + errors.str()),
             1);
   EXPECT_NE(contents(errors.str()).find("none of the 42 events of"), std::string::npos) << contents(errors.str());
   EXPECT_NE(contents(errors.str()).find("their attributes: Activity, Costs, Resource, concept:name, org:resource, time:timestamp"),

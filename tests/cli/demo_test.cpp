@@ -15,7 +15,7 @@ namespace {
 using relmap::testing::run_command;
 
 const std::string kRelmap = RELMAP_BINARY;
-const std::string kSharedData = std::string(RELMAP_SOURCE_DIR) + "/../shared/data/";
+const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
 const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
 
 TEST(DemoCommand, FindsThePlantedPatternsThroughTheWholePipeline) {
@@ -64,7 +64,7 @@ TEST(VersionFlag, NamesTheKafkaClientAndTheAllocatorInUse) {
 }
 
 TEST(DemoCommand, StreamsARealEventLog) {
-  const std::string output = run_command(kRelmap + " --log-level warn demo --events " + kSharedData +
+  const std::string output = run_command(kRelmap + " --log-level warn demo --events " + kLogs +
                                          "running-example.xes --dept-attr org:resource 2>/dev/null");
   EXPECT_NE(output.find("Produced 32 events to relmap.events, 0 invalid records"), std::string::npos) << output;
   EXPECT_NE(output.find("The map: 6 departments, 18 relationships, 32 events (0 duplicates counted once, 0 rejected"),

@@ -239,7 +239,7 @@ TEST(Aggregate, ARealEventLogAggregatedInStepsOfEventTimeWithAShortRetention) {
   // The log's events as JSONL, as relmap produce reads them from the XES file, in event time.
   const Pipeline conversion(real_brokers(), 1, 1);
   run_command(kRelmap + " --log-level warn produce " + conversion.topic_flags() + " --input-format xes " +
-              std::string(RELMAP_SOURCE_DIR) + "/../shared/data/bpic2013-incidents.xes.gz 2>&1");
+              std::string(RELMAP_TEST_DATA_DIR) + "/logs/bpic2013-incidents.xes.gz 2>&1");
   std::istringstream converted(run_command("kcat -b " + real_brokers() + " -t " + conversion.name() +
                                            ".events -C -e -q -f '%s\\n' -X isolation.level=read_committed"));
   std::vector<std::string> events;

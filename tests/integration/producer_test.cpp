@@ -26,7 +26,7 @@ using relmap::testing::test_config;
 using relmap::testing::unique_name;
 
 const std::string kRelmap = RELMAP_BINARY;
-const std::string kSharedData = std::string(RELMAP_SOURCE_DIR) + "/../shared/data/";
+const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
 const std::string kCorpus = std::string(RELMAP_TEST_DATA_DIR) + "/events/";
 
 struct TopicPair {
@@ -65,7 +65,7 @@ TEST(ProduceCommand, Bpic2013HandoffsAllReachTheTopicAsValidJson) {
   const auto topics = create_topic_pair(brokers, 3);
   const std::string summary =
       run_command(kRelmap + " produce --brokers " + brokers + " --topic " + topics.events + " --dlq-topic " +
-                  topics.dead_letter + " --dept-attr org:group " + kSharedData + "bpic2013-incidents.xes.gz 2>&1");
+                  topics.dead_letter + " --dept-attr org:group " + kLogs + "bpic2013-incidents.xes.gz 2>&1");
   EXPECT_NE(summary.find("produced 9454 event(s)"), std::string::npos) << summary;
   // The number of direct group-to-group successions in the log, counted by a separate route
   // (tests/unit/producers/process_log_test.cpp).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reference implementation of relmap's contract statistics (../../shared/CONTRACT.md):
+"""An independent reference implementation of relmap's contract statistics (../../docs/contract.md):
 totals, departments, edges and pairs of the graph JSON, for a window, from a JSONL file of native events.
 
 Written from the contract text, not from the C++ code, and on purpose in another style: the whole

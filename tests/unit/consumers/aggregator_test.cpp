@@ -1,5 +1,5 @@
 // The request lifecycle and the edge, department and pair statistics on tests/data/events/lifecycle.jsonl,
-// every expected value worked out by hand from CONTRACT.md (see the comments).
+// every expected value worked out by hand from docs/contract.md (see the comments).
 #include "relmap/consumer/aggregator.hpp"
 
 #include <algorithm>

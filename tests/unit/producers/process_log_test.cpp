@@ -18,7 +18,7 @@
 namespace relmap::producer {
 namespace {
 
-const std::string kSharedData = std::string(RELMAP_SOURCE_DIR) + "/../shared/data/";
+const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
 
 Timestamp at(const char* text) { return *parse_rfc3339(text); }
 
@@ -67,7 +67,7 @@ TEST(HandoffsOfCase, IdsAreDeterministicAndDistinct) {
 
 TEST(ReadXes, RunningExampleHandoversBetweenResources) {
   std::vector<schemas::Event> handoffs;
-  const auto counts = read_xes(kSharedData + "running-example.xes", {"org:resource", "running-example"},
+  const auto counts = read_xes(kLogs + "running-example.xes", {"org:resource", "running-example"},
                                [&](const schemas::Event& event) { handoffs.push_back(event); });
   EXPECT_EQ(counts.cases, 6u);
   EXPECT_EQ(counts.activities, 42u);
@@ -84,7 +84,7 @@ TEST(ReadXes, RunningExampleHandoversBetweenResources) {
 TEST(ReadXes, Bpic2013GzippedLogHandoversBetweenSupportTeams) {
   std::map<std::pair<std::string, std::string>, int> pairs;
   std::uint64_t handoffs = 0;
-  const auto counts = read_xes(kSharedData + "bpic2013-incidents.xes.gz", {"org:group", "bpic2013"},
+  const auto counts = read_xes(kLogs + "bpic2013-incidents.xes.gz", {"org:group", "bpic2013"},
                                [&](const schemas::Event& event) {
                                  ++handoffs;
                                  const auto& handoff = std::get<schemas::Handoff>(event.body);
@@ -103,7 +103,7 @@ TEST(ReadXes, Bpic2013GzippedLogHandoversBetweenSupportTeams) {
 TEST(ReadXes, EveryHandoffIsAValidContractEvent) {
   const schemas::Decoder decoder;
   int checked = 0;
-  for_each_input_record(kSharedData + "running-example.xes", InputFormat::xes, {"org:resource", "running-example"},
+  for_each_input_record(kLogs + "running-example.xes", InputFormat::xes, {"org:resource", "running-example"},
                         [&](std::string_view record, std::uint64_t) {
                           const auto decoded = decoder.decode(record);
                           ASSERT_TRUE(decoded.has_value()) << record << ": " << decoded.error().to_string();
@@ -145,7 +145,6 @@ TEST(InputFormat, FollowsTheFileNameUnlessGiven) {
 namespace relmap::producer {
 namespace {
 
-const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
 
 TEST(ReadCsvLog, RunningExampleGivesTheSameHandoffsAsItsXes) {
   std::vector<schemas::Event> from_csv;
@@ -153,7 +152,7 @@ TEST(ReadCsvLog, RunningExampleGivesTheSameHandoffsAsItsXes) {
   ProcessLogSettings settings{"org:resource", "running-example"};
   const auto counts = read_csv_log(kLogs + "running-example.csv", settings,
                                    [&](const schemas::Event& event) { from_csv.push_back(event); });
-  read_xes(kSharedData + "running-example.xes", settings, [&](const schemas::Event& event) { from_xes.push_back(event); });
+  read_xes(kLogs + "running-example.xes", settings, [&](const schemas::Event& event) { from_xes.push_back(event); });
   EXPECT_EQ(counts.cases, 6u);
   EXPECT_EQ(counts.activities, 42u);
   EXPECT_EQ(counts.handoffs, 32u);
@@ -239,7 +238,7 @@ TEST(ReadCsvLog, ACompressedLogCutOffBeforeItsEndIsAnErrorNotAShorterLog) {
 }
 
 TEST(ReadXes, ACompressedLogCutOffBeforeItsEndIsAnErrorNotAShorterLog) {
-  std::ifstream in(kSharedData + "running-example.xes", std::ios::binary);
+  std::ifstream in(kLogs + "running-example.xes", std::ios::binary);
   const std::string xes{std::istreambuf_iterator<char>(in), {}};
   const std::string path = ::testing::TempDir() + "relmap-cut.xes.gz";
   for (const double keep : {0.5, 0.97}) {

@@ -7,7 +7,7 @@
 namespace relmap::graph {
 
 /// The structure of the map, on the undirected weights w(A, B) = requests and handoffs between A and B
-/// in both directions (CONTRACT.md, "Silos"):
+/// in both directions (docs/contract.md, "Silos"):
 /// - communities by modularity maximisation (Louvain, igraph's multilevel; its random order seeded, so
 ///   the same input gives the same communities), with each one's share of the modularity;
 /// - silos: communities (of the largest component) whose external share is under the threshold,

@@ -141,7 +141,7 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
 RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapSettings& settings = {},
                                         const Directory& directory = {});
 
-/// The contract's graph JSON ("The graph as JSON" in CONTRACT.md).
+/// The contract's graph JSON ("The graph as JSON" in docs/contract.md).
 std::string to_json(const RelationshipMap& map);
 
 }  // namespace relmap::graph

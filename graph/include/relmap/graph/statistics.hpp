@@ -20,7 +20,7 @@ struct Window {
   }
 };
 
-/// Statistics of the directed relationship A -> B, as CONTRACT.md defines them.
+/// Statistics of the directed relationship A -> B, as docs/contract.md defines them.
 struct EdgeStats {
   std::uint64_t requests = 0;
   std::uint64_t resolved = 0;
@@ -48,7 +48,7 @@ struct FeedbackCounts {
   std::uint64_t unsolved = 0;
 };
 
-/// How a case ended (CONTRACT.md, "Cases").
+/// How a case ended (docs/contract.md, "Cases").
 enum class CaseEnd { solved, dead_end, open };
 
 const char* to_string(CaseEnd end);

@@ -20,7 +20,7 @@ struct LoggedActivity {
   std::optional<std::string> department;
 };
 
-/// Turns one case of a process-mining log into handoff events, as CONTRACT.md
+/// Turns one case of a process-mining log into handoff events, as docs/contract.md
 /// ("Importing process-mining event logs") defines: activities ordered by timestamp (stable: log order
 /// breaks ties); whenever the department changes between consecutive activities that carry one, one
 /// handoff from the previous to the new department at the new activity's time. Activities without a
