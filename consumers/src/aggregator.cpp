@@ -17,7 +17,7 @@ bool later(Timestamp at, const std::string& event_id, Timestamp than_at, const s
 /// Whether a handoff sends the case straight back: the one before it went the other way.
 template <typename Handoff>
 bool goes_back(const Handoff& previous, const Handoff& next) {
-  return previous.from == next.to && previous.to == next.from;
+  return previous.from == next.to && previous.to == next.from;  // an opening's empty `from` is no one's
 }
 
 /// The interned handle of a department the case names, noted among the case's departments. Most
@@ -82,7 +82,8 @@ Aggregator::Applied Aggregator::apply(const schemas::Event& event, std::vector<L
             reject_late(std::move(*mismatch), late_rejections);
           }
         } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
-          HandoffRecord record{event.occurred_at, event.event_id, noted(state, body.from), noted(state, body.to)};
+          HandoffRecord record{event.occurred_at, event.event_id, body.from ? noted(state, *body.from) : DepartmentName{},
+                               noted(state, body.to)};
           // Keep event-time order even when handoffs arrive out of order. Equal times keep the order
           // they arrived in (the case's order in its partition, or in its file), as the contract's
           // stable sort says: their ids are no order (an imported log's are hashes).
@@ -263,6 +264,10 @@ std::optional<graph::CaseChain> chain_of(const std::string& case_key, const Case
   if (!facts.handoffs.empty()) started = std::min(started, facts.handoffs.front().at);
   chain.started = format_day(started);
   for (const auto& handoff : facts.handoffs) {
+    if (handoff.opens_case()) {
+      if (chain.owners.empty() || chain.owners.back() != handoff.to) chain.owners.push_back(handoff.to);
+      continue;
+    }
     if (chain.owners.empty() || chain.owners.back() != handoff.from) chain.owners.push_back(handoff.from);
     chain.owners.push_back(handoff.to);
     if (handoff.ping_pong) ++chain.ping_pongs;
@@ -273,12 +278,14 @@ std::optional<graph::CaseChain> chain_of(const std::string& case_key, const Case
   if (solved_feedback || (latest != nullptr && latest->outcome == schemas::Outcome::resolved)) {
     chain.end = graph::CaseEnd::solved;
   } else if (latest != nullptr && is_dead_end(*latest, watermark)) {
-    const auto handed_on_after = std::count_if(facts.handoffs.begin(), facts.handoffs.end(),
-                                               [&](const auto& handoff) { return handoff.at > latest->asked_at; });
+    const auto handed_on_after = std::count_if(facts.handoffs.begin(), facts.handoffs.end(), [&](const auto& handoff) {
+      return handoff.moves_case() && handoff.at > latest->asked_at;
+    });
     if (handed_on_after == 0) {
       chain.end = graph::CaseEnd::dead_end;
-      const auto handoffs_before = std::count_if(facts.handoffs.begin(), facts.handoffs.end(),
-                                                 [&](const auto& handoff) { return handoff.at <= latest->asked_at; });
+      const auto handoffs_before = std::count_if(facts.handoffs.begin(), facts.handoffs.end(), [&](const auto& handoff) {
+        return handoff.moves_case() && handoff.at <= latest->asked_at;
+      });
       chain.dead_end_step = static_cast<std::size_t>(handoffs_before) + 1;
       chain.dead_end_at = latest->to;
     }
@@ -294,6 +301,7 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
   aggregates.totals = totals_;
   aggregates.totals.cases -= later_lives_;
   if (watermark_) aggregates.watermark = format_rfc3339(*watermark_);
+  std::uint64_t cases_with_handoff = 0;
   for (const auto& [case_key, facts] : facts_) {
     if (auto chain = chain_of(case_key, facts, watermark_); chain && window.contains(chain->started)) {
       aggregates.chains.push_back(std::move(*chain));
@@ -321,8 +329,11 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
         if (is_dead_end(request, watermark_)) ++topic.dead_ends;
       }
     }
+    if (std::any_of(facts.handoffs.begin(), facts.handoffs.end(), [](const auto& handoff) { return handoff.moves_case(); })) {
+      ++cases_with_handoff;
+    }
     for (const auto& handoff : facts.handoffs) {
-      if (!window.contains(format_day(handoff.at))) continue;
+      if (handoff.opens_case() || !window.contains(format_day(handoff.at))) continue;
       auto& edge = aggregates.edges[{handoff.from, handoff.to}];
       ++edge.handoffs;
       if (handoff.ping_pong) ++edge.ping_pong;
@@ -336,6 +347,8 @@ graph::Aggregates AggregatesBuilder::build(const graph::Window& window) const {
       if (window.contains(format_day(andon.at))) ++aggregates.edges[{andon.from, andon.about}].andon;
     }
   }
+  // Andon-only keys are no case and hold no handoff, so every case with one is among totals.cases.
+  aggregates.totals.cases_without_handoff = aggregates.totals.cases - std::min(cases_with_handoff, aggregates.totals.cases);
   return aggregates;
 }
 

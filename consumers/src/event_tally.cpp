@@ -15,10 +15,16 @@ bool EventTally::add(const schemas::Event& event) {
   std::visit(
       [&](const auto& body) {
         using Body = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<Body, schemas::Request> || std::is_same_v<Body, schemas::Handoff>) {
+        if constexpr (std::is_same_v<Body, schemas::Request>) {
           name(body.from);
           name(body.to);
           ++interactions_[{body.from, body.to}];
+        } else if constexpr (std::is_same_v<Body, schemas::Handoff>) {
+          name(body.to);
+          if (body.from) {  // else it opens the case: an interaction of no one
+            name(*body.from);
+            ++interactions_[{*body.from, body.to}];
+          }
         } else if constexpr (std::is_same_v<Body, schemas::Response>) {
           name(body.from);
           name(body.to);

@@ -233,6 +233,7 @@ std::string to_json(const RelationshipMap& map) {
   json.field("duplicates", map.totals.duplicates);
   json.field("rejected", map.totals.rejected);
   json.field("cases", map.totals.cases);
+  json.field("cases_without_handoff", map.totals.cases_without_handoff);
   json.end_object();
 
   json.objects("departments", map.departments, [&](const auto& department) {

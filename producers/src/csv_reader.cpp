@@ -47,16 +47,7 @@ class CsvLogBuilder {
     ProcessLogCounts counts;
     counts.event_attributes = std::set<std::string>(header_.begin(), header_.end());
     for (auto& logged_case : cases_) {
-      ++counts.cases;
-      for (const auto& activity : logged_case.activities) {
-        ++counts.activities;
-        if (!activity.at) ++counts.without_timestamp;
-        if (!activity.department) ++counts.without_department;
-      }
-      for (const auto& handoff : handoffs_of_case(settings_.source, logged_case.id, std::move(logged_case.activities))) {
-        ++counts.handoffs;
-        on_handoff(handoff);
-      }
+      emit_case(settings_.source, logged_case.id, std::move(logged_case.activities), counts, on_handoff);
     }
     return counts;
   }

@@ -14,22 +14,42 @@ std::vector<schemas::Event> handoffs_of_case(const std::string& source, const st
   std::stable_sort(activities.begin(), activities.end(),
                    [](const LoggedActivity& a, const LoggedActivity& b) { return *a.at < *b.at; });
   std::vector<schemas::Event> handoffs;
+  std::size_t moves = 0;
+  const auto handoff = [&](std::string ordinal, Timestamp at, std::optional<std::string> from, const std::string& to) {
+    schemas::Event event;
+    // 128 bits of SHA-256: deterministic, and collisions are out of reach for any real log.
+    event.event_id = "xes-" + sha256_hex({source, case_id, ordinal}).substr(0, 32);
+    event.occurred_at = at;
+    event.case_id = case_id;
+    event.source = source;
+    event.body = schemas::Handoff{std::move(from), to, std::nullopt};
+    handoffs.push_back(std::move(event));
+  };
   const std::string* owner = nullptr;
   for (const auto& activity : activities) {
     if (!activity.department) continue;
-    if (owner != nullptr && *owner != *activity.department) {
-      schemas::Event handoff;
-      // 128 bits of SHA-256: deterministic, and collisions are out of reach for any real log.
-      handoff.event_id = "xes-" + sha256_hex({source, case_id, std::to_string(handoffs.size())}).substr(0, 32);
-      handoff.occurred_at = *activity.at;
-      handoff.case_id = case_id;
-      handoff.source = source;
-      handoff.body = schemas::Handoff{*owner, *activity.department, std::nullopt};
-      handoffs.push_back(std::move(handoff));
+    if (owner == nullptr) {
+      handoff("opened", *activity.at, std::nullopt, *activity.department);
+    } else if (*owner != *activity.department) {
+      handoff(std::to_string(moves++), *activity.at, *owner, *activity.department);
     }
     owner = &*activity.department;
   }
   return handoffs;
+}
+
+void emit_case(const std::string& source, const std::string& case_id, std::vector<LoggedActivity> activities,
+               ProcessLogCounts& counts, const std::function<void(const schemas::Event&)>& on_handoff) {
+  ++counts.cases;
+  for (const auto& activity : activities) {
+    ++counts.activities;
+    if (!activity.at) ++counts.without_timestamp;
+    if (!activity.department) ++counts.without_department;
+  }
+  for (const auto& handoff : handoffs_of_case(source, case_id, std::move(activities))) {
+    if (std::get<schemas::Handoff>(handoff.body).from) ++counts.handoffs;
+    on_handoff(handoff);
+  }
 }
 
 std::optional<Timestamp> parse_log_timestamp(std::string_view text) {

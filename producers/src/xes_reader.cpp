@@ -100,18 +100,9 @@ class XesHandler {
 
  private:
   void finish_trace() {
-    ++counts_.cases;
-    for (const auto& activity : activities_) {
-      ++counts_.activities;
-      if (!activity.at) ++counts_.without_timestamp;
-      if (!activity.department) ++counts_.without_department;
-    }
     // A trace without a name still is a case; number it so its id is stable within the file.
-    const std::string case_id = case_id_.value_or("trace-" + std::to_string(counts_.cases));
-    for (const auto& handoff : handoffs_of_case(settings_.source, case_id, std::move(activities_))) {
-      ++counts_.handoffs;
-      on_handoff_(handoff);
-    }
+    const std::string case_id = case_id_.value_or("trace-" + std::to_string(counts_.cases + 1));
+    emit_case(settings_.source, case_id, std::move(activities_), counts_, on_handoff_);
     activities_.clear();
   }
 

@@ -253,7 +253,8 @@ class EventBuilder {
         }
         break;
       case EventType::handoff:
-        departments_from_and_to();
+        if (given(Field::from)) check_department(Field::from);
+        check_department(Field::to);
         distinct_departments();
         break;
       case EventType::feedback:
@@ -317,7 +318,8 @@ class EventBuilder {
       }
       case EventType::handoff: {
         auto& handoff = alternative<Handoff>(event.body);
-        assign_departments(handoff);
+        assign(handoff.from, Field::from);
+        handoff.to.assign(object_[Field::to].text);
         assign(handoff.reason, Field::reason);
         break;
       }

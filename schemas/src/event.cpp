@@ -75,7 +75,7 @@ class CanonicalWriter {
     json_.field_if_set("reason", response.reason);
   }
   void write_body(const Handoff& handoff) {
-    json_.field("from", handoff.from);
+    json_.field_if_set("from", handoff.from);
     json_.field("to", handoff.to);
     json_.field_if_set("reason", handoff.reason);
   }

@@ -154,5 +154,24 @@ TEST(MapDefects, HandoffsAtTheSameTimeKeepTheLogsOrder) {
   EXPECT_EQ(ping_pong, (std::map<std::string, std::uint64_t>{{"A>B", 0}, {"A>C", 0}, {"B>A", 20}, {"C>A", 20}}));
 }
 
+// totals.cases counted 3,820 of BPIC 2013's 7,554 traces (those with a handoff) and the departments
+// 628 of its 649 support teams (those that handed a case on or took one).
+TEST(MapDefects, EveryTraceOfTheLogIsACaseAndEveryTeamADepartment) {
+  const TempPath map("bpic2013.json");
+  ASSERT_EQ(exit_status(kRelmap + " --log-level warn map --events " + std::string(RELMAP_TEST_DATA_DIR) +
+                        "/logs/bpic2013-incidents.xes.gz > " + map.str()),
+            0);
+  rapidjson::Document graph;
+  graph.Parse(contents(map.str()).c_str());
+  ASSERT_TRUE(graph.IsObject());
+  EXPECT_EQ(graph["totals"]["cases"].GetUint64(), 7554u);
+  EXPECT_EQ(graph["totals"]["cases_without_handoff"].GetUint64(), 7554u - 3820u);
+  EXPECT_EQ(graph["departments"].Size(), 649u);
+  std::uint64_t handoffs = 0;
+  for (const auto& edge : graph["edges"].GetArray()) handoffs += edge["handoffs"].GetUint64();
+  EXPECT_EQ(handoffs, 9454u) << "the openings are no relationship: PM4Py's handover count stands";
+  EXPECT_EQ(graph["chains"]["cases"].GetUint64(), 7554u);
+}
+
 }  // namespace
 }  // namespace relmap

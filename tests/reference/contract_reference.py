@@ -16,7 +16,7 @@ TYPES = {"request", "response", "handoff", "feedback", "andon"}
 REQUIRED = {
     "request": ["case_id", "from", "to"],
     "response": ["case_id", "from", "to", "request_id", "outcome"],
-    "handoff": ["case_id", "from", "to"],
+    "handoff": ["case_id", "to"],  # without "from", the case opens at "to"
     "feedback": ["case_id", "solved"],
     "andon": ["from", "about", "severity", "reason"],
 }
@@ -49,7 +49,7 @@ def valid_event(line):
             event["_due"] = parse_time(event["due_at"])
     except ValueError:
         return None
-    if event["type"] in ("request", "response", "handoff") and event["from"] == event["to"]:
+    if event["type"] in ("request", "response", "handoff") and event.get("from") == event["to"]:
         return None
     if event["type"] == "response" and event["outcome"] == "redirected" and "redirect_to" not in event:
         return None
@@ -131,15 +131,18 @@ def main():
         if "case_id" in e:
             by_case.setdefault(e["case_id"], []).append(e)
     feedback = {}
+    cases_with_handoff = 0
     for case_id, case_events in by_case.items():
         # Stable: equal times keep the file's order (the contract), whatever their ids.
         handoffs = sorted((e for e in case_events if e["type"] == "handoff"), key=lambda e: e["_at"])
+        if any("from" in h for h in handoffs):
+            cases_with_handoff += 1
         for i, h in enumerate(handoffs):
-            if not in_window(day(h["_at"])):
+            if "from" not in h or not in_window(day(h["_at"])):
                 continue
             s = edge(h["from"], h["to"])
             s["handoffs"] += 1
-            if i > 0 and handoffs[i - 1]["from"] == h["to"] and handoffs[i - 1]["to"] == h["from"]:
+            if i > 0 and handoffs[i - 1].get("from") == h["to"] and handoffs[i - 1]["to"] == h["from"]:
                 s["ping_pong"] += 1
         case_requests = sorted((e for e in case_events if e["type"] == "request"), key=lambda e: e["_at"])
         for f in (e for e in case_events if e["type"] == "feedback"):
@@ -199,7 +202,8 @@ def main():
     result = dict(
         watermark=watermark.strftime("%Y-%m-%dT%H:%M:%S") + ("." + f"{watermark.microsecond:06d}".rstrip("0") if watermark.microsecond else "") + "Z" if watermark else None,
         window={"from": args.first, "to": args.last},
-        totals=dict(events=len(events), duplicates=duplicates, rejected=rejected, cases=len(by_case)),
+        totals=dict(events=len(events), duplicates=duplicates, rejected=rejected, cases=len(by_case),
+                    cases_without_handoff=len(by_case) - cases_with_handoff),
         departments=out_departments,
         edges=[{("from" if k == "from_" else k): v for k, v in e.items()} for e in out_edges],
         pairs=out_pairs)

@@ -22,11 +22,12 @@ const std::string kLogs = std::string(RELMAP_TEST_DATA_DIR) + "/logs/";
 
 Timestamp at(const char* text) { return *parse_rfc3339(text); }
 
+/// The handoffs between departments, by pair; a case's opening (no `from`) is none of them.
 std::map<std::pair<std::string, std::string>, int> handoff_pairs(const std::vector<schemas::Event>& events) {
   std::map<std::pair<std::string, std::string>, int> pairs;
   for (const auto& event : events) {
     const auto& handoff = std::get<schemas::Handoff>(event.body);
-    ++pairs[{handoff.from, handoff.to}];
+    if (handoff.from) ++pairs[{*handoff.from, handoff.to}];
   }
   return pairs;
 }
@@ -42,11 +43,15 @@ TEST(HandoffsOfCase, OrdersByTimeStablyAndSkipsActivitiesWithoutDepartment) {
       {at("2026-03-02T13:00:00+01:00"), "A"},
   };
   const auto handoffs = handoffs_of_case("test", "case-1", activities);
-  ASSERT_EQ(handoffs.size(), 3u);
+  ASSERT_EQ(handoffs.size(), 4u);
   const auto pairs = handoff_pairs(handoffs);
   EXPECT_EQ(pairs, (std::map<std::pair<std::string, std::string>, int>{{{"A", "B"}, 1}, {{"B", "C"}, 1}, {{"C", "A"}, 1}}));
-  EXPECT_EQ(format_rfc3339(handoffs[0].occurred_at), "2026-03-02T10:00:00Z");
-  EXPECT_EQ(format_rfc3339(handoffs[2].occurred_at), "2026-03-02T12:00:00Z");
+  const auto& opening = std::get<schemas::Handoff>(handoffs[0].body);
+  EXPECT_EQ(opening.from, std::nullopt) << "the case opens at its first department";
+  EXPECT_EQ(opening.to, "A");
+  EXPECT_EQ(format_rfc3339(handoffs[0].occurred_at), "2026-03-02T09:00:00Z");
+  EXPECT_EQ(format_rfc3339(handoffs[1].occurred_at), "2026-03-02T10:00:00Z");
+  EXPECT_EQ(format_rfc3339(handoffs[3].occurred_at), "2026-03-02T12:00:00Z");
   EXPECT_EQ(handoffs[0].case_id, "case-1");
   EXPECT_EQ(handoffs[0].source, "test");
 }
@@ -57,10 +62,12 @@ TEST(HandoffsOfCase, IdsAreDeterministicAndDistinct) {
   const auto first = handoffs_of_case("log", "case-1", activities);
   const auto again = handoffs_of_case("log", "case-1", activities);
   const auto other_case = handoffs_of_case("log", "case-2", activities);
-  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(first.size(), 3u);
   EXPECT_EQ(first[0].event_id, again[0].event_id);
   EXPECT_EQ(first[1].event_id, again[1].event_id);
+  EXPECT_EQ(first[2].event_id, again[2].event_id);
   EXPECT_NE(first[0].event_id, first[1].event_id);
+  EXPECT_NE(first[1].event_id, first[2].event_id);
   EXPECT_NE(first[0].event_id, other_case[0].event_id);
   EXPECT_EQ(first[0].event_id.size(), 36u);
 }
@@ -84,12 +91,19 @@ TEST(ReadXes, RunningExampleHandoversBetweenResources) {
 TEST(ReadXes, Bpic2013GzippedLogHandoversBetweenSupportTeams) {
   std::map<std::pair<std::string, std::string>, int> pairs;
   std::uint64_t handoffs = 0;
+  std::set<std::string> opened;
   const auto counts = read_xes(kLogs + "bpic2013-incidents.xes.gz", {"org:group", "bpic2013"},
                                [&](const schemas::Event& event) {
-                                 ++handoffs;
                                  const auto& handoff = std::get<schemas::Handoff>(event.body);
-                                 ++pairs[{handoff.from, handoff.to}];
+                                 if (!handoff.from) {
+                                   EXPECT_TRUE(opened.insert(*event.case_id).second) << "one opening a case";
+                                   return;
+                                 }
+                                 ++handoffs;
+                                 ++pairs[{*handoff.from, handoff.to}];
                                });
+  EXPECT_EQ(opened.size(), 7554u) << "every incident is a case, also the 3,734 that stayed with one team";
+  EXPECT_EQ(counts.handoffs, 9454u);
   EXPECT_EQ(counts.cases, 7554u);
   EXPECT_EQ(counts.activities, 65533u);
   EXPECT_EQ(counts.without_timestamp, 0u);
@@ -110,7 +124,7 @@ TEST(ReadXes, EveryHandoffIsAValidContractEvent) {
                           EXPECT_EQ(schemas::to_json(decoded.value()), record);
                           ++checked;
                         });
-  EXPECT_EQ(checked, 32);
+  EXPECT_EQ(checked, 32 + 6) << "32 handoffs and the opening of each of the 6 cases";
 }
 
 TEST(ReadXes, ReportsMalformedXmlWithItsLine) {
@@ -174,11 +188,12 @@ TEST(ReadCsvLog, FollowsAMappingFileWithQuotesAndAnotherDelimiter) {
   EXPECT_EQ(counts.cases, 2u);
   EXPECT_EQ(counts.activities, 6u);
   EXPECT_EQ(counts.without_department, 1u);
-  ASSERT_EQ(handoffs.size(), 2u);
+  ASSERT_EQ(handoffs.size(), 2u + 2u) << "two handoffs and the opening of each case";
+  EXPECT_EQ(counts.handoffs, 2u);
   // T-1 by time: Service Desk 09:00, Service Desk 09:30, Network "L2" 10:00 (09:00+01:00 for T-2), Service Desk 11:00.
   EXPECT_EQ(handoff_pairs(handoffs), (std::map<std::pair<std::string, std::string>, int>{
                                          {{"Service Desk", "Network \"L2\""}, 1}, {{"Network \"L2\"", "Service Desk"}, 1}}));
-  EXPECT_EQ(format_rfc3339(handoffs[0].occurred_at), "2026-03-02T10:00:00Z") << "no offset: taken as UTC";
+  EXPECT_EQ(format_rfc3339(handoffs[1].occurred_at), "2026-03-02T10:00:00Z") << "no offset: taken as UTC";
 }
 
 TEST(ReadCsvLog, NamesAMissingColumn) {
@@ -251,10 +266,11 @@ TEST(ReadXes, ACompressedLogCutOffBeforeItsEndIsAnErrorNotAShorterLog) {
 TEST(ReadCsvLog, AByteOrderMarkBeforeTheHeaderIsNotPartOfIt) {
   const std::string path = ::testing::TempDir() + "relmap-bom.csv";
   std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBF" << csv_log(2);
-  std::uint64_t handoffs = 0;
-  const auto counts = read_csv_log(path, {}, [&](const schemas::Event&) { ++handoffs; });
+  std::uint64_t events = 0;
+  const auto counts = read_csv_log(path, {}, [&](const schemas::Event&) { ++events; });
   EXPECT_EQ(counts.cases, 2u);
-  EXPECT_EQ(handoffs, 4u);
+  EXPECT_EQ(counts.handoffs, 4u);
+  EXPECT_EQ(events, 4u + 2u) << "the handoffs and the opening of each case";
 }
 
 // Rows without a case were counted nowhere, and rows whose time could not be read were dropped.

@@ -36,7 +36,7 @@ struct RequestState {
 struct HandoffRecord {
   Timestamp at;
   std::string event_id;
-  DepartmentName from;
+  DepartmentName from;  ///< empty: the handoff opened the case at `to` (no `from`; ids are never empty)
   DepartmentName to;
 };
 
@@ -89,10 +89,14 @@ struct CaseFacts {
     Timestamp answered_at{};
   };
   struct Handoff {
-    std::string from;
+    std::string from;  ///< empty: the handoff opened the case at `to`, a relationship of no one
     std::string to;
     Timestamp at{};
     bool ping_pong = false;  ///< the previous handoff of the case went to -> from
+
+    bool opens_case() const { return from.empty(); }
+    /// Ownership moved between two departments: a relationship's handoff, a step of the chain.
+    bool moves_case() const { return !from.empty(); }
   };
   struct Feedback {
     std::string about;

@@ -41,6 +41,9 @@ struct Totals {
   std::uint64_t duplicates = 0;
   std::uint64_t rejected = 0;
   std::uint64_t cases = 0;
+  /// Of `cases`, those whose ownership never moved (an imported trace with one department, a case of
+  /// requests alone): counted once all of a case's events are joined, never per partition.
+  std::uint64_t cases_without_handoff = 0;
 };
 
 struct FeedbackCounts {

@@ -22,12 +22,14 @@ struct LoggedActivity {
 
 /// Turns one case of a process-mining log into handoff events, as docs/contract.md
 /// ("Importing process-mining event logs") defines: activities ordered by timestamp (stable: log order
-/// breaks ties); whenever the department changes between consecutive activities that carry one, one
-/// handoff from the previous to the new department at the new activity's time. Activities without a
-/// timestamp cannot be placed and are left out (counted by the caller).
+/// breaks ties); the first activity that carries a department opens the case there (a handoff without
+/// `from`, so that a trace with one department is a case too); whenever the department changes between
+/// consecutive activities that carry one, one handoff from the previous to the new department at the
+/// new activity's time. Activities without a timestamp cannot be placed and are left out (counted by
+/// the caller).
 ///
-/// The event_id is derived from (source, case, ordinal of the handoff in the case), so importing the
-/// same log twice gives the same ids, which relmap counts once.
+/// The event_id is derived from (source, case, "opened" or the ordinal of the handoff in the case), so
+/// importing the same log twice gives the same ids, which relmap counts once.
 std::vector<schemas::Event> handoffs_of_case(const std::string& source, const std::string& case_id,
                                              std::vector<LoggedActivity> activities);
 
@@ -53,11 +55,15 @@ struct ProcessLogCounts {
   std::uint64_t activities = 0;
   std::uint64_t without_timestamp = 0;   ///< left out: cannot be ordered
   std::uint64_t without_department = 0;  ///< carry no department attribute: no handoff from them
-  std::uint64_t handoffs = 0;
+  std::uint64_t handoffs = 0;            ///< between departments (the cases' openings are not counted)
   /// The attributes the log's events carry (XES keys, CSV columns), sorted: to say which there are
   /// when the chosen department attribute is not among them.
   std::set<std::string> event_attributes;
 };
+
+/// Counts one case of a log into `counts` and calls `on_handoff` for each of its handoff events, in order.
+void emit_case(const std::string& source, const std::string& case_id, std::vector<LoggedActivity> activities,
+               ProcessLogCounts& counts, const std::function<void(const schemas::Event&)>& on_handoff);
 
 /// Reads an XES event log (plain or gzip-compressed, detected from the content), one trace at a time,
 /// and calls `on_handoff` for every handoff, in trace order. Throws std::runtime_error for a file that

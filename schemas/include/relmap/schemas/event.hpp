@@ -41,7 +41,8 @@ struct Response {
 };
 
 struct Handoff {
-  std::string from;
+  /// None: the case opens at `to`, its first owner (an imported trace starts so); no relationship.
+  std::optional<std::string> from;
   std::string to;
   std::optional<std::string> reason;
 };
