@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 #include "relmap/producer/synthetic_org.hpp"
 #include "relmap/schemas/decoder.hpp"
 
@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
   const auto heap_before = heap_in_use();
   const auto resident_before = resident_bytes();
   {
-    relmap::consumer::Aggregator aggregator;
-    std::vector<relmap::consumer::LateRejection> late;
+    relmap::aggregation::Aggregator aggregator;
+    std::vector<relmap::aggregation::LateRejection> late;
     for (const auto& event : events) aggregator.apply(event, late);
     const double heap = static_cast<double>(heap_in_use() - heap_before);
     const double resident = static_cast<double>(resident_bytes() - resident_before);

@@ -14,8 +14,8 @@
 #include <igraph/igraph.h>
 #include <jemalloc/jemalloc.h>
 
-#include "relmap/consumer/aggregator.hpp"
-#include "relmap/consumer/state_codec.hpp"
+#include "relmap/aggregation/aggregator.hpp"
+#include "relmap/aggregation/state_codec.hpp"
 #include "relmap/graph/analytics.hpp"
 #include "relmap/graph/random_organisation.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -86,13 +86,13 @@ const std::vector<schemas::Event>& generated_events() {
 
 void BM_AggregationStep(benchmark::State& state) {
   const auto& events = generated_events();
-  auto aggregator = std::make_unique<consumer::Aggregator>();
-  std::vector<consumer::LateRejection> late;
+  auto aggregator = std::make_unique<aggregation::Aggregator>();
+  std::vector<aggregation::LateRejection> late;
   std::size_t next = 0;
   for (auto _ : state) {
     if (next == events.size()) {
       state.PauseTiming();
-      aggregator = std::make_unique<consumer::Aggregator>();
+      aggregator = std::make_unique<aggregation::Aggregator>();
       next = 0;
       state.ResumeTiming();
     }
@@ -106,16 +106,16 @@ BENCHMARK(BM_AggregationStep);
 /// What the streaming aggregator writes for each case a transaction changed: its state to the
 /// changelog (its facts are written only when it leaves memory).
 void BM_EncodeChangedCase(benchmark::State& state) {
-  consumer::Aggregator aggregator;
-  std::vector<consumer::LateRejection> late;
+  aggregation::Aggregator aggregator;
+  std::vector<aggregation::LateRejection> late;
   for (const auto& event : generated_events()) aggregator.apply(event, late);
-  std::vector<const consumer::CaseState*> cases;
+  std::vector<const aggregation::CaseState*> cases;
   for (const auto& [key, case_state] : aggregator.cases()) cases.push_back(&case_state);
   std::size_t next = 0;
   std::int64_t bytes = 0;
   for (auto _ : state) {
-    const consumer::CaseState& case_state = *cases[next++ % cases.size()];
-    bytes += static_cast<std::int64_t>(consumer::encode_case_state(case_state).size());
+    const aggregation::CaseState& case_state = *cases[next++ % cases.size()];
+    bytes += static_cast<std::int64_t>(aggregation::encode_case_state(case_state).size());
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(bytes);
@@ -143,7 +143,7 @@ void BM_AggregatorStream(benchmark::State& state) {
   const auto stage = static_cast<Stage>(state.range(0));
   const auto& records = stream_records();
   const schemas::Decoder decoder;
-  std::vector<consumer::LateRejection> late;
+  std::vector<aggregation::LateRejection> late;
   std::int64_t written = 0;
   // Writing is timed on its own as well: a few calls per run, against the 0.06 us per event it
   // costs, which the noise between two runs' totals had turned negative.
@@ -156,7 +156,7 @@ void BM_AggregatorStream(benchmark::State& state) {
     // difference had made writing the changed states look free.
     static const std::string purge_every_arena = "arena." + std::to_string(MALLCTL_ARENAS_ALL) + ".purge";
     mallctl(purge_every_arena.c_str(), nullptr, nullptr, nullptr, 0);
-    auto aggregator = std::make_unique<consumer::Aggregator>();
+    auto aggregator = std::make_unique<aggregation::Aggregator>();
     state.ResumeTiming();
     schemas::Event event;
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -173,7 +173,7 @@ void BM_AggregatorStream(benchmark::State& state) {
       if (stage == write && (i % 50000 == 49999 || i + 1 == records.size())) {
         const auto started = std::chrono::steady_clock::now();
         for (const auto& [key, case_state] : aggregator->take_changes().cases) {
-          written += static_cast<std::int64_t>(consumer::encode_case_state(*case_state).size());
+          written += static_cast<std::int64_t>(aggregation::encode_case_state(*case_state).size());
         }
         writing += std::chrono::steady_clock::now() - started;
       }

@@ -4,6 +4,7 @@
 
 #include "relmap/common/logging.hpp"
 #include "relmap/common/time.hpp"
+#include "relmap/aggregation/apply_record.hpp"
 #include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/schemas/decoder.hpp"
@@ -35,23 +36,19 @@ void MapSource::resolve() {
   if (input.path.empty() && kafka.brokers.empty()) throw CLI::RequiredError("--events FILE or --brokers B");
 }
 
-consumer::AggregatesBuilder MapSource::load() const {
+aggregation::AggregatesBuilder MapSource::load() const {
   if (input.path.empty()) return consumer::read_aggregates_snapshot(kafka.config(), kafka.stream_topics());
   const schemas::Decoder decoder{time_bounds.bounds()};
-  consumer::Aggregator aggregator;
-  std::vector<consumer::LateRejection> late_rejections;
+  aggregation::Aggregator aggregator;
+  std::vector<aggregation::LateRejection> late_rejections;
   auto log = relmap::logger("map");
   schemas::Event event;  // refilled for each record
   input.for_each_record([&](std::string_view record, std::uint64_t line) {
-    if (const auto invalid = decoder.decode_into(record, event)) {
-      aggregator.count_rejected();
-      log->debug("{}:{}: {}", input.path, line, invalid->to_string());
-      return;
-    }
-    aggregator.apply(event, late_rejections);
+    const auto outcome = aggregation::apply_record(aggregator, decoder, record, event, late_rejections);
+    if (outcome.invalid) log->debug("{}:{}: {}", input.path, line, outcome.invalid->to_string());
   });
   for (const auto& rejection : late_rejections) log->debug("{}: {}", rejection.event.event_id, rejection.reason);
-  return consumer::snapshot_of({&aggregator});
+  return aggregation::snapshot_of({&aggregator});
 }
 
 std::optional<std::string> day_option(const std::string& day, const char* name) {

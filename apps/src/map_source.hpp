@@ -8,7 +8,7 @@
 #include "input_options.hpp"
 #include "kafka_options.hpp"
 #include "time_bounds_options.hpp"
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 #include "relmap/graph/directory.hpp"
 #include "relmap/graph/relationship_map.hpp"
 
@@ -28,7 +28,7 @@ struct MapSource {
   /// cannot be CLI11's environment name: --events excludes --brokers, set or not). Throws
   /// CLI::RequiredError when there is still neither.
   void resolve();
-  consumer::AggregatesBuilder load() const;
+  aggregation::AggregatesBuilder load() const;
   /// The --directory file; else, with --brokers, the departments topic (empty when it does not exist).
   graph::Directory directory() const;
 };

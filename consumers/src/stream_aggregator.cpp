@@ -16,7 +16,8 @@
 #include "read_topic.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/apply_shard.hpp"
-#include "relmap/consumer/state_codec.hpp"
+#include "relmap/aggregation/apply_record.hpp"
+#include "relmap/aggregation/state_codec.hpp"
 
 namespace relmap::consumer {
 namespace {
@@ -56,7 +57,7 @@ struct ShardOutput {
 /// batch: the records of the partition's changed cases.
 struct ShardItem {
   kafka::MessagePtr message;
-  Aggregator* aggregator;
+  aggregation::Aggregator* aggregator;
   std::int32_t partition;
 };
 
@@ -82,15 +83,15 @@ struct CommitOutcome {
 
 // A changelog or aggregates record that does not decode was not written by relmap, or by a build that
 // used another format: the reader stops rather than count without it.
-CaseState readable_case_state(const std::string& key, std::string_view value, const schemas::Decoder& decoder,
+aggregation::CaseState readable_case_state(const std::string& key, std::string_view value, const schemas::Decoder& decoder,
                               const std::string& topic) {
-  auto state = decode_case_state(value, decoder);
+  auto state = aggregation::decode_case_state(value, decoder);
   if (!state) throw std::runtime_error("unreadable case state " + key + " in " + topic);
   return std::move(*state);
 }
 
-PartitionTotals readable_totals(std::string_view value, const std::string& topic) {
-  const auto totals = decode_totals(value);
+aggregation::PartitionTotals readable_totals(std::string_view value, const std::string& topic) {
+  const auto totals = aggregation::decode_totals(value);
   if (!totals) throw std::runtime_error("unreadable totals in " + topic);
   return *totals;
 }
@@ -257,7 +258,7 @@ class StreamAggregator::Impl {
     const auto started = Clock::now();
     std::size_t cases = 0;
     for (auto& [partition, contents] : read_partitions(base_, topics_.changelog, partitions)) {
-      Aggregator aggregator;
+      aggregation::Aggregator aggregator;
       for (auto& [key, value] : contents) {
         if (key == kTotalsKey) {
           aggregator.restore_totals(readable_totals(value, topics_.changelog));
@@ -311,19 +312,18 @@ class StreamAggregator::Impl {
   }
 
   /// Decodes one message and applies it (a shard's thread).
-  void apply(const rd_kafka_message_t& message, Aggregator& aggregator, ShardOutput& output) {
+  void apply(const rd_kafka_message_t& message, aggregation::Aggregator& aggregator, ShardOutput& output) {
     ++output.messages;
     // One per apply thread, refilled for each message: its strings keep their memory.
     thread_local schemas::Event event;
-    if (const auto invalid = decoder_.decode_into(kafka::payload(message), event)) {
-      aggregator.count_rejected();
-      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(invalid->code),
-                  invalid->to_string());
+    std::vector<aggregation::LateRejection> late;
+    const auto outcome = aggregation::apply_record(aggregator, decoder_, kafka::payload(message), event, late);
+    if (outcome.invalid) {
+      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(outcome.invalid->code),
+                  outcome.invalid->to_string());
       return;
     }
-    std::vector<LateRejection> late;
-    const auto applied = aggregator.apply(event, late);
-    if (applied == Aggregator::Applied::counted && event.type() == schemas::EventType::andon) {
+    if (outcome.applied == aggregation::Aggregator::Applied::counted && event.type() == schemas::EventType::andon) {
       // Inside the transaction: published exactly once, however often the batch is retried.
       output.records.push_back({&topics_.alerts, RD_KAFKA_PARTITION_UA, event.event_id, andon_alert(event), {}});
     }
@@ -339,16 +339,16 @@ class StreamAggregator::Impl {
   /// The changelog records of a partition's cases changed in the batch, and its totals (a shard's
   /// thread). A case's facts are not written while it is in memory: they follow from its state, which
   /// readers take from the changelog (half the bytes a change costs the broker and this process).
-  void write_changed_cases(std::int32_t partition, Aggregator& aggregator, ShardOutput& output) {
+  void write_changed_cases(std::int32_t partition, aggregation::Aggregator& aggregator, ShardOutput& output) {
     auto changes = aggregator.take_changes();
     output.records.reserve(output.records.size() + changes.cases.size() + 2);
     if (changes.totals) {
-      std::string totals = encode_totals(aggregator.totals());
+      std::string totals = aggregation::encode_totals(aggregator.totals());
       output.records.push_back({&topics_.changelog, partition, std::string(kTotalsKey), totals, {}});
       output.records.push_back({&topics_.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
     }
     for (auto& [key, state] : changes.cases) {
-      output.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, encode_case_state(*state), {}});
+      output.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, aggregation::encode_case_state(*state), {}});
     }
   }
 
@@ -381,7 +381,7 @@ class StreamAggregator::Impl {
       // topic, in the same transaction, and stay there.
       for (auto& [partition, aggregator] : partitions_) {
         for (const auto& [key, state] : aggregator.expire_idle_cases(settings_.retention)) {
-          batch_.records.push_back({&topics_.aggregates, partition, departed_case_key(key, state), encode_case_facts(facts_of(state)), {}});
+          batch_.records.push_back({&topics_.aggregates, partition, departed_case_key(key, state), aggregation::encode_case_facts(aggregation::facts_of(state)), {}});
           batch_.records.push_back({&topics_.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{}, {}});
         }
       }
@@ -560,7 +560,7 @@ class StreamAggregator::Impl {
   schemas::Decoder decoder_{settings_.time_bounds};
   /// The changelog holds events this aggregator accepted before, whatever the clock says now.
   schemas::Decoder state_decoder_{schemas::TimeBounds::none()};
-  std::map<std::int32_t, Aggregator> partitions_;
+  std::map<std::int32_t, aggregation::Aggregator> partitions_;
   std::set<std::int32_t> caught_up_;  ///< partitions whose end the consumer reached, nothing read since
   std::unique_ptr<kafka::Producer> producer_;  // used by the consumer's callbacks: destroyed after it
   std::unique_ptr<kafka::Consumer> consumer_;
@@ -578,12 +578,12 @@ class StreamAggregator::Impl {
 };
 
 namespace {
-constexpr std::size_t kLifeDigits = 16;  // life_of() in hex
+constexpr std::size_t kLifeDigits = 16;  // aggregation::life_of() in hex
 }  // namespace
 
-std::string departed_case_key(std::string_view case_key, const CaseState& state) {
+std::string departed_case_key(std::string_view case_key, const aggregation::CaseState& state) {
   char life[kLifeDigits + 1];
-  std::snprintf(life, sizeof life, "%016" PRIx64, life_of(state));
+  std::snprintf(life, sizeof life, "%016" PRIx64, aggregation::life_of(state));
   return std::string(kDepartedKeyPrefix).append(life).append(":").append(case_key);
 }
 
@@ -605,12 +605,12 @@ StreamAggregator::~StreamAggregator() = default;
 
 void StreamAggregator::run(const std::atomic<bool>& stop) { impl_->run(stop); }
 
-AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics) {
+aggregation::AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics) {
   const auto partitions = all_partitions(config, {topics.changelog, topics.aggregates});
   const auto& changelog_partitions = partitions[0];
   const auto& aggregates_partitions = partitions[1];
   if (aggregates_partitions.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
-  AggregatesBuilder builder;
+  aggregation::AggregatesBuilder builder;
   // The cases in memory first, from their state in the changelog; then the aggregates topic, for the
   // totals and the lives of cases that have left memory. In this order a life that leaves memory
   // meanwhile is read from one topic or from both, never from neither; read from both, it counts
@@ -622,14 +622,14 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {
     for (const auto& [key, value] : partition->second) {
       if (!key.starts_with(kCaseKeyPrefix)) continue;
-      const CaseState state = readable_case_state(key, value, decoder, topics.changelog);
+      const aggregation::CaseState state = readable_case_state(key, value, decoder, topics.changelog);
       std::string case_key = key.substr(kCaseKeyPrefix.size());
-      life_in_memory.emplace(case_key, life_of(state));
-      builder.add_case(std::move(case_key), facts_of(state));
+      life_in_memory.emplace(case_key, aggregation::life_of(state));
+      builder.add_case(std::move(case_key), aggregation::facts_of(state));
     }
   }
   const auto add_facts = [&](std::string case_key, const std::string& key, const std::string& value) {
-    auto facts = decode_case_facts(value);
+    auto facts = aggregation::decode_case_facts(value);
     if (!facts) throw std::runtime_error("unreadable case facts " + key + " in " + topics.aggregates);
     builder.add_case(std::move(case_key), std::move(*facts));
   };
@@ -658,7 +658,7 @@ AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopic
   return builder;
 }
 
-AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
+aggregation::AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics) {
   auto builder = read_case_facts(config, topics);
   // Every rejection, the producers' and the aggregator's own (transactional), is a committed record
   // of the dead-letter topic: that count is `rejected`.

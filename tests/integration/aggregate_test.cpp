@@ -15,7 +15,7 @@
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 #include "relmap/common/time.hpp"
-#include "relmap/consumer/state_codec.hpp"
+#include "relmap/aggregation/state_codec.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/kafka/client.hpp"
 
@@ -285,11 +285,11 @@ TEST(Aggregate, ALifeReadAsAStateAndAsTheFactsItLeftWithCountsOnce) {
   for (const auto& [partition, contents] : consumer::read_partitions(config, pipeline.name() + ".state", {0, 1})) {
     for (const auto& [key, value] : contents) {
       if (!key.starts_with(consumer::kCaseKeyPrefix) || written == 5) continue;
-      const auto state = consumer::decode_case_state(value, decoder);
+      const auto state = aggregation::decode_case_state(value, decoder);
       ASSERT_TRUE(state) << key;
       const std::string departed_key = consumer::departed_case_key(key.substr(consumer::kCaseKeyPrefix.size()), *state);
       ASSERT_FALSE(producer.produce(pipeline.name() + ".aggregates", departed_key,
-                                    consumer::encode_case_facts(consumer::facts_of(*state)), {}, nullptr, partition));
+                                    aggregation::encode_case_facts(aggregation::facts_of(*state)), {}, nullptr, partition));
       ++written;
     }
   }
@@ -311,12 +311,12 @@ TEST(Aggregate, ACaseInMemoryIsReadFromItsStateNotFromOlderFactsOfTheSameKey) {
   const auto case_id_start = case_id_at + std::string_view(R"("case_id":")").size();
   const std::string case_id = first_line.substr(case_id_start, first_line.find('"', case_id_start) - case_id_start);
 
-  consumer::CaseFacts outdated;
+  aggregation::CaseFacts outdated;
   const Timestamp at = parse_rfc3339("2026-01-01T00:00:00Z").value();
   outdated.requests.push_back({"Outdated", "Elsewhere", "", at, at, std::nullopt, at});
   outdated.departments = {"Elsewhere", "Outdated"};
   kafka::Producer producer(relmap::testing::test_config(real_brokers()));
-  ASSERT_FALSE(producer.produce(pipeline.name() + ".aggregates", "c:" + case_id, consumer::encode_case_facts(outdated)));
+  ASSERT_FALSE(producer.produce(pipeline.name() + ".aggregates", "c:" + case_id, aggregation::encode_case_facts(outdated)));
   ASSERT_FALSE(producer.flush(10s));
   pipeline.expect_reference_answer();
 }

@@ -6,15 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/apply_record.hpp"
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::testing {
 
 struct FedAggregator {
-  consumer::Aggregator aggregator;
-  std::vector<consumer::LateRejection> late;
+  aggregation::Aggregator aggregator;
+  std::vector<aggregation::LateRejection> late;
 };
 
 /// Applies each line of tests/data/events/<name>; lines that fail decoding count as rejected.
@@ -22,17 +22,11 @@ inline void feed_file(FedAggregator& fed, const std::string& name) {
   const schemas::Decoder decoder;
   std::ifstream in(std::string(RELMAP_TEST_DATA_DIR) + "/events/" + name);
   if (!in) throw std::runtime_error("cannot read tests/data/events/" + name);
-  for (std::string line; std::getline(in, line);) {
-    const auto decoded = decoder.decode(line);
-    if (decoded.has_value()) {
-      fed.aggregator.apply(decoded.value(), fed.late);
-    } else {
-      fed.aggregator.count_rejected();
-    }
-  }
+  schemas::Event event;
+  for (std::string line; std::getline(in, line);) aggregation::apply_record(fed.aggregator, decoder, line, event, fed.late);
 }
 
-inline consumer::Aggregator aggregator_of_file(const std::string& name) {
+inline aggregation::Aggregator aggregator_of_file(const std::string& name) {
   FedAggregator fed;
   feed_file(fed, name);
   return std::move(fed.aggregator);
@@ -41,7 +35,7 @@ inline consumer::Aggregator aggregator_of_file(const std::string& name) {
 /// The map of one window of tests/data/events/<name>.
 inline graph::RelationshipMap map_of_file(const std::string& name, const graph::Window& window = {}) {
   const auto aggregator = aggregator_of_file(name);
-  return graph::build_relationship_map(consumer::collect_aggregates({&aggregator}, window));
+  return graph::build_relationship_map(aggregation::collect_aggregates({&aggregator}, window));
 }
 
 }  // namespace relmap::testing

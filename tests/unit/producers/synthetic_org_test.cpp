@@ -3,14 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include "relmap/consumer/event_tally.hpp"
+#include "relmap/aggregation/event_tally.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::producer {
 namespace {
 
 struct Generated {
-  consumer::EventTally tally;
+  aggregation::EventTally tally;
   std::uint64_t records = 0;
   std::uint64_t rejected = 0;
   std::string first_record;

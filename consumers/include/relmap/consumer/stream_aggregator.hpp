@@ -11,7 +11,7 @@
 #include <string_view>
 #include <thread>
 
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 #include "relmap/graph/statistics.hpp"
 #include "relmap/kafka/client.hpp"
 #include "relmap/schemas/decoder.hpp"
@@ -60,7 +60,7 @@ inline constexpr std::string_view kTotalsKey = "t:";
 /// adds a record instead of replacing its first life's. (Builds before 2026-11-25 wrote them under
 /// "c:<case key>", and replaced them.)
 inline constexpr std::string_view kDepartedKeyPrefix = "d:";
-std::string departed_case_key(std::string_view case_key, const CaseState& state);
+std::string departed_case_key(std::string_view case_key, const aggregation::CaseState& state);
 /// A departed life's key, split: nullopt for any other key.
 struct DepartedKey {
   std::uint64_t life;
@@ -111,9 +111,9 @@ class StreamAggregator {
 /// Reads the changelog and then the aggregates topic to their ends (read_committed): the facts of the
 /// cases in memory from their state, those of the cases that have left memory, and the partitions'
 /// totals; every statistic but `rejected`.
-AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics);
+aggregation::AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics);
 /// ... and counts the dead-letter topic's records as `rejected`.
-AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
+aggregation::AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
 /// ... and builds the aggregates of `window`.
 graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window);
 

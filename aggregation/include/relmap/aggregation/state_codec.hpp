@@ -4,10 +4,10 @@
 #include <string>
 #include <string_view>
 
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 #include "relmap/schemas/decoder.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 
 /// The records the changelog and aggregates topics hold: msgpack arrays, the first element the format
 /// version. Times are integer microseconds since the epoch (exact and compact). Decoding returns
@@ -21,4 +21,4 @@ std::optional<CaseFacts> decode_case_facts(std::string_view bytes);
 std::string encode_totals(const PartitionTotals& totals);
 std::optional<PartitionTotals> decode_totals(std::string_view bytes);
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

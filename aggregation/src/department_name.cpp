@@ -1,10 +1,10 @@
-#include "relmap/consumer/department_name.hpp"
+#include "relmap/aggregation/department_name.hpp"
 
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 /// Looks names up by string_view: a name seen before costs no allocation.
@@ -44,4 +44,4 @@ DepartmentName::DepartmentName() : text_(intern({})) {}
 
 DepartmentName::DepartmentName(std::string_view name) : text_(intern(name)) {}
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

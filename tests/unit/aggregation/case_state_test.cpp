@@ -1,9 +1,9 @@
 // The compact pieces of a case's state: interned department ids and hashed event ids.
 #include <gtest/gtest.h>
 
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 TEST(DepartmentName, OneHandlePerNameOrderedByText) {
@@ -33,4 +33,4 @@ TEST(CaseState, KeepsTheDepartmentsOfACaseSortedAndOnce) {
 }
 
 }  // namespace
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

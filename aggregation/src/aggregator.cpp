@@ -1,4 +1,4 @@
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -6,7 +6,7 @@
 
 #include <xxhash.h>
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 /// "Latest" in the contract: by occurred_at, ties broken by event_id.
@@ -361,4 +361,4 @@ AggregatesBuilder snapshot_of(const std::vector<const Aggregator*>& partitions) 
   return builder;
 }
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

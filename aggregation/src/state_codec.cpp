@@ -1,8 +1,8 @@
-#include "relmap/consumer/state_codec.hpp"
+#include "relmap/aggregation/state_codec.hpp"
 
 #include <msgpack.hpp>
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 /// The first element of every record: a reader refuses a format it does not know rather than
@@ -301,4 +301,4 @@ std::optional<PartitionTotals> decode_totals(std::string_view bytes) {
   });
 }
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

@@ -9,7 +9,7 @@
 
 #include "relmap/schemas/event.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 
 /// Counts of an event stream, the first layer of aggregation: distinct events (an event_id repeated
 /// within its case counts once, in `duplicates`), rejects by reason, departments and cases named, and the
@@ -50,4 +50,4 @@ class EventTally {
   std::map<DepartmentPair, std::uint64_t> declined_;
 };
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

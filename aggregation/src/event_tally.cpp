@@ -1,6 +1,6 @@
-#include "relmap/consumer/event_tally.hpp"
+#include "relmap/aggregation/event_tally.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 
 bool EventTally::add(const schemas::Event& event) {
   // A repeat within its case, as the aggregator counts (the case is the partition key).
@@ -47,4 +47,4 @@ void EventTally::add_rejected(const std::string& reason_code) {
   ++rejected_by_reason_[reason_code];
 }
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

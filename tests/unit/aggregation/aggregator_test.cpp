@@ -1,18 +1,17 @@
 // The request lifecycle and the edge, department and pair statistics on tests/data/events/lifecycle.jsonl,
 // every expected value worked out by hand from docs/contract.md (see the comments).
-#include "relmap/consumer/aggregator.hpp"
+#include "relmap/aggregation/aggregator.hpp"
 
 #include <algorithm>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
-#include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/schemas/decoder.hpp"
 #include "../../support/event_files.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 using testing::FedAggregator;
@@ -277,24 +276,6 @@ TEST(AggregatesBuilder, JoinsTheLivesOfACaseThatLeftMemoryAndCameBack) {
   EXPECT_EQ(graph::to_json(joined), graph::to_json(graph::build_relationship_map(collect_aggregates({&never_left}, {}))));
 }
 
-// The aggregates topic's key of a life that left memory: readers split what the aggregator joined,
-// whatever the case key holds.
-TEST(DepartedKey, SplitsWhatTheAggregatorJoinedAndNothingElse) {
-  static const schemas::Decoder decoder;
-  Aggregator aggregator;
-  std::vector<LateRejection> late;
-  aggregator.apply(decoder.decode(R"({"v":1,"source":"t","event_id":"a1","type":"handoff","occurred_at":"2026-01-02T09:00:00Z","case_id":"A:1","from":"Sales","to":"Legal"})").value(), late);
-  const CaseState& state = aggregator.cases().at("A:1");
-  const auto departed = parse_departed_key(departed_case_key("A:1", state));
-  ASSERT_TRUE(departed);
-  EXPECT_EQ(departed->life, life_of(state));
-  EXPECT_EQ(departed->case_key, "A:1");
-  EXPECT_FALSE(parse_departed_key("c:A:1")) << "a state's key";
-  EXPECT_FALSE(parse_departed_key("d:0123456789abcdeg:A")) << "not hex";
-  EXPECT_FALSE(parse_departed_key("d:0123456789abcde:A")) << "15 digits";
-  EXPECT_FALSE(parse_departed_key("d:0123456789abcdef")) << "no case";
-}
-
 TEST(Aggregator, ListsEachChangedCaseOnceAndNoExpiredOne) {
   Aggregator aggregator;
   std::vector<LateRejection> late;
@@ -400,4 +381,4 @@ TEST(Topics, RankedByVolumeThenDeadEnds) {
 }
 
 }  // namespace
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

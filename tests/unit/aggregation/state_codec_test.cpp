@@ -1,4 +1,4 @@
-#include "relmap/consumer/state_codec.hpp"
+#include "relmap/aggregation/state_codec.hpp"
 
 #include <fstream>
 
@@ -8,7 +8,7 @@
 #include "relmap/schemas/decoder.hpp"
 #include "../../support/event_files.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 namespace {
 
 Aggregator lifecycle() { return testing::aggregator_of_file("lifecycle.jsonl"); }
@@ -85,4 +85,4 @@ TEST(StateCodec, RefusesWhatItCannotRead) {
 }
 
 }  // namespace
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

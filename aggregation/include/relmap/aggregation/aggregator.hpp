@@ -12,11 +12,11 @@
 #include <boost/container/flat_set.hpp>
 
 #include "relmap/common/time.hpp"
-#include "relmap/consumer/department_name.hpp"
+#include "relmap/aggregation/department_name.hpp"
 #include "relmap/graph/statistics.hpp"
 #include "relmap/schemas/event.hpp"
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 
 /// One request and its latest response, or responses waiting for a request not seen yet.
 struct RequestState {
@@ -215,4 +215,4 @@ inline graph::Aggregates collect_aggregates(const std::vector<const Aggregator*>
   return snapshot_of(partitions).build(window);
 }
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

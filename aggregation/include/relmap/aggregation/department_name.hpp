@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace relmap::consumer {
+namespace relmap::aggregation {
 
 /// A department id held once per process and referred to by an 8-byte handle. An organisation has a
 /// bounded set of departments that every case repeats, and per-case memory is the aggregator's limit.
@@ -30,4 +30,4 @@ class DepartmentName {
   const std::string* text_;
 };
 
-}  // namespace relmap::consumer
+}  // namespace relmap::aggregation

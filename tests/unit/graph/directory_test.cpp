@@ -17,7 +17,7 @@ const std::string kDirectory = std::string(RELMAP_TEST_DATA_DIR) + "/events/chai
 
 RelationshipMap map_with_directory() {
   const auto aggregator = testing::aggregator_of_file("chains.jsonl");
-  return build_relationship_map(consumer::collect_aggregates({&aggregator}, {}), {}, read_directory_csv(kDirectory));
+  return build_relationship_map(aggregation::collect_aggregates({&aggregator}, {}), {}, read_directory_csv(kDirectory));
 }
 
 const DepartmentStats& department(const RelationshipMap& map, const std::string& id) {
