@@ -168,7 +168,7 @@ void run_demo(DemoOptions& options) {
   for (const auto& topic : {topics.events, topics.changelog, topics.aggregates}) cluster.create_topic(topic, options.partitions);
   cluster.create_topic(topics.dead_letter, 1);
   cluster.create_topic(topics.alerts, 1);
-  const std::string departments_topic = "relmap.departments";
+  const std::string departments_topic = kafka::topology::kDepartmentsTopic;
   cluster.create_topic(departments_topic, 1);
   std::cout << "Embedded Kafka (librdkafka mock cluster) at " << cluster.bootstraps() << "\n"
             << "  while the demo runs: kcat -b " << cluster.bootstraps() << " -t " << topics.events << " -C\n" << std::flush;

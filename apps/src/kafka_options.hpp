@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "relmap/kafka/config.hpp"
+#include "relmap/kafka/topology.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/producer/publisher.hpp"
 
@@ -18,10 +19,10 @@ struct KafkaOptions {
   std::string properties_file;          ///< --kafka-config FILE (librdkafka properties, like kcat -F)
   std::vector<std::string> properties;  ///< -X key=value, passed to librdkafka untouched
   producer::Topics topics;
-  std::string changelog_topic = "relmap.state";
-  std::string aggregates_topic = "relmap.aggregates";
-  std::string alerts_topic = "relmap.alerts";
-  std::string departments_topic = "relmap.departments";
+  std::string changelog_topic = kafka::topology::kChangelogTopic;
+  std::string aggregates_topic = kafka::topology::kAggregatesTopic;
+  std::string alerts_topic = kafka::topology::kAlertsTopic;
+  std::string departments_topic = kafka::topology::kDepartmentsTopic;
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
   /// Adds --brokers, --kafka-config, -X, --topic and --dlq-topic to `command`. `brokers_from_environment`:

@@ -295,9 +295,9 @@ class StreamAggregator::Impl {
                    const std::string& reason) {
     ++output.rejected;
     output.records.push_back({&topics_.dead_letter, RD_KAFKA_PARTITION_UA, std::string(kafka::key(message)), std::move(bytes),
-                              {{"relmap.reason", reason},
-                               {"relmap.reason_code", std::string(code)},
-                               {"relmap.source", topics_.events + ":" + std::to_string(message.partition) + ":" +
+                              {{kafka::topology::kReasonHeader, reason},
+                               {kafka::topology::kReasonCodeHeader, std::string(code)},
+                               {kafka::topology::kSourceHeader, topics_.events + ":" + std::to_string(message.partition) + ":" +
                                                      std::to_string(message.offset)}}});
   }
 

@@ -132,16 +132,16 @@ std::optional<schemas::DecodeError> EventPublisher::route(std::string_view recor
     return std::nullopt;
   }
   const auto& error = checked.error();
-  kafka::Headers headers{{kReasonHeader, error.to_string()},
-                         {kReasonCodeHeader, std::string(schemas::to_string(error.code))},
-                         {kSourceHeader, origin.source},
-                         {kLineHeader, std::to_string(origin.line)}};
+  kafka::Headers headers{{kafka::topology::kReasonHeader, error.to_string()},
+                         {kafka::topology::kReasonCodeHeader, std::string(schemas::to_string(error.code))},
+                         {kafka::topology::kSourceHeader, origin.source},
+                         {kafka::topology::kLineHeader, std::to_string(origin.line)}};
   auto value = rejected_record_value(record, settings_);
   if (!value) {
-    headers.emplace_back(kWithheldHeader, "names an actor but is not JSON that could be pseudonymised");
+    headers.emplace_back(kafka::topology::kWithheldHeader, "names an actor but is not JSON that could be pseudonymised");
     value.emplace();
   } else if (value->size() > kMaxDeadLetterBytes) {
-    headers.emplace_back(kTruncatedFromHeader, std::to_string(value->size()));
+    headers.emplace_back(kafka::topology::kTruncatedFromHeader, std::to_string(value->size()));
     value->resize(kMaxDeadLetterBytes);
   }
   deliver(true, origin.source + ":" + std::to_string(origin.line), *value, headers, std::string_view{});

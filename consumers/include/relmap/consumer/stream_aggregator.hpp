@@ -14,6 +14,7 @@
 #include "relmap/aggregation/aggregator.hpp"
 #include "relmap/graph/statistics.hpp"
 #include "relmap/kafka/client.hpp"
+#include "relmap/kafka/topology.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::consumer {
@@ -21,11 +22,11 @@ namespace relmap::consumer {
 /// The topics of the streaming aggregation. The changelog and aggregates topics are compacted and
 /// have as many partitions as the events topic: partition p of each holds input partition p's records.
 struct StreamTopics {
-  std::string events = "relmap.events";
-  std::string dead_letter = "relmap.events.dlq";
-  std::string changelog = "relmap.state";
-  std::string aggregates = "relmap.aggregates";
-  std::string alerts = "relmap.alerts";  ///< andon pulls, as JSON, once each (in the transaction)
+  std::string events = kafka::topology::kEventsTopic;
+  std::string dead_letter = kafka::topology::kDeadLetterTopic;
+  std::string changelog = kafka::topology::kChangelogTopic;
+  std::string aggregates = kafka::topology::kAggregatesTopic;
+  std::string alerts = kafka::topology::kAlertsTopic;  ///< andon pulls, once each (in the transaction)
 };
 
 struct StreamSettings {

@@ -15,14 +15,15 @@
 
 #include "relmap/common/result.hpp"
 #include "relmap/kafka/client.hpp"
+#include "relmap/kafka/topology.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::producer {
 
 /// Where relmap's events go. Names are configuration.
 struct Topics {
-  std::string events = "relmap.events";
-  std::string dead_letter = "relmap.events.dlq";
+  std::string events = kafka::topology::kEventsTopic;
+  std::string dead_letter = kafka::topology::kDeadLetterTopic;
 };
 
 /// Where a record came from, for the dead-letter headers and error messages.
@@ -30,16 +31,6 @@ struct RecordOrigin {
   std::string source;  ///< file name, "-" for stdin, "http" for ingest
   std::uint64_t line = 0;
 };
-
-/// Dead-letter headers (the reason a record was rejected and where it came from).
-inline constexpr const char* kReasonHeader = "relmap.reason";
-inline constexpr const char* kReasonCodeHeader = "relmap.reason_code";
-inline constexpr const char* kSourceHeader = "relmap.source";
-inline constexpr const char* kLineHeader = "relmap.line";
-/// On a dead letter cut to kMaxDeadLetterBytes: how many bytes the record had.
-inline constexpr const char* kTruncatedFromHeader = "relmap.truncated_from";
-/// On a dead letter whose bytes were left out: why (they would have named a person in clear).
-inline constexpr const char* kWithheldHeader = "relmap.withheld";
 
 /// The most of a rejected record a dead letter keeps: far more than any event may have, and far
 /// less than the broker's message limit (1 MB by default), so that the dead letter of any record
