@@ -22,7 +22,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using relmap::kafka::MessagePtr;
+using relmap::kafka::Message;
 
 /// A shard's counts, on a cache line of its own: shards count every message, and sharing a line would
 /// add a cost the aggregator does not have.
@@ -44,7 +44,7 @@ int read_and_decode(const std::string& brokers, const std::string& topic, std::s
   std::map<std::int32_t, std::int64_t> unfinished;  // partition -> its end (the next offset)
   const auto partitions = relmap::kafka::partition_counts(config, {topic}, 30s).front();
   for (std::int32_t partition = 0; partition < partitions; ++partition) {
-    const auto watermarks = relmap::kafka::query_watermarks(consumer.handle(), topic, partition, 30s);
+    const auto watermarks = consumer.watermarks(topic, partition, 30s);
     if (watermarks.error) throw std::runtime_error(topic + ": " + watermarks.error.message());
     if (watermarks.high <= watermarks.low) continue;
     assignment.push_back({topic, partition, watermarks.low});
@@ -55,24 +55,24 @@ int read_and_decode(const std::string& brokers, const std::string& topic, std::s
 
   const relmap::schemas::Decoder decoder;
   std::vector<Tally> tallies(threads);
-  std::vector<std::unique_ptr<relmap::consumer::ApplyShard<MessagePtr>>> shards;
+  std::vector<std::unique_ptr<relmap::consumer::ApplyShard<Message>>> shards;
   for (std::size_t shard = 0; shard < threads; ++shard) {
-    shards.push_back(std::make_unique<relmap::consumer::ApplyShard<MessagePtr>>([&, shard](MessagePtr& message) {
+    shards.push_back(std::make_unique<relmap::consumer::ApplyShard<Message>>([&, shard](Message& message) {
       thread_local relmap::schemas::Event event;  // refilled for each message, as the aggregator decodes
-      const auto invalid = decoder.decode_into(relmap::kafka::payload(*message), event);
+      const auto invalid = decoder.decode_into(message.value(), event);
       ++(invalid ? tallies[shard].invalid : tallies[shard].valid);
     }));
   }
   while (!unfinished.empty()) {
     auto message = consumer.poll(100ms);
     if (!message) continue;
-    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      unfinished.erase(message->partition);
-    } else if (message->err) {
-      throw std::runtime_error(std::string("consume: ") + rd_kafka_message_errstr(message.get()));
+    if (message.is_end_of_partition()) {
+      unfinished.erase(message.partition());
+    } else if (!message.is_record()) {
+      throw std::runtime_error("consume: " + message.error_text());
     } else {
-      const auto partition = message->partition;
-      if (const auto end = unfinished.find(partition); end != unfinished.end() && message->offset + 1 >= end->second) {
+      const auto partition = message.partition();
+      if (const auto end = unfinished.find(partition); end != unfinished.end() && message.offset() + 1 >= end->second) {
         unfinished.erase(end);
       }
       shards[static_cast<std::size_t>(partition) % shards.size()]->add(std::move(message));

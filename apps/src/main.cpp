@@ -7,10 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <dlfcn.h>
 #include <jemalloc/jemalloc.h>
-#include <librdkafka/rdkafka.h>
 
 #include "commands.hpp"
 #include "relmap/common/logging.hpp"
+#include "relmap/kafka/client.hpp"
 
 namespace {
 
@@ -33,7 +33,7 @@ std::string malloc_provider() {
 
 /// What --version prints: relmap's version and those of the libraries its speed depends on.
 std::string version_text() {
-  return std::string("relmap 0.1.0 (librdkafka ") + rd_kafka_version_str() + ", malloc from " + malloc_provider() + ")";
+  return std::string("relmap 0.1.0 (librdkafka ") + relmap::kafka::version() + ", malloc from " + malloc_provider() + ")";
 }
 
 }  // namespace

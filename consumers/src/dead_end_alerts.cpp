@@ -31,8 +31,8 @@ std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTop
   kafka::throw_on_error(producer.init_transactions(60s), "initialising transactions");
 
   std::set<std::string> published;
-  read_partitions(config, topics.alerts, all_partitions(config, topics.alerts), [&](const rd_kafka_message_t& message) {
-    const auto key = kafka::key(message);
+  read_partitions(config, topics.alerts, all_partitions(config, topics.alerts), [&](const kafka::Message& message) {
+    const auto key = message.key();
     if (key.rfind("dead_end:", 0) == 0) published.emplace(key);
   });
 

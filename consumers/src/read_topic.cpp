@@ -13,7 +13,7 @@ using Clock = std::chrono::steady_clock;
 
 std::map<std::int32_t, PartitionContents> read_partitions(
     const kafka::Config& base, const std::string& topic, const std::vector<std::int32_t>& partitions,
-    const std::function<void(const rd_kafka_message_t&)>& on_record) {
+    const std::function<void(const kafka::Message&)>& on_record) {
   std::map<std::int32_t, PartitionContents> contents;
   if (partitions.empty()) return contents;
   kafka::Config config = base;
@@ -31,10 +31,10 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   std::set<std::int32_t> unfinished;
   for (const auto partition : partitions) {
     contents[partition];
-    const auto watermarks = kafka::query_watermarks(reader.handle(), topic, partition, 30s);
+    const auto watermarks = reader.watermarks(topic, partition, 30s);
     if (!watermarks.error && watermarks.high <= watermarks.low) continue;
     unfinished.insert(partition);
-    assignment.push_back({topic, partition, watermarks.error ? RD_KAFKA_OFFSET_BEGINNING : watermarks.low});
+    assignment.push_back({topic, partition, watermarks.error ? kafka::kOffsetBeginning : watermarks.low});
   }
   if (unfinished.empty()) return contents;
   reader.assign(assignment);
@@ -42,25 +42,25 @@ std::map<std::int32_t, PartitionContents> read_partitions(
   while (!unfinished.empty() && Clock::now() < deadline) {
     const auto message = reader.poll(200ms);
     if (!message) continue;
-    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      unfinished.erase(message->partition);
+    if (message.is_end_of_partition()) {
+      unfinished.erase(message.partition());
       continue;
     }
-    if (message->err) {
-      relmap::logger("aggregate")->warn("reading {}[{}]: {}", topic, message->partition, rd_kafka_message_errstr(message.get()));
+    if (!message.is_record()) {
+      relmap::logger("aggregate")->warn("reading {}[{}]: {}", topic, message.partition(), message.error_text());
       continue;
     }
     if (on_record) {
-      on_record(*message);
+      on_record(message);
       continue;
     }
-    auto& latest = contents[message->partition];
-    std::string key{kafka::key(*message)};
+    auto& latest = contents[message.partition()];
+    std::string key{message.key()};
     // Earlier relmap builds wrote tombstones as empty values, not null: those delete the key too.
-    if (message->payload == nullptr || message->len == 0) {
+    if (message.has_null_value() || message.value().empty()) {
       latest.erase(key);
     } else {
-      latest[std::move(key)] = std::string(kafka::payload(*message));
+      latest[std::move(key)] = std::string(message.value());
     }
   }
   if (!unfinished.empty()) throw std::runtime_error("reading " + topic + " did not reach its end");

@@ -19,7 +19,7 @@ using PartitionContents = std::unordered_map<std::string, std::string>;
 /// `on_record` for every committed record instead of keeping contents when it is given.
 std::map<std::int32_t, PartitionContents> read_partitions(
     const kafka::Config& base, const std::string& topic, const std::vector<std::int32_t>& partitions,
-    const std::function<void(const rd_kafka_message_t&)>& on_record = {});
+    const std::function<void(const kafka::Message&)>& on_record = {});
 
 /// The partitions of `topic`, 0 to n-1; none when the topic does not exist.
 std::vector<std::int32_t> all_partitions(const kafka::Config& config, const std::string& topic);

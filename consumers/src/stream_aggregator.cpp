@@ -56,7 +56,7 @@ struct ShardOutput {
 /// Work for a shard: a message to apply to its partition's aggregator or, without one, the end of a
 /// batch: the records of the partition's changed cases.
 struct ShardItem {
-  kafka::MessagePtr message;
+  kafka::Message message;
   aggregation::Aggregator* aggregator;
   std::int32_t partition;
 };
@@ -115,7 +115,7 @@ class StreamAggregator::Impl {
     for (std::size_t shard = 0; shard < shard_outputs_.size(); ++shard) {
       shards_.push_back(std::make_unique<ApplyShard<ShardItem>>([this, shard](ShardItem& item) {
         if (item.message) {
-          apply(*item.message, *item.aggregator, shard_outputs_[shard]);
+          apply(item.message, *item.aggregator, shard_outputs_[shard]);
         } else {
           write_changed_cases(item.partition, *item.aggregator, shard_outputs_[shard]);
         }
@@ -150,14 +150,14 @@ class StreamAggregator::Impl {
         now = Clock::now();
         messages_since_now = 0;
       }
-      if (message && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        if (!caught_up_.empty()) caught_up_.erase(message->partition);
+      if (message && message.is_record()) {
+        if (!caught_up_.empty()) caught_up_.erase(message.partition());
         dispatch(std::move(message));
-      } else if (message && message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        caught_up_.insert(message->partition);
+      } else if (message && message.is_end_of_partition()) {
+        caught_up_.insert(message.partition());
         nothing_more_to_read = all_caught_up();
       } else if (message) {
-        log()->warn("consume: {}", rd_kafka_message_errstr(message.get()));
+        log()->warn("consume: {}", message.error_text());
       }
       // A batch ends when full, when old enough, or as soon as there is nothing more to read: then
       // waiting would only delay the aggregates (and, for --stop-at-end, the exit).
@@ -291,41 +291,41 @@ class StreamAggregator::Impl {
     ++failures_in_a_row_;
   }
 
-  void dead_letter(ShardOutput& output, const rd_kafka_message_t& message, std::string bytes, std::string_view code,
+  void dead_letter(ShardOutput& output, const kafka::Message& message, std::string bytes, std::string_view code,
                    const std::string& reason) {
     ++output.rejected;
-    output.records.push_back({&topics_.dead_letter, RD_KAFKA_PARTITION_UA, std::string(kafka::key(message)), std::move(bytes),
+    output.records.push_back({&topics_.dead_letter, kafka::kAnyPartition, std::string(message.key()), std::move(bytes),
                               {{kafka::topology::kReasonHeader, reason},
                                {kafka::topology::kReasonCodeHeader, std::string(code)},
-                               {kafka::topology::kSourceHeader, topics_.events + ":" + std::to_string(message.partition) + ":" +
-                                                     std::to_string(message.offset)}}});
+                               {kafka::topology::kSourceHeader, topics_.events + ":" + std::to_string(message.partition()) + ":" +
+                                                     std::to_string(message.offset())}}});
   }
 
   /// Hands a message of an owned partition to its partition's shard (the consumer's thread).
-  void dispatch(kafka::MessagePtr message) {
-    const auto found = partitions_.find(message->partition);
+  void dispatch(kafka::Message message) {
+    const auto found = partitions_.find(message.partition());
     if (found == partitions_.end()) return;  // revoked while in flight: its new owner reads it
-    note_read(*message);
+    note_read(message);
     if (batch_messages_++ == 0) batch_started_ = Clock::now();
-    const auto partition = message->partition;
+    const auto partition = message.partition();
     shard_of(partition).add({std::move(message), &found->second, partition});
   }
 
   /// Decodes one message and applies it (a shard's thread).
-  void apply(const rd_kafka_message_t& message, aggregation::Aggregator& aggregator, ShardOutput& output) {
+  void apply(const kafka::Message& message, aggregation::Aggregator& aggregator, ShardOutput& output) {
     ++output.messages;
     // One per apply thread, refilled for each message: its strings keep their memory.
     thread_local schemas::Event event;
     std::vector<aggregation::LateRejection> late;
-    const auto outcome = aggregation::apply_record(aggregator, decoder_, kafka::payload(message), event, late);
+    const auto outcome = aggregation::apply_record(aggregator, decoder_, message.value(), event, late);
     if (outcome.invalid) {
-      dead_letter(output, message, std::string(kafka::payload(message)), schemas::to_string(outcome.invalid->code),
+      dead_letter(output, message, std::string(message.value()), schemas::to_string(outcome.invalid->code),
                   outcome.invalid->to_string());
       return;
     }
     if (outcome.applied == aggregation::Aggregator::Applied::counted && event.type() == schemas::EventType::andon) {
       // Inside the transaction: published exactly once, however often the batch is retried.
-      output.records.push_back({&topics_.alerts, RD_KAFKA_PARTITION_UA, event.event_id, andon_alert(event), {}});
+      output.records.push_back({&topics_.alerts, kafka::kAnyPartition, event.event_id, andon_alert(event), {}});
     }
     for (const auto& rejection : late) {
       dead_letter(output, message, schemas::to_json(rejection.event), rejection.code, rejection.reason);
@@ -374,7 +374,7 @@ class StreamAggregator::Impl {
   void commit_batch() {
     if (batch_messages_ == 0) return;
     // Each shard writes its partitions' changed cases after their last messages, in parallel.
-    for (auto& [partition, aggregator] : partitions_) shard_of(partition).add({nullptr, &aggregator, partition});
+    for (auto& [partition, aggregator] : partitions_) shard_of(partition).add({kafka::Message{}, &aggregator, partition});
     drain_shards();
     if (Clock::now() >= next_expiry_) {
       // Idle cases leave memory and the changelog (a tombstone); their facts go to the aggregates
@@ -480,7 +480,7 @@ class StreamAggregator::Impl {
     if (!stable) throw std::runtime_error("the committed offsets to rewind to could not be read for 150 s");
     auto committed = std::move(*stable);
     for (auto& partition : committed) {
-      if (partition.offset < 0) partition.offset = RD_KAFKA_OFFSET_BEGINNING;
+      if (partition.offset < 0) partition.offset = kafka::kOffsetBeginning;
     }
     if (const auto error = consumer_->seek(committed, 30s)) log()->warn("rewinding: {}", error.message());
   }
@@ -495,9 +495,9 @@ class StreamAggregator::Impl {
   }
 
   /// Notes how far this instance has read towards the --stop-at-end targets.
-  void note_read(const rd_kafka_message_t& message) {
-    const auto target = unread_to_end_.find(message.partition);
-    if (target != unread_to_end_.end() && message.offset + 1 >= target->second) unread_to_end_.erase(target);
+  void note_read(const kafka::Message& message) {
+    const auto target = unread_to_end_.find(message.partition());
+    if (target != unread_to_end_.end() && message.offset() + 1 >= target->second) unread_to_end_.erase(target);
   }
 
   bool reached_end() {
@@ -515,7 +515,7 @@ class StreamAggregator::Impl {
     try {
       return consumer_->committed(partitions, 30s);
     } catch (const kafka::KafkaException& error) {
-      if (error.code() != make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT)) throw;
+      if (!kafka::is_timed_out(error.code())) throw;
       log()->info("committed offsets not readable yet (an earlier instance's transaction may still be open): waiting");
       return std::nullopt;
     }
@@ -536,13 +536,8 @@ class StreamAggregator::Impl {
   std::int64_t lag() const {
     std::int64_t total = 0;
     for (const auto& position : consumer_->position(consumer_->assignment())) {
-      std::int64_t low = 0;
-      std::int64_t high = 0;
-      if (rd_kafka_get_watermark_offsets(consumer_->handle(), position.topic.c_str(), position.partition, &low, &high) ==
-              RD_KAFKA_RESP_ERR_NO_ERROR &&
-          position.offset >= 0) {
-        total += high - position.offset;
-      }
+      const auto watermarks = consumer_->last_known_watermarks(position.topic, position.partition);
+      if (watermarks && position.offset >= 0) total += watermarks->high - position.offset;
     }
     return total;
   }
@@ -664,7 +659,7 @@ aggregation::AggregatesBuilder read_aggregates_snapshot(const kafka::Config& con
   // of the dead-letter topic: that count is `rejected`.
   std::uint64_t dead_letters = 0;
   read_partitions(config, topics.dead_letter, all_partitions(config, topics.dead_letter),
-                  [&](const rd_kafka_message_t&) { ++dead_letters; });
+                  [&](const kafka::Message&) { ++dead_letters; });
   builder.set_rejected(dead_letters);
   return builder;
 }

@@ -406,7 +406,7 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
   }
 }
 
-MessagePtr Consumer::poll(milliseconds timeout) {
+Message Consumer::poll(milliseconds timeout) {
   // A message already queued is taken by a call that does not wait: librdkafka 2.0.2 reads the clock
   // once in such a call and four times in one that may wait. A listener that failed in the first call
   // is rethrown at once, as before, not after a second call has served more callbacks.
@@ -415,7 +415,22 @@ MessagePtr Consumer::poll(milliseconds timeout) {
     message.reset(rd_kafka_consumer_poll(handle_.get(), timeout_ms(timeout)));
   }
   if (callbacks_->listener_failure) std::rethrow_exception(std::exchange(callbacks_->listener_failure, nullptr));
-  return message;
+  return Message(std::move(message));
+}
+
+std::string version() { return rd_kafka_version_str(); }
+
+Watermarks Consumer::watermarks(const std::string& topic, std::int32_t partition, milliseconds timeout) const {
+  return query_watermarks(handle_.get(), topic, partition, timeout);
+}
+
+std::optional<Watermarks> Consumer::last_known_watermarks(const std::string& topic, std::int32_t partition) const {
+  Watermarks watermarks;
+  if (rd_kafka_get_watermark_offsets(handle_.get(), topic.c_str(), partition, &watermarks.low, &watermarks.high) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::nullopt;
+  }
+  return watermarks;
 }
 
 std::error_code Consumer::commit(const std::vector<TopicPartition>& offsets) {

@@ -16,6 +16,8 @@ const std::error_category& kafka_category() {
   return category;
 }
 
+bool is_timed_out(std::error_code code) { return code == make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT); }
+
 std::error_code KafkaError::code() const {
   if (error_) return make_error_code(rd_kafka_error_code(error_.get()));
   return code_;

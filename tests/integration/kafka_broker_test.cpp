@@ -304,8 +304,8 @@ TEST(RealBroker, AMemberStartsAtTheCommittedOffsetOrWhereAutoOffsetResetPoints) 
     while (!at_the_end && std::chrono::steady_clock::now() < deadline) {
       const auto message = consumer.poll(100ms);
       if (!message) continue;
-      at_the_end = message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
-      if (!message->err) before_the_end.emplace_back(kafka::payload(*message));
+      at_the_end = message.is_end_of_partition();
+      if (message.is_record()) before_the_end.emplace_back(message.value());
     }
     ASSERT_TRUE(at_the_end);
     EXPECT_TRUE(before_the_end.empty()) << before_the_end.size() << " old message(s), the first " << before_the_end.front();

@@ -57,13 +57,13 @@ std::vector<ConsumedRecord> consume(kafka::Consumer& consumer, std::size_t count
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (records.size() < count && std::chrono::steady_clock::now() < deadline) {
     const auto message = consumer.poll(std::chrono::milliseconds{200});
-    if (!message || message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
-    if (message->err) {
-      ADD_FAILURE() << "consume error: " << rd_kafka_message_errstr(message.get());
+    if (!message || message.is_end_of_partition()) continue;
+    if (!message.is_record()) {
+      ADD_FAILURE() << "consume error: " << message.error_text();
       continue;
     }
-    records.push_back({std::string(kafka::key(*message)), std::string(kafka::payload(*message)),
-                       message->partition, message->offset, message->payload == nullptr});
+    records.push_back({std::string(message.key()), std::string(message.value()), message.partition(), message.offset(),
+                       message.has_null_value()});
   }
   return records;
 }

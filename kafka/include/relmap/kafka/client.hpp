@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "relmap/kafka/config.hpp"
 #include "relmap/kafka/error.hpp"
 #include "relmap/kafka/handles.hpp"
+#include "relmap/kafka/message.hpp"
 
 namespace relmap::kafka {
 
@@ -118,6 +120,16 @@ struct RebalanceListener {
 /// when `rebalance_protocol()` is COOPERATIVE); the listener is told before revoke and after assign.
 /// Lifecycle: close() commits (if auto-commit is on) and leaves the group; the destructor closes.
 /// Threading: one thread polls; the handlers run on it, inside poll().
+/// The version of librdkafka in use (it may be newer than the one relmap was built against).
+std::string version();
+
+/// A partition's low and high watermarks (the first offset it holds, the offset its next record gets).
+struct Watermarks {
+  std::error_code error;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+
 class Consumer {
  public:
   explicit Consumer(Config config, RebalanceListener listener = {}, StatsHandler on_stats = {});
@@ -128,8 +140,8 @@ class Consumer {
   void subscribe(const std::vector<std::string>& topics);
   /// Reads the given partitions from the given offsets, outside any group (RD_KAFKA_OFFSET_BEGINNING...).
   void assign(const std::vector<TopicPartition>& partitions);
-  /// The next message or error event (check `message->err`); nullptr on timeout.
-  MessagePtr poll(milliseconds timeout);
+  /// The next record, end of partition or error; an empty Message on timeout.
+  Message poll(milliseconds timeout);
   /// Commits the given offsets (the next offset to read), or the current positions when empty.
   std::error_code commit(const std::vector<TopicPartition>& offsets = {});
   std::vector<TopicPartition> committed(const std::vector<TopicPartition>& partitions, milliseconds timeout) const;
@@ -141,6 +153,10 @@ class Consumer {
   GroupMetadataPtr group_metadata() const;
   std::string rebalance_protocol() const;
   std::string member_id() const;
+  /// Asks the partition's leader (see query_watermarks).
+  Watermarks watermarks(const std::string& topic, std::int32_t partition, milliseconds timeout) const;
+  /// What the last fetch told about the partition, without asking: none before its first fetch.
+  std::optional<Watermarks> last_known_watermarks(const std::string& topic, std::int32_t partition) const;
   void close();
 
   rd_kafka_t* handle() const { return handle_.get(); }
@@ -180,11 +196,6 @@ std::vector<int> partition_counts(const Config& config, const std::vector<std::s
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout);
 
 /// A partition's first offset and the offset its next message will get.
-struct Watermarks {
-  std::error_code error;
-  std::int64_t low = 0;
-  std::int64_t high = 0;
-};
 /// Asks the partition's leader for its watermarks through `client`. A topic created a moment ago
 /// can answer "not leader" for a few milliseconds: that is asked again until `timeout`.
 Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::int32_t partition, milliseconds timeout);

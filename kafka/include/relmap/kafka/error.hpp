@@ -16,6 +16,8 @@ namespace relmap::kafka {
 
 /// librdkafka's error codes (rd_kafka_resp_err_t) as a std::error_category, named "kafka".
 const std::error_category& kafka_category();
+/// librdkafka's local time-out (the request did not complete in time; it may still later).
+bool is_timed_out(std::error_code code);
 
 }  // namespace relmap::kafka
 

@@ -1,0 +1,34 @@
+#include "relmap/kafka/message.hpp"
+
+#include "relmap/kafka/error.hpp"
+
+namespace relmap::kafka {
+
+static_assert(kAnyPartition == RD_KAFKA_PARTITION_UA);
+static_assert(kOffsetBeginning == RD_KAFKA_OFFSET_BEGINNING);
+
+bool Message::is_record() const { return message_->err == RD_KAFKA_RESP_ERR_NO_ERROR; }
+
+bool Message::is_end_of_partition() const { return message_->err == RD_KAFKA_RESP_ERR__PARTITION_EOF; }
+
+std::error_code Message::error() const {
+  return is_record() || is_end_of_partition() ? std::error_code{} : make_error_code(message_->err);
+}
+
+std::string Message::error_text() const { return rd_kafka_message_errstr(message_.get()); }
+
+std::string Message::topic() const { return message_->rkt != nullptr ? rd_kafka_topic_name(message_->rkt) : ""; }
+
+std::int32_t Message::partition() const { return message_->partition; }
+
+std::int64_t Message::offset() const { return message_->offset; }
+
+std::string_view Message::key() const { return kafka::key(*message_); }
+
+std::string_view Message::value() const { return payload(*message_); }
+
+bool Message::has_null_value() const { return message_->payload == nullptr; }
+
+std::optional<std::string> Message::header(const char* name) const { return kafka::header(*message_, name); }
+
+}  // namespace relmap::kafka
