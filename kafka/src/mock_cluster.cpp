@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "log_routing.hpp"
+#include "client_support.hpp"
 #include "relmap/kafka/error.hpp"
 
 namespace relmap::kafka {
