@@ -65,9 +65,9 @@ void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
   out << "\nSilos (departments that work apart from the rest):\n";
   if (map.silos.empty()) out << "  none\n";
   for (const auto& silo : map.silos) {
-    out << "  " << std::left << std::setw(10) << silo.kind << names(map, silo.departments);
-    if (silo.kind == "community") out << "  (" << percent(silo.external_share) << " of their traffic goes outside)";
-    if (silo.kind == "component") out << "  (no link at all to the rest)";
+    out << "  " << std::left << std::setw(10) << graph::to_string(silo.kind) << names(map, silo.departments);
+    if (silo.kind == graph::SiloKind::community) out << "  (" << percent(silo.external_share) << " of their traffic goes outside)";
+    if (silo.kind == graph::SiloKind::component) out << "  (no link at all to the rest)";
     out << "\n";
   }
 

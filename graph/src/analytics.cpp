@@ -276,9 +276,9 @@ void StructureAnalysis::find_silos() {
   for (int c = 0; c < component_count; ++c) {
     const auto& members = component_members[static_cast<std::size_t>(c)];
     if (members.size() == 1 && component_weight[static_cast<std::size_t>(c)] == 0) {
-      map.silos.push_back({members, "isolated", 0, 0, 0});
+      map.silos.push_back({members, SiloKind::isolated, 0, 0, 0});
     } else if (c != largest) {
-      map.silos.push_back({members, "component", component_weight[static_cast<std::size_t>(c)], 0, 0});
+      map.silos.push_back({members, SiloKind::component, component_weight[static_cast<std::size_t>(c)], 0, 0});
     }
   }
   for (const auto& community : map.communities) {
@@ -290,7 +290,7 @@ void StructureAnalysis::find_silos() {
     if (!in_largest || whole_component || total == 0) continue;
     const double share = external[c] / total;
     if (share < work_->settings.silo_external_share) {
-      map.silos.push_back({community.departments, "community", internal[c], external[c], share});
+      map.silos.push_back({community.departments, SiloKind::community, internal[c], external[c], share});
     }
   }
 }

@@ -32,6 +32,15 @@ namespace {
 
 }  // namespace
 
+const char* to_string(SiloKind kind) {
+  switch (kind) {
+    case SiloKind::community: return "community";
+    case SiloKind::component: return "component";
+    case SiloKind::isolated: return "isolated";
+  }
+  return "community";
+}
+
 const char* to_string(CaseEnd end) {
   switch (end) {
     case CaseEnd::solved: return "solved";
@@ -287,7 +296,7 @@ std::string to_json(const RelationshipMap& map) {
 
   json.objects("silos", map.silos, [&](const auto& silo) {
     json.values("departments", silo.departments);
-    json.field("kind", silo.kind);
+    json.field("kind", to_string(silo.kind));
     json.field("internal", silo.internal);
     json.field("external", silo.external);
     json.field("external_share", silo.external_share);

@@ -56,13 +56,13 @@ TEST(Structure, SilosComponentsAndIsolatedDepartments) {
   const auto map = two_triangles();
   ASSERT_EQ(map.silos.size(), 4u);
   // Components first: {X, Y} does not hold the largest share of the weight; Z has no interaction.
-  EXPECT_EQ(map.silos[0].kind, "component");
+  EXPECT_EQ(map.silos[0].kind, SiloKind::component);
   EXPECT_EQ(map.silos[0].departments, (std::vector<std::string>{"X", "Y"}));
   EXPECT_EQ(map.silos[0].internal, 5);
-  EXPECT_EQ(map.silos[1].kind, "isolated");
+  EXPECT_EQ(map.silos[1].kind, SiloKind::isolated);
   EXPECT_EQ(map.silos[1].departments, (std::vector<std::string>{"Z"}));
   // Each triangle talks outside through C-D only: 1 / (30 + 1) < 5%.
-  EXPECT_EQ(map.silos[2].kind, "community");
+  EXPECT_EQ(map.silos[2].kind, SiloKind::community);
   EXPECT_EQ(map.silos[2].departments, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(map.silos[2].internal, 30);
   EXPECT_EQ(map.silos[2].external, 1);
@@ -114,7 +114,7 @@ TEST(Structure, EmptyAndSingleDepartmentMaps) {
   single.departments.insert("Alone");
   const auto one = build_relationship_map(single);
   ASSERT_EQ(one.silos.size(), 1u);
-  EXPECT_EQ(one.silos[0].kind, "isolated");
+  EXPECT_EQ(one.silos[0].kind, SiloKind::isolated);
   EXPECT_EQ(one.departments[0].betweenness, 0);
   EXPECT_EQ(one.modularity, 0);
 }

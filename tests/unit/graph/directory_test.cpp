@@ -45,7 +45,7 @@ TEST(Directory, NamesEveryDepartmentAndListsTheSilentOnesAsIsolated) {
   EXPECT_EQ(department(map, "X").name, "Front desk");
   EXPECT_EQ(department(map, "Q").requests_received, 0u);
   ASSERT_FALSE(map.silos.empty());
-  EXPECT_EQ(map.silos.back().kind, "isolated");
+  EXPECT_EQ(map.silos.back().kind, SiloKind::isolated);
   EXPECT_EQ(map.silos.back().departments, (std::vector<std::string>{"Q"}));
 }
 

@@ -50,9 +50,18 @@ struct Pair {
   bool flagged = false;
 };
 
+/// Why departments form a silo (docs/contract.md, "Silos").
+enum class SiloKind {
+  community,  ///< a community that sends almost none of its traffic outside
+  component,  ///< a connected component that does not hold the largest share of the weight
+  isolated,   ///< a department with no interaction
+};
+/// The contract's name: "community", "component", "isolated".
+const char* to_string(SiloKind kind);
+
 struct Silo {
   std::vector<std::string> departments;
-  std::string kind;  ///< "community", "component" or "isolated"
+  SiloKind kind = SiloKind::community;
   double internal = 0;
   double external = 0;
   double external_share = 0;
