@@ -17,8 +17,6 @@ std::error_code Message::error() const {
 
 std::string Message::error_text() const { return rd_kafka_message_errstr(message_.get()); }
 
-std::string Message::topic() const { return message_->rkt != nullptr ? rd_kafka_topic_name(message_->rkt) : ""; }
-
 std::int32_t Message::partition() const { return message_->partition; }
 
 std::int64_t Message::offset() const { return message_->offset; }

@@ -32,7 +32,6 @@ class Message {
   /// librdkafka's text for the error.
   std::string error_text() const;
 
-  std::string topic() const;
   std::int32_t partition() const;
   std::int64_t offset() const;
   std::string_view key() const;
