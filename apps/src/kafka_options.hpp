@@ -8,7 +8,7 @@
 
 #include "relmap/kafka/config.hpp"
 #include "relmap/kafka/topology.hpp"
-#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/consumer/state_topics.hpp"
 #include "relmap/producer/publisher.hpp"
 
 namespace relmap::app {

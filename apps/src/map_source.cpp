@@ -6,7 +6,7 @@
 #include "relmap/common/time.hpp"
 #include "relmap/aggregation/apply_record.hpp"
 #include "relmap/consumer/directory_topic.hpp"
-#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/consumer/state_topics.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::app {

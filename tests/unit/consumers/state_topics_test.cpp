@@ -1,5 +1,5 @@
 // The state topics' key layout, which readers of the aggregates topic rely on.
-#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/consumer/state_topics.hpp"
 
 #include <gtest/gtest.h>
 

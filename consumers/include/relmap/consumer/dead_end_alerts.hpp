@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/consumer/state_topics.hpp"
 #include "relmap/kafka/config.hpp"
 
 namespace relmap::consumer {

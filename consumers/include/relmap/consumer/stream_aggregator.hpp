@@ -4,30 +4,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <thread>
 
-#include "relmap/aggregation/aggregator.hpp"
-#include "relmap/graph/statistics.hpp"
-#include "relmap/kafka/client.hpp"
-#include "relmap/kafka/topology.hpp"
+#include "relmap/consumer/state_topics.hpp"
+#include "relmap/kafka/config.hpp"
 #include "relmap/schemas/decoder.hpp"
 
 namespace relmap::consumer {
-
-/// The topics of the streaming aggregation. The changelog and aggregates topics are compacted and
-/// have as many partitions as the events topic: partition p of each holds input partition p's records.
-struct StreamTopics {
-  std::string events = kafka::topology::kEventsTopic;
-  std::string dead_letter = kafka::topology::kDeadLetterTopic;
-  std::string changelog = kafka::topology::kChangelogTopic;
-  std::string aggregates = kafka::topology::kAggregatesTopic;
-  std::string alerts = kafka::topology::kAlertsTopic;  ///< andon pulls, once each (in the transaction)
-};
 
 struct StreamSettings {
   std::string group = "relmap-aggregator";
@@ -51,23 +36,6 @@ struct StreamSettings {
   /// committed offsets. For librdkafka's mock cluster, which drops offsets sent to a transaction.
   bool end_by_position = false;
 };
-
-/// Record keys in the changelog and aggregates topics: a case's state in the changelog; a partition's
-/// totals in both.
-inline constexpr std::string_view kCaseKeyPrefix = "c:";
-inline constexpr std::string_view kTotalsKey = "t:";
-/// In the aggregates topic, the facts of a case's life that left memory: one record per life,
-/// "d:<life_of its state, 16 hex digits>:<case key>", so a case that comes back and leaves again
-/// adds a record instead of replacing its first life's. (Builds before 2026-11-25 wrote them under
-/// "c:<case key>", and replaced them.)
-inline constexpr std::string_view kDepartedKeyPrefix = "d:";
-std::string departed_case_key(std::string_view case_key, const aggregation::CaseState& state);
-/// A departed life's key, split: nullopt for any other key.
-struct DepartedKey {
-  std::uint64_t life;
-  std::string case_key;
-};
-std::optional<DepartedKey> parse_departed_key(std::string_view key);
 
 /// `relmap aggregate`: consumes the events topic in a consumer group and maintains one Aggregator per
 /// assigned partition, exactly once: each batch's changed case states (changelog), case facts
@@ -108,14 +76,5 @@ class StreamAggregator {
   std::unique_ptr<Impl> impl_;
   Counters counters_;
 };
-
-/// Reads the changelog and then the aggregates topic to their ends (read_committed): the facts of the
-/// cases in memory from their state, those of the cases that have left memory, and the partitions'
-/// totals; every statistic but `rejected`.
-aggregation::AggregatesBuilder read_case_facts(const kafka::Config& config, const StreamTopics& topics);
-/// ... and counts the dead-letter topic's records as `rejected`.
-aggregation::AggregatesBuilder read_aggregates_snapshot(const kafka::Config& config, const StreamTopics& topics);
-/// ... and builds the aggregates of `window`.
-graph::Aggregates read_aggregates(const kafka::Config& config, const StreamTopics& topics, const graph::Window& window);
 
 }  // namespace relmap::consumer
