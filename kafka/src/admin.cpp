@@ -150,6 +150,28 @@ std::vector<TopicPartition> high_watermarks(const Config& config, const std::str
   return result;
 }
 
+void delete_records(const Config& config, const std::vector<TopicPartition>& before, milliseconds timeout) {
+  if (before.empty()) return;
+  const auto client = admin_client(config);
+  const auto offsets = to_partition_list(before);
+  rd_kafka_DeleteRecords_t* request = rd_kafka_DeleteRecords_new(offsets.get());
+  const auto send = [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
+    rd_kafka_DeleteRecords(client.get(), &request, 1, options, queue);
+    rd_kafka_DeleteRecords_destroy(request);
+  };
+  const auto event = run_topic_admin_request("deleting records", client.get(), RD_KAFKA_ADMIN_OP_DELETERECORDS, timeout, send);
+  const auto* deleted = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event.get()));
+  for (int i = 0; deleted != nullptr && i < deleted->cnt; ++i) {
+    const auto& partition = deleted->elems[i];
+    if (partition.err) {
+      throw KafkaException(make_error_code(partition.err), "deleting records of " + std::string(partition.topic) + ":" +
+                                                               std::to_string(partition.partition));
+    }
+  }
+}
+
+namespace detail {
+
 Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::int32_t partition, milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   Watermarks watermarks;
@@ -166,4 +188,5 @@ Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::i
   }
 }
 
+}  // namespace detail
 }  // namespace relmap::kafka

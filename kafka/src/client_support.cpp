@@ -2,8 +2,6 @@
 
 #include <cstring>
 
-#include "relmap/kafka/client.hpp"
-#include "relmap/kafka/error.hpp"
 
 namespace relmap::kafka {
 
@@ -52,29 +50,29 @@ void route_logs(rd_kafka_conf_t* conf) {
   rd_kafka_conf_set_error_cb(conf, error_callback);
 }
 
-rd_kafka_conf_t* make_conf(const Config& config, void* opaque) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+ConfPtr make_conf(const Config& config, void* opaque) {
+  ConfPtr conf{rd_kafka_conf_new()};
   char reason[512];
   for (const auto& [key, value] : config.properties()) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), reason, sizeof reason) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), reason, sizeof reason) != RD_KAFKA_CONF_OK) {
       throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG),
                            "Kafka property " + printable_property(key, value) + ": " + reason);
     }
   }
-  rd_kafka_conf_set_opaque(conf, opaque);
-  route_logs(conf);
+  rd_kafka_conf_set_opaque(conf.get(), opaque);
+  route_logs(conf.get());
   return conf;
 }
 
-ClientHandle make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
+ClientHandle make_client(rd_kafka_type_t type, ConfPtr conf) {
   char reason[512];
-  rd_kafka_t* handle = rd_kafka_new(type, conf, reason, sizeof reason);
+  // rd_kafka_new takes the conf over on success only.
+  rd_kafka_t* handle = rd_kafka_new(type, conf.get(), reason, sizeof reason);
   if (handle == nullptr) {
-    rd_kafka_conf_destroy(conf);
     throw KafkaException(make_error_code(RD_KAFKA_RESP_ERR__INVALID_ARG),
                          std::string("cannot create Kafka client: ") + reason);
   }
+  (void)conf.release();
   return ClientHandle{handle};
 }
 

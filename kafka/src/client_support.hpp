@@ -12,7 +12,8 @@
 
 #include "relmap/common/logging.hpp"
 #include "relmap/kafka/config.hpp"
-#include "relmap/kafka/handles.hpp"
+#include "c_api.hpp"
+#include "relmap/kafka/client.hpp"
 
 namespace relmap::kafka::detail {
 
@@ -47,10 +48,15 @@ void guarded(const char* what, Function&& function) noexcept {
 void route_logs(rd_kafka_conf_t* conf);
 
 /// Builds the rd_kafka_conf_t from the pass-through properties; librdkafka names a bad property.
-rd_kafka_conf_t* make_conf(const Config& config, void* opaque);
+ConfPtr make_conf(const Config& config, void* opaque);
 
-/// rd_kafka_new takes ownership of conf on success only.
-ClientHandle make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf);
+/// The client takes `conf` over.
+ClientHandle make_client(rd_kafka_type_t type, ConfPtr conf);
+
+/// A partition's first offset and the offset its next message will get, asked of its leader through
+/// `client`. A topic created a moment ago can answer "not leader" for a few milliseconds: that is
+/// asked again until `timeout`.
+Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::int32_t partition, milliseconds timeout);
 
 template <typename Callbacks>
 int stats_callback(rd_kafka_t*, char* json, std::size_t length, void* opaque) {

@@ -112,10 +112,10 @@ Consumer::Consumer(Config config, RebalanceListener listener, StatsHandler on_st
   config.set_default("queued.min.messages", "1000000");
   config.set_default("queued.max.messages.kbytes", "131072");
   callbacks_->start_without_commit = reset_offset(config.get("auto.offset.reset", "largest"));
-  rd_kafka_conf_t* conf = make_conf(config, callbacks_.get());
-  rd_kafka_conf_set_rebalance_cb(conf, rebalance_callback);
-  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf, stats_callback<Callbacks>);
-  handle_ = make_client(RD_KAFKA_CONSUMER, conf);
+  ConfPtr conf = make_conf(config, callbacks_.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), rebalance_callback);
+  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf.get(), stats_callback<Callbacks>);
+  handle_ = make_client(RD_KAFKA_CONSUMER, std::move(conf));
   // Serve every event (logs, stats, rebalances) from the consumer queue, so one poll() sees all.
   rd_kafka_poll_set_consumer(handle_.get());
 }

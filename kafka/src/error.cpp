@@ -1,4 +1,4 @@
-#include "relmap/kafka/error.hpp"
+#include "c_api.hpp"
 
 namespace relmap::kafka {
 namespace {
@@ -17,6 +17,11 @@ const std::error_category& kafka_category() {
 }
 
 bool is_timed_out(std::error_code code) { return code == make_error_code(RD_KAFKA_RESP_ERR__TIMED_OUT); }
+
+bool KafkaError::is_fatal() const { return error_ && rd_kafka_error_is_fatal(error_.get()); }
+bool KafkaError::is_retriable() const { return error_ && rd_kafka_error_is_retriable(error_.get()); }
+bool KafkaError::transaction_requires_abort() const { return error_ && rd_kafka_error_txn_requires_abort(error_.get()); }
+void KafkaError::Deleter::operator()(rd_kafka_error_t* error) const { rd_kafka_error_destroy(error); }
 
 std::error_code KafkaError::code() const {
   if (error_) return make_error_code(rd_kafka_error_code(error_.get()));

@@ -1,6 +1,20 @@
-#include "relmap/kafka/handles.hpp"
+#include "c_api.hpp"
+
+#include <librdkafka/rdkafka.h>
 
 namespace relmap::kafka {
+
+void HandleDeleter::operator()(rd_kafka_t* handle) const { rd_kafka_destroy(handle); }
+void HandleDeleter::operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
+void HandleDeleter::operator()(rd_kafka_topic_partition_list_t* list) const { rd_kafka_topic_partition_list_destroy(list); }
+void HandleDeleter::operator()(rd_kafka_consumer_group_metadata_t* metadata) const {
+  rd_kafka_consumer_group_metadata_destroy(metadata);
+}
+void HandleDeleter::operator()(rd_kafka_headers_t* headers) const { rd_kafka_headers_destroy(headers); }
+void HandleDeleter::operator()(rd_kafka_queue_t* queue) const { rd_kafka_queue_destroy(queue); }
+void HandleDeleter::operator()(rd_kafka_event_t* event) const { rd_kafka_event_destroy(event); }
+void HandleDeleter::operator()(rd_kafka_topic_t* topic) const { rd_kafka_topic_destroy(topic); }
+void HandleDeleter::operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
 
 PartitionListPtr to_partition_list(const std::vector<TopicPartition>& partitions) {
   PartitionListPtr list{rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()))};

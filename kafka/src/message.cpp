@@ -1,11 +1,8 @@
 #include "relmap/kafka/message.hpp"
 
-#include "relmap/kafka/error.hpp"
+#include "c_api.hpp"
 
 namespace relmap::kafka {
-
-static_assert(kAnyPartition == RD_KAFKA_PARTITION_UA);
-static_assert(kOffsetBeginning == RD_KAFKA_OFFSET_BEGINNING);
 
 bool Message::is_record() const { return message_->err == RD_KAFKA_RESP_ERR_NO_ERROR; }
 

@@ -2,8 +2,11 @@
 
 #include <vector>
 
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>  // must follow rdkafka.h
+
+#include "c_api.hpp"
 #include "client_support.hpp"
-#include "relmap/kafka/error.hpp"
 
 namespace relmap::kafka {
 
@@ -35,8 +38,10 @@ void MockCluster::create_topic(const std::string& topic, int partitions, int rep
   }
 }
 
-void MockCluster::inject_errors(ApiKey api_key, std::size_t count, rd_kafka_resp_err_t error) {
-  std::vector<rd_kafka_resp_err_t> errors(count, error);
+std::error_code make_error_code(BrokerError error) { return {static_cast<int>(error), kafka_category()}; }
+
+void MockCluster::inject_errors(ApiKey api_key, std::size_t count, BrokerError error) {
+  std::vector<rd_kafka_resp_err_t> errors(count, static_cast<rd_kafka_resp_err_t>(error));
   rd_kafka_mock_push_request_errors_array(cluster_, static_cast<std::int16_t>(api_key), errors.size(), errors.data());
 }
 

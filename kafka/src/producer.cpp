@@ -35,13 +35,13 @@ Producer::Producer(Config config, DeliveryHandler on_delivery, StatsHandler on_s
     : callbacks_(std::make_unique<Callbacks>(Callbacks{std::move(on_delivery), std::move(on_stats)})) {
   // Idempotence keeps retries from duplicating or reordering messages; a user may still turn it off.
   config.set_default("enable.idempotence", "true");
-  rd_kafka_conf_t* conf = make_conf(config, callbacks_.get());
+  ConfPtr conf = make_conf(config, callbacks_.get());
   // Without a handler, no delivery reports at all: librdkafka then frees each message as soon as it
   // is acknowledged instead of queueing a report for poll() (the aggregator writes hundreds of
   // thousands of records a minute, and a failed one fails its transaction anyway).
-  if (callbacks_->on_delivery) rd_kafka_conf_set_dr_msg_cb(conf, delivery_callback);
-  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf, stats_callback<Callbacks>);
-  handle_ = make_client(RD_KAFKA_PRODUCER, conf);
+  if (callbacks_->on_delivery) rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_callback);
+  if (callbacks_->on_stats) rd_kafka_conf_set_stats_cb(conf.get(), stats_callback<Callbacks>);
+  handle_ = make_client(RD_KAFKA_PRODUCER, std::move(conf));
 }
 
 Producer::~Producer() = default;
@@ -168,6 +168,16 @@ KafkaError Producer::commit_transaction(milliseconds timeout) {
 
 KafkaError Producer::abort_transaction(milliseconds timeout) {
   return KafkaError{rd_kafka_abort_transaction(handle_.get(), timeout_ms(timeout))};
+}
+
+std::optional<std::string> Producer::property(const std::string& name) const {
+  std::size_t size = 0;
+  const rd_kafka_conf_t* conf = rd_kafka_conf(handle_.get());
+  if (rd_kafka_conf_get(conf, name.c_str(), nullptr, &size) != RD_KAFKA_CONF_OK) return std::nullopt;
+  std::string value(size, '\0');
+  if (rd_kafka_conf_get(conf, name.c_str(), value.data(), &size) != RD_KAFKA_CONF_OK) return std::nullopt;
+  value.resize(size > 0 ? size - 1 : 0);  // without its terminating NUL
+  return value;
 }
 
 KafkaError Producer::fatal_error() const {

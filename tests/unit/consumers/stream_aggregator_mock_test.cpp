@@ -54,7 +54,7 @@ TEST_F(MockAggregation, AFailedWriteAbortsTheTransactionAndRewinds) {
   // The aggregator's first three produce requests fail for good (librdkafka then also refuses writes
   // to the topic locally until its metadata is refreshed). Injected before it starts: injected once it
   // was seen working, a fast aggregator could already have written its last batch.
-  cluster_.inject_errors(kafka::ApiKey::produce, 3, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  cluster_.inject_errors(kafka::ApiKey::produce, 3, kafka::BrokerError::topic_authorization_failed);
   const auto counters = run_until([&](const StreamAggregator::Counters& now) {
     return now.aborts >= 1 && now.transactions >= 3;
   });
@@ -64,8 +64,8 @@ TEST_F(MockAggregation, AFailedWriteAbortsTheTransactionAndRewinds) {
 }
 
 TEST_F(MockAggregation, RetriableRequestErrorsAreRetriedWithoutAbort) {
-  cluster_.inject_errors(kafka::ApiKey::produce, 3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
-  cluster_.inject_errors(kafka::ApiKey::end_txn, 2, RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE);
+  cluster_.inject_errors(kafka::ApiKey::produce, 3, kafka::BrokerError::not_enough_replicas);
+  cluster_.inject_errors(kafka::ApiKey::end_txn, 2, kafka::BrokerError::coordinator_not_available);
   const auto counters = run_until([](const StreamAggregator::Counters& now) { return now.transactions >= 3; });
   EXPECT_GE(counters.transactions, 3u);
   EXPECT_EQ(counters.aborts, 0u);

@@ -44,7 +44,7 @@ TEST(MockCluster, IdempotentProducerSurvivesRetriableProduceErrors) {
   MockCluster cluster;
   cluster.create_topic("events", 1);
   // The first three produce requests fail with a retriable error; idempotence must not duplicate.
-  cluster.inject_errors(ApiKey::produce, 3, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  cluster.inject_errors(ApiKey::produce, 3, BrokerError::not_enough_replicas);
   int failed = 0;
   Producer producer(test_config(cluster.bootstraps()), [&](const Delivery& delivery) { failed += delivery.error ? 1 : 0; });
   for (int i = 0; i < 10; ++i) ASSERT_FALSE(producer.produce("events", "k", std::to_string(i)));
@@ -133,13 +133,13 @@ TEST(MockCluster, WhatARebalanceListenerThrowsComesOutOfPoll) {
 TEST(MockCluster, ReportsANonRetriableDeliveryFailure) {
   MockCluster cluster;
   cluster.create_topic("events", 1);
-  cluster.inject_errors(ApiKey::produce, 1, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+  cluster.inject_errors(ApiKey::produce, 1, BrokerError::message_too_large);
   std::vector<std::error_code> errors;
   Producer producer(test_config(cluster.bootstraps()), [&](const Delivery& delivery) { errors.push_back(delivery.error); });
   ASSERT_FALSE(producer.produce("events", "k", "v"));
   producer.flush(10s);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], std::error_code{RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE});
+  EXPECT_EQ(errors[0], make_error_code(BrokerError::message_too_large));
 }
 
 TEST(MockCluster, AbortsATransactionWhoseCommitFails) {
@@ -152,7 +152,7 @@ TEST(MockCluster, AbortsATransactionWhoseCommitFails) {
   ASSERT_FALSE(producer.begin_transaction());
   ASSERT_FALSE(producer.produce("events", "k", "v"));
   // EndTxn fails with an abortable error: the caller must see "requires abort" and abort cleanly.
-  cluster.inject_errors(ApiKey::end_txn, 1, RD_KAFKA_RESP_ERR_INVALID_TXN_STATE);
+  cluster.inject_errors(ApiKey::end_txn, 1, BrokerError::invalid_txn_state);
   const KafkaError commit = producer.commit_transaction(10s);
   ASSERT_TRUE(commit);
   EXPECT_FALSE(commit.is_retriable());

@@ -30,8 +30,8 @@ using StatsHandler = std::function<void(std::string_view json)>;
 struct Delivery {
   std::error_code error;  ///< empty when the broker acknowledged the message
   std::string topic;
-  std::int32_t partition = RD_KAFKA_PARTITION_UA;
-  std::int64_t offset = RD_KAFKA_OFFSET_INVALID;
+  std::int32_t partition = kAnyPartition;
+  std::int64_t offset = kOffsetInvalid;
   void* opaque = nullptr;  ///< what was passed to produce()
 };
 using DeliveryHandler = std::function<void(const Delivery&)>;
@@ -41,7 +41,7 @@ struct KeyedMessage {
   std::string_view key;
   std::string_view value;  ///< empty: a tombstone (null)
   void* opaque = nullptr;  ///< returned in its delivery report
-  std::int32_t partition = RD_KAFKA_PARTITION_UA;
+  std::int32_t partition = kAnyPartition;
 };
 
 /// A producer, idempotent by default, optionally transactional (set `transactional.id`).
@@ -59,11 +59,11 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   /// Enqueues a message; waits (serving delivery reports) while the local queue is full.
-  /// `partition` RD_KAFKA_PARTITION_UA lets the partitioner choose from the key. An empty `value` is
+  /// `partition` kAnyPartition lets the partitioner choose from the key. An empty `value` is
   /// sent as null: a tombstone, which removes the key from a compacted topic.
   std::error_code produce(std::string_view topic, std::string_view key, std::string_view value,
                           const Headers& headers = {}, void* opaque = nullptr,
-                          std::int32_t partition = RD_KAFKA_PARTITION_UA);
+                          std::int32_t partition = kAnyPartition);
   /// The same for messages to one topic, in order, with one call into librdkafka for them all (one
   /// topic lookup and lock, one clock reading) rather than one each. Returns the first error other
   /// than a full queue, and sets `refused` to how many messages librdkafka did not take (for one
@@ -83,20 +83,22 @@ class Producer {
   KafkaError init_transactions(milliseconds timeout);
   KafkaError begin_transaction();
   KafkaError send_offsets_to_transaction(const std::vector<TopicPartition>& offsets,
-                                         const rd_kafka_consumer_group_metadata_t& group, milliseconds timeout);
+                                         const rd_kafka_consumer_group_metadata_s& group, milliseconds timeout);
   KafkaError commit_transaction(milliseconds timeout);
   KafkaError abort_transaction(milliseconds timeout);
 
   /// The fatal error of an idempotent or transactional producer, if one was raised.
   KafkaError fatal_error() const;
-  rd_kafka_t* handle() const { return handle_.get(); }
+  /// The value librdkafka's client runs with (relmap's defaults and librdkafka's included), if
+  /// `name` is a property.
+  std::optional<std::string> property(const std::string& name) const;
 
   struct Callbacks;  ///< implementation detail, reached from librdkafka's C callbacks
 
  private:
   /// The handle of a topic written to, made once: a message given by topic name has librdkafka look
   /// the topic up under its client lock (a fifth of `relmap produce`'s CPU time went to that).
-  rd_kafka_topic_t* topic_handle(std::string_view topic);
+  rd_kafka_topic_s* topic_handle(std::string_view topic);
 
   std::unique_ptr<Callbacks> callbacks_;  // referenced by handle_: declared first, destroyed last
   ClientHandle handle_;
@@ -138,7 +140,7 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   void subscribe(const std::vector<std::string>& topics);
-  /// Reads the given partitions from the given offsets, outside any group (RD_KAFKA_OFFSET_BEGINNING...).
+  /// Reads the given partitions from the given offsets, outside any group (kOffsetBeginning...).
   void assign(const std::vector<TopicPartition>& partitions);
   /// The next record, end of partition or error; an empty Message on timeout.
   Message poll(milliseconds timeout);
@@ -153,13 +155,12 @@ class Consumer {
   GroupMetadataPtr group_metadata() const;
   std::string rebalance_protocol() const;
   std::string member_id() const;
-  /// Asks the partition's leader (see query_watermarks).
+  /// Asks the partition's leader; a topic created a moment ago can answer "not leader" for a few
+  /// milliseconds: that is asked again until `timeout`.
   Watermarks watermarks(const std::string& topic, std::int32_t partition, milliseconds timeout) const;
   /// What the last fetch told about the partition, without asking: none before its first fetch.
   std::optional<Watermarks> last_known_watermarks(const std::string& topic, std::int32_t partition) const;
   void close();
-
-  rd_kafka_t* handle() const { return handle_.get(); }
 
   struct Callbacks;  ///< implementation detail, reached from librdkafka's C callbacks
 
@@ -195,9 +196,8 @@ std::vector<int> partition_counts(const Config& config, const std::vector<std::s
 /// produced message will get.
 std::vector<TopicPartition> high_watermarks(const Config& config, const std::string& topic, milliseconds timeout);
 
-/// A partition's first offset and the offset its next message will get.
-/// Asks the partition's leader for its watermarks through `client`. A topic created a moment ago
-/// can answer "not leader" for a few milliseconds: that is asked again until `timeout`.
-Watermarks query_watermarks(rd_kafka_t* client, const std::string& topic, std::int32_t partition, milliseconds timeout);
+/// Deletes the records before each partition's offset (DeleteRecords): its first offset moves there.
+/// Throws KafkaException.
+void delete_records(const Config& config, const std::vector<TopicPartition>& before, milliseconds timeout);
 
 }  // namespace relmap::kafka

@@ -5,12 +5,7 @@
 #include <string>
 #include <system_error>
 
-#include <librdkafka/rdkafka.h>
-
-namespace std {
-template <>
-struct is_error_code_enum<rd_kafka_resp_err_t> : true_type {};
-}  // namespace std
+struct rd_kafka_error_s;
 
 namespace relmap::kafka {
 
@@ -19,35 +14,28 @@ const std::error_category& kafka_category();
 /// librdkafka's local time-out (the request did not complete in time; it may still later).
 bool is_timed_out(std::error_code code);
 
-}  // namespace relmap::kafka
-
-/// Found by argument-dependent lookup for rd_kafka_resp_err_t, which lives in the global namespace.
-std::error_code make_error_code(rd_kafka_resp_err_t code);
-
-namespace relmap::kafka {
-
 /// An rd_kafka_error_t (owned) with the classification the transactional API needs.
 /// A default-constructed KafkaError means "no error".
 class KafkaError {
  public:
   KafkaError() = default;
   /// Takes ownership of `error` (may be null).
-  explicit KafkaError(rd_kafka_error_t* error) : error_(error) {}
+  explicit KafkaError(rd_kafka_error_s* error) : error_(error) {}
   /// A plain error code with a message (no rd_kafka_error_t behind it).
   KafkaError(std::error_code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   explicit operator bool() const { return error_ != nullptr || code_; }
   std::error_code code() const;
   std::string message() const;
-  bool is_fatal() const { return error_ && rd_kafka_error_is_fatal(error_.get()); }
-  bool is_retriable() const { return error_ && rd_kafka_error_is_retriable(error_.get()); }
-  bool transaction_requires_abort() const { return error_ && rd_kafka_error_txn_requires_abort(error_.get()); }
+  bool is_fatal() const;
+  bool is_retriable() const;
+  bool transaction_requires_abort() const;
 
  private:
   struct Deleter {
-    void operator()(rd_kafka_error_t* error) const { rd_kafka_error_destroy(error); }
+    void operator()(rd_kafka_error_s* error) const;
   };
-  std::unique_ptr<rd_kafka_error_t, Deleter> error_;
+  std::unique_ptr<rd_kafka_error_s, Deleter> error_;
   std::error_code code_;
   std::string message_;
 };

@@ -10,11 +10,6 @@
 
 namespace relmap::kafka {
 
-/// "Any partition": the producer's partitioner (the key's hash) chooses.
-inline constexpr std::int32_t kAnyPartition = -1;       // RD_KAFKA_PARTITION_UA
-/// The first offset a partition still holds.
-inline constexpr std::int64_t kOffsetBeginning = -2;    // RD_KAFKA_OFFSET_BEGINNING
-
 /// A consumed message, owned and movable (as cppkafka's Message): what a poll gave, or nothing. A
 /// message is a record, the end of a partition (enable.partition.eof) or a consume error.
 class Message {

@@ -2,11 +2,11 @@
 
 #include <cstdint>
 #include <string>
-
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>  // must follow rdkafka.h
+#include <system_error>
 
 #include "relmap/kafka/handles.hpp"
+
+struct rd_kafka_mock_cluster_s;
 
 namespace relmap::kafka {
 
@@ -24,6 +24,18 @@ enum class ApiKey : std::int16_t {
   end_txn = 26,
   txn_offset_commit = 28,
 };
+
+/// Kafka protocol error codes a broker answers with, for error injection (librdkafka's
+/// rd_kafka_resp_err_t uses the same numbers for them).
+enum class BrokerError : std::int16_t {
+  message_too_large = 10,
+  coordinator_not_available = 15,
+  not_enough_replicas = 19,
+  topic_authorization_failed = 29,
+  invalid_txn_state = 48,
+};
+/// The error code a client reports for `error` (in kafka_category()).
+std::error_code make_error_code(BrokerError error);
 
 /// librdkafka's in-process mock Kafka cluster (rdkafka_mock.h): the embedded default of
 /// `relmap demo` and the place for fast fault-injection tests.
@@ -44,15 +56,13 @@ class MockCluster {
   /// "127.0.0.1:port,..." for bootstrap.servers.
   std::string bootstraps() const;
   void create_topic(const std::string& topic, int partitions, int replication_factor = 1);
-  /// The next `count` requests of `api_key` (e.g. RD_KAFKA_PRODUCE) fail with `error`.
-  void inject_errors(ApiKey api_key, std::size_t count, rd_kafka_resp_err_t error);
+  /// The next `count` requests of `api_key` fail with `error`.
+  void inject_errors(ApiKey api_key, std::size_t count, BrokerError error);
   void set_broker_down(int32_t broker_id, bool down);
-
-  rd_kafka_mock_cluster_t* handle() const { return cluster_; }
 
  private:
   ClientHandle owner_;  // the cluster logs through this client: destroyed after the cluster
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  rd_kafka_mock_cluster_s* cluster_ = nullptr;
 };
 
 }  // namespace relmap::kafka
