@@ -17,6 +17,7 @@
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/graph/findings.hpp"
 #include "relmap/graph/relationship_map.hpp"
 #include "relmap/kafka/mock_cluster.hpp"
 #include "relmap/producer/publisher.hpp"
@@ -57,96 +58,70 @@ std::string names(const graph::RelationshipMap& map, const std::vector<std::stri
 }
 
 void print_findings(const graph::RelationshipMap& map, std::ostream& out) {
+  const graph::Findings findings = graph::headline_findings(map);
   out << "\nThe map: " << map.departments.size() << " departments, " << map.edges.size() << " relationships, "
       << map.totals.events << " events (" << map.totals.duplicates << " duplicates counted once, " << map.totals.rejected
       << " rejected to the dead-letter topic), " << map.totals.cases << " cases, up to " << map.watermark.value_or("-")
       << "\n";
 
   out << "\nSilos (departments that work apart from the rest):\n";
-  if (map.silos.empty()) out << "  none\n";
-  for (const auto& silo : map.silos) {
+  if (findings.silos.empty()) out << "  none\n";
+  for (const auto index : findings.silos) {
+    const auto& silo = map.silos[index];
     out << "  " << std::left << std::setw(10) << graph::to_string(silo.kind) << names(map, silo.departments);
     if (silo.kind == graph::SiloKind::community) out << "  (" << percent(silo.external_share) << " of their traffic goes outside)";
     if (silo.kind == graph::SiloKind::component) out << "  (no link at all to the rest)";
     out << "\n";
   }
 
-  std::vector<const graph::DepartmentStats*> hotspots;
-  for (const auto& department : map.departments) {
-    if (department.requests_received >= 10 && department.not_my_role_rate) hotspots.push_back(&department);
-  }
-  std::sort(hotspots.begin(), hotspots.end(), [](auto a, auto b) { return *a->not_my_role_rate > *b->not_my_role_rate; });
   out << "\n\"Not my role\" hotspots (share of requests received that were declined; dead ends incl. expired):\n";
-  if (hotspots.empty()) out << "  none (no department received 10 requests)\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, hotspots.size()); ++i) {
-    out << "  " << std::left << std::setw(16) << display(map, hotspots[i]->id) << std::right << std::setw(5)
-        << percent(hotspots[i]->not_my_role_rate) << " declined, " << percent(hotspots[i]->dead_end_rate) << " dead ends, of "
-        << hotspots[i]->requests_received << " requests\n";
+  if (findings.not_my_role_hotspots.empty()) out << "  none (no department received 10 requests)\n";
+  for (const auto index : findings.not_my_role_hotspots) {
+    const auto& hotspot = map.departments[index];
+    out << "  " << std::left << std::setw(16) << display(map, hotspot.id) << std::right << std::setw(5)
+        << percent(hotspot.not_my_role_rate) << " declined, " << percent(hotspot.dead_end_rate) << " dead ends, of "
+        << hotspot.requests_received << " requests\n";
   }
 
-  std::vector<const graph::Pair*> flagged;
-  for (const auto& pair : map.pairs) {
-    if (pair.flagged) flagged.push_back(&pair);
-  }
-  std::sort(flagged.begin(), flagged.end(), [](auto a, auto b) {
-    return std::abs(a->imbalance) * static_cast<double>(a->gives + a->gets) >
-           std::abs(b->imbalance) * static_cast<double>(b->gives + b->gets);
-  });
-  out << "\nGive/get imbalances (" << flagged.size() << " flagged; the strongest):\n";
-  if (flagged.empty()) out << "  none\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, flagged.size()); ++i) {
-    const auto& pair = *flagged[i];
+  out << "\nGive/get imbalances (" << findings.flagged_imbalances << " flagged; the strongest):\n";
+  if (findings.strongest_imbalances.empty()) out << "  none\n";
+  for (const auto index : findings.strongest_imbalances) {
+    const auto& pair = map.pairs[index];
     const bool a_gives = pair.gives >= pair.gets;
     out << "  " << display(map, a_gives ? pair.a : pair.b) << " gives to " << display(map, a_gives ? pair.b : pair.a) << ": "
         << std::max(pair.gives, pair.gets) << " resolved requests against " << std::min(pair.gives, pair.gets) << " back\n";
   }
 
-  std::vector<const graph::Edge*> bouncing;
-  for (const auto& edge : map.edges) {
-    if (edge.stats.ping_pong > 0) bouncing.push_back(&edge);
-  }
-  std::sort(bouncing.begin(), bouncing.end(), [](auto a, auto b) { return a->stats.ping_pong > b->stats.ping_pong; });
   out << "\nPing-pong (cases handed straight back):\n";
-  if (bouncing.empty()) out << "  none\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, bouncing.size()); ++i) {
-    out << "  " << std::right << std::setw(6) << bouncing[i]->stats.ping_pong << "  " << display(map, bouncing[i]->from) << " -> " << display(map, bouncing[i]->to) << "\n";
+  if (findings.ping_pong.empty()) out << "  none\n";
+  for (const auto index : findings.ping_pong) {
+    const auto& edge = map.edges[index];
+    out << "  " << std::right << std::setw(6) << edge.stats.ping_pong << "  " << display(map, edge.from) << " -> " << display(map, edge.to) << "\n";
   }
 
-  std::vector<const graph::DepartmentStats*> brokers;
-  for (const auto& department : map.departments) brokers.push_back(&department);
-  std::sort(brokers.begin(), brokers.end(), [](auto a, auto b) { return a->betweenness > b->betweenness; });
   out << "\nBrokers (on the most shortest paths between others):\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, brokers.size()); ++i) {
-    out << "  " << std::left << std::setw(16) << display(map, brokers[i]->id) << std::right << std::fixed << std::setprecision(3)
-        << brokers[i]->betweenness << (brokers[i]->articulation_point ? "  (its loss splits the map)" : "") << "\n";
+  for (const auto index : findings.brokers) {
+    const auto& broker = map.departments[index];
+    out << "  " << std::left << std::setw(16) << display(map, broker.id) << std::right << std::fixed << std::setprecision(3)
+        << broker.betweenness << (broker.articulation_point ? "  (its loss splits the map)" : "") << "\n";
   }
 
   if (map.units.empty()) return;
   out << "\nThe org chart against the real collaboration (formal units beside the communities):\n";
-  bool any = false;
-  for (const auto& unit : map.units) {
-    if (!unit.split()) continue;
-    any = true;
-    out << "  unit " << unit.unit << " is split:";
-    for (const int community : unit.communities) {
-      std::vector<std::string> members;
-      for (const auto& id : unit.departments) {
-        for (const auto& department : map.departments) {
-          if (department.id == id && department.community == community) members.push_back(id);
-        }
-      }
-      out << (community == unit.communities.front() ? " " : " | ") << names(map, members);
-    }
+  for (const auto& split : findings.split_units) {
+    out << "  unit " << map.units[split.unit].unit << " is split:";
+    for (std::size_t i = 0; i < split.parts.size(); ++i) out << (i == 0 ? " " : " | ") << names(map, split.parts[i]);
     out << "\n";
   }
-  for (const auto& community : map.communities) {
-    if (community.units.size() < 2) continue;
-    any = true;
+  for (const auto index : findings.communities_across_units) {
+    const auto& community = map.communities[index];
     out << "  community " << names(map, community.departments) << " spans units ";
     for (const auto& unit : community.units) out << (unit == community.units.front() ? "" : ", ") << unit;
     out << "\n";
   }
-  if (!any) out << "  every unit works as one community, and no community crosses units\n";
+  if (findings.split_units.empty() && findings.communities_across_units.empty()) {
+    out << "  every unit works as one community, and no community crosses units\n";
+  }
 }
 
 /// The directory CSV to use: --directory, else the generated organisation's (written into --out, or
