@@ -1,91 +1,178 @@
 #include "relmap/graph/period_comparison.hpp"
 
-#include <map>
-#include <string_view>
+#include <tuple>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "relmap/common/json_writer.hpp"
+#include "map_json.hpp"
 
 namespace relmap::graph {
 namespace {
 
-using rapidjson::Document;
-using rapidjson::Value;
+Statistic real(const std::optional<double>& value) { return value ? Statistic{*value} : Statistic{}; }
 
-/// The members that are statistics (numbers, or null where a rate is undefined); not the community,
-/// whose ids are labels, nor the directory's fields.
-bool is_statistic(std::string_view name, const Value& value) {
-  if (name == "community" || name == "unit" || name == "customer_facing") return false;
-  return value.IsNumber() || value.IsNull();
-}
-
-/// How objects of one array are matched between the periods.
-std::string key_of(const Value& object, const char* first, const char* second) {
-  std::string key = object[first].GetString();
-  if (second != nullptr) key.append(1, '\0').append(object[second].GetString());
-  return key;
-}
-
-/// Adds "previous" and "change" to each object of `array` in `now`, from the same array in `then`;
-/// moves the objects only `then` has into `gone`.
-void compare_array(Value& now, Value& then, const char* first, const char* second, Value& gone,
-                   Document::AllocatorType& allocator) {
-  std::map<std::string, Value*> earlier;
-  for (auto& object : then.GetArray()) earlier[key_of(object, first, second)] = &object;
-  for (auto& object : now.GetArray()) {
-    const auto found = earlier.find(key_of(object, first, second));
-    Value previous(rapidjson::kNullType);
-    Value change(rapidjson::kNullType);
-    if (found != earlier.end()) {
-      previous.SetObject();
-      change.SetObject();
-      for (auto& member : object.GetObject()) {
-        if (!is_statistic(member.name.GetString(), member.value)) continue;
-        const auto old = found->second->FindMember(member.name);
-        if (old == found->second->MemberEnd()) continue;
-        Value name(member.name, allocator);
-        previous.AddMember(Value(name, allocator), Value(old->value, allocator), allocator);
-        Value difference(rapidjson::kNullType);
-        if (member.value.IsInt64() && old->value.IsInt64()) {
-          difference.SetInt64(member.value.GetInt64() - old->value.GetInt64());
-        } else if (member.value.IsNumber() && old->value.IsNumber()) {
-          difference.SetDouble(member.value.GetDouble() - old->value.GetDouble());
-        }
-        change.AddMember(name, difference, allocator);
-      }
-      earlier.erase(found);
+/// Matches two lists sorted by `key` (the maps keep departments, edges and pairs sorted): for each
+/// current element its previous index, and the previous elements left unmatched.
+template <typename Element, typename Key>
+void match_sorted(const std::vector<Element>& now, const std::vector<Element>& then, const Key& key,
+                  std::vector<std::optional<std::size_t>>& matched, std::vector<std::size_t>& gone) {
+  matched.assign(now.size(), std::nullopt);
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < now.size() || j < then.size()) {
+    if (j == then.size() || (i < now.size() && key(now[i]) < key(then[j]))) {
+      ++i;
+    } else if (i == now.size() || key(then[j]) < key(now[i])) {
+      gone.push_back(j++);
+    } else {
+      matched[i++] = j++;
     }
-    object.AddMember("previous", previous, allocator);
-    object.AddMember("change", change, allocator);
   }
-  for (auto& [key, object] : earlier) gone.PushBack(Value(*object, allocator), allocator);
+}
+
+void write_statistic(JsonWriter& json, const Statistic& statistic) {
+  std::visit(
+      [&](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>) {
+          json.null();
+        } else {
+          json.value(value);
+        }
+      },
+      statistic);
+}
+
+void write_change(JsonWriter& json, const StatisticChange& change) {
+  std::visit(
+      [&](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>) {
+          json.null();
+        } else {
+          json.value(value);
+        }
+      },
+      change);
+}
+
+/// "previous" and "change" of one element, null both when it was not there before.
+template <typename Element>
+void write_previous_and_change(JsonWriter& json, const Element& now, const Element* then) {
+  if (then == nullptr) {
+    json.key("previous");
+    json.null();
+    json.key("change");
+    json.null();
+    return;
+  }
+  const auto current = statistics_of(now);
+  const auto earlier = statistics_of(*then);
+  json.key("previous");
+  json.start_object();
+  for (const auto& statistic : earlier) {
+    json.key(statistic.name);
+    write_statistic(json, statistic.value);
+  }
+  json.end_object();
+  json.key("change");
+  json.start_object();
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    json.key(current[i].name);
+    write_change(json, change_of(current[i].value, earlier[i].value));
+  }
+  json.end_object();
+}
+
+template <typename Element>
+const Element* previous_of(const std::vector<Element>& previous, const std::optional<std::size_t>& index) {
+  return index ? &previous[*index] : nullptr;
 }
 
 }  // namespace
 
-std::string to_json_compared(const RelationshipMap& current, const RelationshipMap& previous) {
-  Document now;
-  now.Parse(to_json(current).c_str());
-  Document then;
-  then.Parse(to_json(previous).c_str());
-  auto& allocator = now.GetAllocator();
-  Value gone(rapidjson::kObjectType);
-  for (const auto& [array, first, second] : {std::tuple{"departments", "id", static_cast<const char*>(nullptr)},
-                                             std::tuple{"edges", "from", "to"}, std::tuple{"pairs", "a", "b"}}) {
-    Value removed(rapidjson::kArrayType);
-    compare_array(now[array], then[array], first, second, removed, allocator);
-    gone.AddMember(rapidjson::StringRef(array), removed, allocator);
+StatisticChange change_of(const Statistic& now, const Statistic& then) {
+  if (const auto* count = std::get_if<std::uint64_t>(&now)) {
+    if (const auto* before = std::get_if<std::uint64_t>(&then)) {
+      return static_cast<std::int64_t>(*count) - static_cast<std::int64_t>(*before);
+    }
   }
-  now.AddMember("previous_window", Value(then["window"], allocator), allocator);
-  now.AddMember("previous_totals", Value(then["totals"], allocator), allocator);
-  now.AddMember("previous_only", gone, allocator);
-  rapidjson::StringBuffer buffer;
-  relmap::JsonTextWriter writer(buffer);
-  now.Accept(writer);
-  return buffer.GetString();
+  if (const auto* value = std::get_if<double>(&now)) {
+    if (const auto* before = std::get_if<double>(&then)) return *value - *before;
+  }
+  return {};
+}
+
+std::array<NamedStatistic, 13> statistics_of(const DepartmentStats& department) {
+  return {{{"requests_made", department.requests_made},
+           {"requests_received", department.requests_received},
+           {"gives", department.gives},
+           {"gets", department.gets},
+           {"give_ratio", real(department.give_ratio)},
+           {"not_my_role_rate", real(department.not_my_role_rate)},
+           {"dead_end_rate", real(department.dead_end_rate)},
+           {"handoffs_in", department.handoffs_in},
+           {"handoffs_out", department.handoffs_out},
+           {"solved", department.solved},
+           {"unsolved", department.unsolved},
+           {"andon", department.andon},
+           {"betweenness", department.betweenness}}};
+}
+
+std::array<NamedStatistic, 12> statistics_of(const Edge& edge) {
+  return {{{"requests", edge.stats.requests},
+           {"resolved", edge.stats.resolved},
+           {"declined", edge.stats.declined},
+           {"redirected", edge.stats.redirected},
+           {"open", edge.stats.open},
+           {"expired", edge.stats.expired},
+           {"dead_ends", edge.stats.dead_ends()},
+           {"response_time_p50_s", real(edge.response_time_p50_s)},
+           {"response_time_p90_s", real(edge.response_time_p90_s)},
+           {"handoffs", edge.stats.handoffs},
+           {"ping_pong", edge.stats.ping_pong},
+           {"andon", edge.stats.andon}}};
+}
+
+std::array<NamedStatistic, 3> statistics_of(const Pair& pair) {
+  return {{{"gives", pair.gives}, {"gets", pair.gets}, {"imbalance", pair.imbalance}}};
+}
+
+PeriodComparison compare_periods(const RelationshipMap& current, const RelationshipMap& previous) {
+  PeriodComparison comparison;
+  match_sorted(current.departments, previous.departments, [](const DepartmentStats& d) -> const std::string& { return d.id; },
+               comparison.departments, comparison.departments_gone);
+  match_sorted(current.edges, previous.edges, [](const Edge& e) { return std::tie(e.from, e.to); }, comparison.edges,
+               comparison.edges_gone);
+  match_sorted(current.pairs, previous.pairs, [](const Pair& p) { return std::tie(p.a, p.b); }, comparison.pairs,
+               comparison.pairs_gone);
+  return comparison;
+}
+
+std::string to_json_compared(const RelationshipMap& current, const RelationshipMap& previous) {
+  const PeriodComparison comparison = compare_periods(current, previous);
+  MapJsonAdditions additions;
+  additions.department = [&](JsonWriter& json, std::size_t i) {
+    write_previous_and_change(json, current.departments[i], previous_of(previous.departments, comparison.departments[i]));
+  };
+  additions.edge = [&](JsonWriter& json, std::size_t i) {
+    write_previous_and_change(json, current.edges[i], previous_of(previous.edges, comparison.edges[i]));
+  };
+  additions.pair = [&](JsonWriter& json, std::size_t i) {
+    write_previous_and_change(json, current.pairs[i], previous_of(previous.pairs, comparison.pairs[i]));
+  };
+  additions.top_level = [&](JsonWriter& json) {
+    json.key("previous_window");
+    write_window(json, previous.window);
+    json.key("previous_totals");
+    write_totals(json, previous.totals);
+    json.key("previous_only");
+    json.start_object();
+    json.objects("departments", comparison.departments_gone,
+                 [&](std::size_t i) { write_department_members(json, previous.departments[i]); });
+    json.objects("edges", comparison.edges_gone, [&](std::size_t i) { write_edge_members(json, previous.edges[i]); });
+    json.objects("pairs", comparison.pairs_gone, [&](std::size_t i) { write_pair_members(json, previous.pairs[i]); });
+    json.end_object();
+  };
+  JsonWriter json;
+  write_map_json(json, current, additions);
+  return json.str();
 }
 
 }  // namespace relmap::graph

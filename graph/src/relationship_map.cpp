@@ -11,7 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "relmap/common/json_writer.hpp"
+#include "map_json.hpp"
 
 namespace relmap::graph {
 
@@ -227,73 +227,92 @@ RelationshipMap build_relationship_map(const Aggregates& aggregates, const MapSe
   return map;
 }
 
-std::string to_json(const RelationshipMap& map) {
-  JsonWriter json;
+void write_window(JsonWriter& json, const Window& window) {
+  json.start_object();
+  json.field("from", window.from);
+  json.field("to", window.to);
+  json.end_object();
+}
+
+void write_totals(JsonWriter& json, const Totals& totals) {
+  json.start_object();
+  json.field("events", totals.events);
+  json.field("duplicates", totals.duplicates);
+  json.field("rejected", totals.rejected);
+  json.field("cases", totals.cases);
+  json.field("cases_without_handoff", totals.cases_without_handoff);
+  json.end_object();
+}
+
+void write_department_members(JsonWriter& json, const DepartmentStats& department) {
+  json.field("id", department.id);
+  json.field("name", department.name);
+  json.field("unit", department.unit.empty() ? std::nullopt : std::optional{department.unit});
+  json.field("customer_facing", department.customer_facing);
+  json.field("requests_made", department.requests_made);
+  json.field("requests_received", department.requests_received);
+  json.field("gives", department.gives);
+  json.field("gets", department.gets);
+  json.field("give_ratio", department.give_ratio);
+  json.field("not_my_role_rate", department.not_my_role_rate);
+  json.field("dead_end_rate", department.dead_end_rate);
+  json.field("handoffs_in", department.handoffs_in);
+  json.field("handoffs_out", department.handoffs_out);
+  json.field("solved", department.solved);
+  json.field("unsolved", department.unsolved);
+  json.field("andon", department.andon);
+  json.field("community", department.community);
+  json.field("betweenness", department.betweenness);
+  json.field("articulation_point", department.articulation_point);
+}
+
+void write_edge_members(JsonWriter& json, const Edge& edge) {
+  json.field("from", edge.from);
+  json.field("to", edge.to);
+  json.field("requests", edge.stats.requests);
+  json.field("resolved", edge.stats.resolved);
+  json.field("declined", edge.stats.declined);
+  json.field("redirected", edge.stats.redirected);
+  json.field("open", edge.stats.open);
+  json.field("expired", edge.stats.expired);
+  json.field("dead_ends", edge.stats.dead_ends());
+  json.field("response_time_p50_s", edge.response_time_p50_s);
+  json.field("response_time_p90_s", edge.response_time_p90_s);
+  json.field("handoffs", edge.stats.handoffs);
+  json.field("ping_pong", edge.stats.ping_pong);
+  json.field("andon", edge.stats.andon);
+  json.field("bridge", edge.bridge);
+}
+
+void write_pair_members(JsonWriter& json, const Pair& pair) {
+  json.field("a", pair.a);
+  json.field("b", pair.b);
+  json.field("gives", pair.gives);
+  json.field("gets", pair.gets);
+  json.field("imbalance", pair.imbalance);
+  json.field("flagged", pair.flagged);
+}
+
+void write_map_json(JsonWriter& json, const RelationshipMap& map, const MapJsonAdditions& additions) {
   json.start_object();
   json.field("watermark", map.watermark);
   json.key("window");
-  json.start_object();
-  json.field("from", map.window.from);
-  json.field("to", map.window.to);
-  json.end_object();
+  write_window(json, map.window);
   json.key("totals");
-  json.start_object();
-  json.field("events", map.totals.events);
-  json.field("duplicates", map.totals.duplicates);
-  json.field("rejected", map.totals.rejected);
-  json.field("cases", map.totals.cases);
-  json.field("cases_without_handoff", map.totals.cases_without_handoff);
-  json.end_object();
+  write_totals(json, map.totals);
 
   json.objects("departments", map.departments, [&](const auto& department) {
-    json.field("id", department.id);
-    json.field("name", department.name);
-    json.field("unit", department.unit.empty() ? std::nullopt : std::optional{department.unit});
-    json.field("customer_facing", department.customer_facing);
-    json.field("requests_made", department.requests_made);
-    json.field("requests_received", department.requests_received);
-    json.field("gives", department.gives);
-    json.field("gets", department.gets);
-    json.field("give_ratio", department.give_ratio);
-    json.field("not_my_role_rate", department.not_my_role_rate);
-    json.field("dead_end_rate", department.dead_end_rate);
-    json.field("handoffs_in", department.handoffs_in);
-    json.field("handoffs_out", department.handoffs_out);
-    json.field("solved", department.solved);
-    json.field("unsolved", department.unsolved);
-    json.field("andon", department.andon);
-    json.field("community", department.community);
-    json.field("betweenness", department.betweenness);
-    json.field("articulation_point", department.articulation_point);
+    write_department_members(json, department);
+    if (additions.department) additions.department(json, static_cast<std::size_t>(&department - map.departments.data()));
   });
-
   json.objects("edges", map.edges, [&](const auto& edge) {
-    json.field("from", edge.from);
-    json.field("to", edge.to);
-    json.field("requests", edge.stats.requests);
-    json.field("resolved", edge.stats.resolved);
-    json.field("declined", edge.stats.declined);
-    json.field("redirected", edge.stats.redirected);
-    json.field("open", edge.stats.open);
-    json.field("expired", edge.stats.expired);
-    json.field("dead_ends", edge.stats.dead_ends());
-    json.field("response_time_p50_s", edge.response_time_p50_s);
-    json.field("response_time_p90_s", edge.response_time_p90_s);
-    json.field("handoffs", edge.stats.handoffs);
-    json.field("ping_pong", edge.stats.ping_pong);
-    json.field("andon", edge.stats.andon);
-    json.field("bridge", edge.bridge);
+    write_edge_members(json, edge);
+    if (additions.edge) additions.edge(json, static_cast<std::size_t>(&edge - map.edges.data()));
   });
-
   json.objects("pairs", map.pairs, [&](const auto& pair) {
-    json.field("a", pair.a);
-    json.field("b", pair.b);
-    json.field("gives", pair.gives);
-    json.field("gets", pair.gets);
-    json.field("imbalance", pair.imbalance);
-    json.field("flagged", pair.flagged);
+    write_pair_members(json, pair);
+    if (additions.pair) additions.pair(json, static_cast<std::size_t>(&pair - map.pairs.data()));
   });
-
   json.objects("silos", map.silos, [&](const auto& silo) {
     json.values("departments", silo.departments);
     json.field("kind", to_string(silo.kind));
@@ -353,7 +372,13 @@ std::string to_json(const RelationshipMap& map) {
     json.field("requests", topic.requests);
     json.field("dead_ends", topic.dead_ends);
   });
+  if (additions.top_level) additions.top_level(json);
   json.end_object();
+}
+
+std::string to_json(const RelationshipMap& map) {
+  JsonWriter json;
+  write_map_json(json, map);
   return json.str();
 }
 
