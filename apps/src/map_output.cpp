@@ -12,7 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "relmap/graph/export.hpp"
+#include "relmap/render/map_exports.hpp"
 
 namespace relmap::app {
 namespace {
@@ -65,10 +65,10 @@ std::string svg_of(const std::string& dot) {
 
 std::string render_map(const graph::RelationshipMap& map, const std::string& format) {
   if (format == "json") return graph::to_json(map) + "\n";
-  if (format == "dot") return graph::to_dot(map);
-  if (format == "svg") return svg_of(graph::to_dot(map));
-  if (format == "graphml") return graph::to_graphml(map);
-  if (format == "csv") return graph::to_csv(map);
+  if (format == "dot") return render::to_dot(map);
+  if (format == "svg") return svg_of(render::to_dot(map));
+  if (format == "graphml") return render::to_graphml(map);
+  if (format == "csv") return render::to_csv(map);
   throw std::invalid_argument("unknown map format " + format);
 }
 

@@ -47,9 +47,9 @@ ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optio
 }
 
 std::string render_report(const graph::DepartmentReport& report, const std::string& format) {
-  if (format == "md") return graph::to_markdown(report);
-  if (format == "html") return graph::to_html(report);
-  if (format == "csv") return graph::to_csv(report);
+  if (format == "md") return render::to_markdown(report);
+  if (format == "html") return render::to_html(report);
+  if (format == "csv") return render::to_csv(report);
   if (format == "json") return graph::to_json(report) + "\n";
   throw std::invalid_argument("unknown report format " + format);
 }
@@ -61,9 +61,9 @@ std::size_t write_all_reports(const std::filesystem::path& folder, const graph::
   std::vector<std::string> report_files;
   for (const auto& department : current.departments) {
     report_files.push_back(file_name_of(department.id));
-    std::ofstream(folder / report_files.back()) << graph::to_html(reporter.report(department.id));
+    std::ofstream(folder / report_files.back()) << render::to_html(reporter.report(department.id));
   }
-  std::ofstream(folder / "index.html") << graph::to_html_index(current, report_files);
+  std::ofstream(folder / "index.html") << render::to_html_index(current, report_files);
   return current.departments.size();
 }
 

@@ -6,6 +6,7 @@
 
 #include "relmap/common/time.hpp"
 #include "relmap/graph/department_report.hpp"
+#include "relmap/render/report_pages.hpp"
 
 namespace relmap::app {
 

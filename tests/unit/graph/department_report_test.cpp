@@ -3,6 +3,7 @@
 // resolved, C5 declined, C6 open; topics refund, refund, invoice); before it, X hands C1-C3 to Y and
 // Y hands them on to Z.
 #include "relmap/graph/department_report.hpp"
+#include "relmap/render/report_pages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,12 @@
 
 namespace relmap::graph {
 namespace {
+
+// The report and the pages people read it in are tested together.
+using render::to_csv;
+using render::to_html;
+using render::to_html_index;
+using render::to_markdown;
 
 const Window kPeriod{std::string("2026-04-02"), std::string("2026-04-03")};
 

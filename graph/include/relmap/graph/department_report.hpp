@@ -77,13 +77,4 @@ DepartmentReport make_department_report(const RelationshipMap& current, const Re
                                         const std::string& department);
 
 std::string to_json(const DepartmentReport& report);
-std::string to_markdown(const DepartmentReport& report);
-/// A self-contained page (inline CSS, printable).
-std::string to_html(const DepartmentReport& report);
-/// The page that lists every department's report, styled as the reports are: each department with its
-/// unit and the period's headline figures, linked to `report_files[i]` for `map.departments[i]`.
-std::string to_html_index(const RelationshipMap& map, const std::vector<std::string>& report_files);
-/// One line per figure: section, row, column, value, previous, change.
-std::string to_csv(const DepartmentReport& report);
-
 }  // namespace relmap::graph

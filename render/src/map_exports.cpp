@@ -1,4 +1,4 @@
-#include "relmap/graph/export.hpp"
+#include "relmap/render/map_exports.hpp"
 
 #include <cmath>
 #include <map>
@@ -14,7 +14,9 @@
 
 #include "relmap/common/csv.hpp"
 
-namespace relmap::graph {
+namespace relmap::render {
+
+using graph::RelationshipMap;
 namespace {
 
 struct Node {
@@ -192,4 +194,4 @@ std::string to_csv(const RelationshipMap& map) {
   return out.str();
 }
 
-}  // namespace relmap::graph
+}  // namespace relmap::render

@@ -4,7 +4,9 @@
 
 #include "relmap/graph/relationship_map.hpp"
 
-namespace relmap::graph {
+namespace relmap::render {
+
+using graph::RelationshipMap;
 
 /// GraphML (opens in Gephi and yEd): departments with their statistics, community and betweenness;
 /// relationships with theirs and `weight` = requests + handoffs. Written by Boost's write_graphml.
@@ -17,4 +19,4 @@ std::string to_dot(const RelationshipMap& map);
 /// The relationships as CSV (RFC 4180), one row per directed edge with every statistic.
 std::string to_csv(const RelationshipMap& map);
 
-}  // namespace relmap::graph
+}  // namespace relmap::render
