@@ -1,5 +1,7 @@
 #include "relmap/graph/analytics.hpp"
 
+#include "relmap/graph/relationship_graph.hpp"
+
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -29,31 +31,18 @@ struct WeightedMap {
   double total = 0;                                               ///< sum of weights (m)
 };
 
-/// Department id -> position in map.departments.
-using DepartmentIndex = std::unordered_map<std::string_view, std::size_t>;
-
-DepartmentIndex department_index(const RelationshipMap& map) {
-  DepartmentIndex index;
-  index.reserve(map.departments.size());
-  for (std::size_t i = 0; i < map.departments.size(); ++i) index.emplace(map.departments[i].id, i);
-  return index;
-}
-
-WeightedMap weighted_map(const RelationshipMap& map, const DepartmentIndex& index) {
+WeightedMap weighted_map(const RelationshipGraph& relationships) {
+  const auto& graph = relationships.graph();
   WeightedMap weighted;
-  weighted.size = map.departments.size();
+  weighted.size = relationships.size();
   weighted.degree.assign(weighted.size, 0);
-  weighted.weights.reserve(map.edges.size());
-  const std::string* previous_from = nullptr;  // edges come by `from`: look each one up once
-  std::size_t a = 0;
-  for (const auto& edge : map.edges) {
-    const double weight = static_cast<double>(edge.stats.requests + edge.stats.handoffs);
-    if (weight <= 0 || edge.from == edge.to) continue;
-    if (previous_from == nullptr || *previous_from != edge.from) {
-      a = index.at(edge.from);
-      previous_from = &edge.from;
-    }
-    const auto b = index.at(edge.to);
+  weighted.weights.reserve(boost::num_edges(graph));
+  for (const auto relationship : boost::make_iterator_range(boost::edges(graph))) {
+    const auto& stats = graph[relationship].edge->stats;
+    const double weight = static_cast<double>(stats.requests + stats.handoffs);
+    const auto a = boost::source(relationship, graph);
+    const auto b = boost::target(relationship, graph);
+    if (weight <= 0 || a == b) continue;
     weighted.weights.push_back({{std::min(a, b), std::max(a, b)}, weight});
   }
   // A -> B and B -> A are one undirected relationship: sort, then merge neighbours.
@@ -176,21 +165,18 @@ Undirected boost_graph(const WeightedMap& weighted) {
 
 }  // namespace
 
-std::vector<int> detect_communities(const RelationshipMap& map) {
-  const DepartmentIndex index = department_index(map);
-  return louvain(weighted_map(map, index));
-}
+std::vector<int> detect_communities(const RelationshipMap& map) { return louvain(weighted_map(RelationshipGraph(map))); }
 
 /// What the steps share: the undirected weights and graph, and what find_communities leaves for
 /// find_silos.
 struct StructureAnalysis::Work {
   Work(RelationshipMap& analysed, const MapSettings& chosen)
-      : map(analysed), settings(chosen), index(department_index(map)), weighted(weighted_map(map, index)),
+      : map(analysed), settings(chosen), relationships(map), weighted(weighted_map(relationships)),
         graph(boost_graph(weighted)) {}
 
   RelationshipMap& map;
   MapSettings settings;
-  DepartmentIndex index;
+  RelationshipGraph relationships;
   WeightedMap weighted;
   Undirected graph;
   std::vector<int> membership;  ///< by department
@@ -248,7 +234,7 @@ void StructureAnalysis::find_silos() {
   RelationshipMap& map = work_->map;
   const WeightedMap& weighted = work_->weighted;
   const Undirected& graph = work_->graph;
-  const DepartmentIndex& index = work_->index;
+  const RelationshipGraph& relationships = work_->relationships;
   const std::vector<double>& internal = work_->internal;
   const std::vector<double>& external = work_->external;
   if (work_->membership.size() != weighted.size) throw std::logic_error("find_silos() needs find_communities() first");
@@ -283,7 +269,7 @@ void StructureAnalysis::find_silos() {
   }
   for (const auto& community : map.communities) {
     const auto c = static_cast<std::size_t>(community.id);
-    const auto first = index.at(community.departments.front());
+    const auto first = relationships.vertex_of(community.departments.front());
     const bool in_largest = component[first] == largest;
     const bool whole_component = community.departments.size() == component_size[static_cast<std::size_t>(component[first])];
     const double total = internal[c] + external[c];
@@ -299,7 +285,7 @@ void StructureAnalysis::find_bridges() {
   // Bridges: biconnected components made of a single edge. Articulation points come with them.
   RelationshipMap& map = work_->map;
   const Undirected& graph = work_->graph;
-  const DepartmentIndex& index = work_->index;
+  const RelationshipGraph& relationships = work_->relationships;
   std::vector<std::size_t> edge_component(boost::num_edges(graph));
   std::vector<std::size_t> articulation;
   boost::biconnected_components(
@@ -316,8 +302,8 @@ void StructureAnalysis::find_bridges() {
     }
   }
   for (auto& edge : map.edges) {
-    const auto a = index.at(edge.from);
-    const auto b = index.at(edge.to);
+    const auto a = relationships.vertex_of(edge.from);
+    const auto b = relationships.vertex_of(edge.to);
     edge.bridge = bridges.count({std::min(a, b), std::max(a, b)}) > 0;
   }
   for (auto& department : map.departments) department.articulation_point = false;

@@ -14,6 +14,7 @@
 #include "relmap/common/html.hpp"
 #include "relmap/common/json_writer.hpp"
 #include "relmap/common/time.hpp"
+#include "relmap/graph/relationship_graph.hpp"
 
 namespace relmap::graph {
 namespace {
@@ -23,13 +24,7 @@ using Kind = Figure::Kind;
 /// Lookups into one map.
 class MapIndex {
  public:
-  explicit MapIndex(const RelationshipMap& map) : map_(map) {
-    for (const auto& department : map.departments) departments_[department.id] = &department;
-    for (const auto& edge : map.edges) {
-      edges_[{edge.from, edge.to}] = &edge;
-      incident_edges_[edge.from].push_back(&edge);
-      incident_edges_[edge.to].push_back(&edge);
-    }
+  explicit MapIndex(const RelationshipMap& map) : map_(map), graph_(map) {
     for (const auto& topic : map.topics) {
       topics_[{topic.from, topic.to, topic.topic}] = &topic;
       incident_topics_[topic.from].push_back(&topic);
@@ -37,12 +32,15 @@ class MapIndex {
     }
   }
   const RelationshipMap& map() const { return map_; }
-  const DepartmentStats* department(const std::string& id) const { return find(departments_, id); }
+  const DepartmentStats* department(const std::string& id) const {
+    const auto vertex = graph_.vertex(id);
+    return vertex ? &graph_.department(*vertex) : nullptr;
+  }
   std::string name_of(const std::string& id) const {
     const auto* found = department(id);
     return found == nullptr ? id : found->name;
   }
-  const Edge* edge(const std::string& from, const std::string& to) const { return find(edges_, {from, to}); }
+  const Edge* edge(const std::string& from, const std::string& to) const { return graph_.edge(from, to); }
   const TopicRow* topic(const TopicKey& key) const { return find(topics_, key); }
   /// A statistic of the edge, 0 when there is no such edge.
   double edge_count(const std::string& from, const std::string& to, std::uint64_t EdgeStats::*member) const {
@@ -59,7 +57,7 @@ class MapIndex {
     return p90 ? found->response_time_p90_s : found->response_time_p50_s;
   }
   /// The edges from or to a department: a report reads these, not the whole map.
-  const std::vector<const Edge*>& edges_of(const std::string& id) const { return of(incident_edges_, id); }
+  std::vector<const Edge*> edges_of(const std::string& id) const { return graph_.edges_of(id); }
   /// The request topics it asked or was asked about.
   const std::vector<const TopicRow*>& topics_of(const std::string& id) const { return of(incident_topics_, id); }
 
@@ -77,10 +75,8 @@ class MapIndex {
     return found == index.end() ? none : found->second;
   }
   const RelationshipMap& map_;
-  std::map<std::string, const DepartmentStats*> departments_;
-  std::map<std::pair<std::string, std::string>, const Edge*> edges_;
+  RelationshipGraph graph_;  ///< the departments and relationships
   std::map<TopicKey, const TopicRow*> topics_;
-  std::unordered_map<std::string, std::vector<const Edge*>> incident_edges_;
   std::unordered_map<std::string, std::vector<const TopicRow*>> incident_topics_;
 };
 
