@@ -28,7 +28,9 @@ void match_sorted(const std::vector<Element>& now, const std::vector<Element>& t
   }
 }
 
-void write_statistic(JsonWriter& json, const Statistic& statistic) {
+/// A Statistic or a StatisticChange: null when there is none, else its number.
+template <typename Variant>
+void write_number_or_null(JsonWriter& json, const Variant& statistic) {
   std::visit(
       [&](const auto& value) {
         if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>) {
@@ -38,18 +40,6 @@ void write_statistic(JsonWriter& json, const Statistic& statistic) {
         }
       },
       statistic);
-}
-
-void write_change(JsonWriter& json, const StatisticChange& change) {
-  std::visit(
-      [&](const auto& value) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>) {
-          json.null();
-        } else {
-          json.value(value);
-        }
-      },
-      change);
 }
 
 /// "previous" and "change" of one element, null both when it was not there before.
@@ -68,14 +58,14 @@ void write_previous_and_change(JsonWriter& json, const Element& now, const Eleme
   json.start_object();
   for (const auto& statistic : earlier) {
     json.key(statistic.name);
-    write_statistic(json, statistic.value);
+    write_number_or_null(json, statistic.value);
   }
   json.end_object();
   json.key("change");
   json.start_object();
   for (std::size_t i = 0; i < current.size(); ++i) {
     json.key(current[i].name);
-    write_change(json, change_of(current[i].value, earlier[i].value));
+    write_number_or_null(json, change_of(current[i].value, earlier[i].value));
   }
   json.end_object();
 }

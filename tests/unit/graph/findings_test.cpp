@@ -3,18 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "../../support/aggregates_support.hpp"
+
 namespace relmap::graph {
 namespace {
 
-/// `requests` from a to b, of which b declined `declined` and resolved the rest.
-void ask(Aggregates& aggregates, const char* a, const char* b, std::uint64_t requests, std::uint64_t declined) {
-  auto& edge = aggregates.edges[{a, b}];
-  edge.requests = requests;
-  edge.declined = declined;
-  edge.resolved = requests - declined;
-  aggregates.departments.insert(a);
-  aggregates.departments.insert(b);
-}
+using relmap::testing::ask;
 
 std::vector<std::string> ids(const RelationshipMap& map, const std::vector<std::size_t>& indices) {
   std::vector<std::string> result;

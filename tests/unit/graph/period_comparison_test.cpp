@@ -6,18 +6,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "../../support/aggregates_support.hpp"
+
 namespace relmap::graph {
 namespace {
 
-/// `requests` from a to b, of which b declined `declined` and resolved the rest.
-void ask(Aggregates& aggregates, const char* a, const char* b, std::uint64_t requests, std::uint64_t declined) {
-  auto& edge = aggregates.edges[{a, b}];
-  edge.requests = requests;
-  edge.declined = declined;
-  edge.resolved = requests - declined;
-  aggregates.departments.insert(a);
-  aggregates.departments.insert(b);
-}
+using relmap::testing::ask;
 
 // Legal declines 1 of 11 now (a rate of 1/11, whose shortest text is 17 digits) and 1 of 6 before;
 // Archive was there before only, Sales-IT is new.
