@@ -26,7 +26,7 @@ void run_report(const ReportOptions& options) {
   const auto directory = options.source.directory();
   const auto current = graph::build_relationship_map(snapshot.build(period.current), options.settings, directory);
   const auto previous = graph::build_relationship_map(snapshot.build(period.previous), options.settings, directory);
-  std::cout << render_report(graph::make_department_report(current, previous, options.department), options.format);
+  std::cout << render::render_report(graph::make_department_report(current, previous, options.department), options.format);
 }
 
 }  // namespace

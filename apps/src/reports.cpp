@@ -30,28 +30,11 @@ std::string file_name_of(const std::string& id) {
 
 }  // namespace
 
-ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
-                           std::optional<std::string> to, int days) {
-  if (!to) {
-    if (!watermark) throw std::invalid_argument("no events yet: nothing to report");
-    to = format_day(*watermark);
-  }
-  if (!from) {
-    const auto last = parse_rfc3339(*to + "T00:00:00Z");
-    if (!last) throw std::invalid_argument("--to: not a day: " + *to);
-    from = format_day(*last - std::chrono::days(days - 1));
-  }
-  graph::Window current{from, to};
-  require_ordered(current);
-  return {current, graph::previous_window(current)};
-}
-
-std::string render_report(const graph::DepartmentReport& report, const std::string& format) {
-  if (format == "md") return render::to_markdown(report);
-  if (format == "html") return render::to_html(report);
-  if (format == "csv") return render::to_csv(report);
-  if (format == "json") return graph::to_json(report) + "\n";
-  throw std::invalid_argument("unknown report format " + format);
+graph::ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                                  std::optional<std::string> to, int days) {
+  auto period = graph::report_period(watermark, std::move(from), std::move(to), days);
+  require_ordered(period.current);
+  return period;
 }
 
 std::size_t write_all_reports(const std::filesystem::path& folder, const graph::RelationshipMap& current,

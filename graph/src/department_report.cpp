@@ -228,6 +228,21 @@ std::vector<std::string> data_notes(const RelationshipMap& current, const Relati
 
 }  // namespace
 
+ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                           std::optional<std::string> to, int days) {
+  if (!to) {
+    if (!watermark) throw std::invalid_argument("no events yet: nothing to report");
+    to = format_day(*watermark);
+  }
+  if (!from) {
+    const auto last = parse_rfc3339(*to + "T00:00:00Z");
+    if (!last) throw std::invalid_argument("--to: not a day: " + *to);
+    from = format_day(*last - std::chrono::days(days - 1));
+  }
+  Window current{from, to};
+  return {current, previous_window(current)};
+}
+
 Window previous_window(const Window& window) {
   if (!window.from || !window.to) throw std::invalid_argument("the previous period needs a window with both ends");
   const auto from = parse_rfc3339(*window.from + "T00:00:00Z");

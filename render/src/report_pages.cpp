@@ -201,4 +201,12 @@ std::string to_csv(const DepartmentReport& report) {
   return out.str();
 }
 
+std::string render_report(const DepartmentReport& report, std::string_view format) {
+  if (format == "md") return to_markdown(report);
+  if (format == "html") return to_html(report);
+  if (format == "csv") return to_csv(report);
+  if (format == "json") return graph::to_json(report) + "\n";
+  throw std::invalid_argument("unknown report format " + std::string(format));
+}
+
 }  // namespace relmap::render

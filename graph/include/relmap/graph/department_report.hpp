@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "relmap/common/time.hpp"
 #include "relmap/graph/relationship_map.hpp"
 
 namespace relmap::graph {
@@ -53,6 +54,18 @@ struct DepartmentReport {
 
 /// The window of equal length that ends the day before `window` starts (both ends must be set).
 Window previous_window(const Window& window);
+
+/// The window of a report and the previous window of equal length it is compared with.
+struct ReportPeriod {
+  Window current;
+  Window previous;
+};
+
+/// The window from its optional ends, a missing one filled in: `to` with the day of the watermark,
+/// `from` with `days` days up to `to`. Throws std::invalid_argument without a watermark (no events)
+/// or for a `to` that is not a day; the caller checks that `from` does not come after `to`.
+ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                           std::optional<std::string> to, int days);
 
 /// Reports of departments from the maps of a window (`current`) and of its previous window, which
 /// it indexes once (a report reads only its own department's edges and topics). The maps must

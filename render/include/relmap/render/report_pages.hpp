@@ -3,6 +3,7 @@
 // CSV. The report itself, and its JSON, are graph/department_report.hpp.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "relmap/graph/department_report.hpp"
@@ -20,5 +21,8 @@ std::string to_html(const DepartmentReport& report);
 std::string to_html_index(const RelationshipMap& map, const std::vector<std::string>& report_files);
 /// One line per figure: section, row, column, value, previous, change.
 std::string to_csv(const DepartmentReport& report);
+
+/// The report in `format`: md, html, csv or json. Throws std::invalid_argument for another format.
+std::string render_report(const DepartmentReport& report, std::string_view format);
 
 }  // namespace relmap::render
