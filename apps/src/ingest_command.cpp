@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "listen_option.hpp"
 #include "kafka_options.hpp"
 #include "time_bounds_options.hpp"
 #include "relmap/producer/ingest_server.hpp"
@@ -22,17 +23,6 @@ struct IngestOptions {
   int body_timeout_ms = 30000;
   TimeBoundsOptions time_bounds;
 };
-
-/// HOST:PORT, the host may be a bracketed IPv6 address.
-void parse_listen(const std::string& listen, producer::IngestSettings& settings) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon + 1 == listen.size()) {
-    throw std::invalid_argument("--listen expects HOST:PORT, got '" + listen + "'");
-  }
-  settings.host = listen.substr(0, colon);
-  if (settings.host.size() > 2 && settings.host.front() == '[') settings.host = settings.host.substr(1, settings.host.size() - 2);
-  settings.port = std::stoi(listen.substr(colon + 1));
-}
 
 std::vector<std::string> read_tokens(const std::string& token_file) {
   std::vector<std::string> tokens;
@@ -54,7 +44,9 @@ std::vector<std::string> read_tokens(const std::string& token_file) {
 }
 
 void run_ingest(IngestOptions& options) {
-  parse_listen(options.listen, options.settings);
+  const auto address = parse_listen(options.listen);
+  options.settings.host = address.host;
+  options.settings.port = address.port;
   options.settings.tokens = read_tokens(options.token_file);
   options.settings.delivery_timeout = std::chrono::milliseconds{options.delivery_timeout_ms};
   options.settings.body_timeout = std::chrono::milliseconds{options.body_timeout_ms};

@@ -1,0 +1,23 @@
+#include "listen_option.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace relmap::app {
+
+ListenAddress parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const auto invalid = [&] { return std::invalid_argument("--listen expects HOST:PORT, got '" + listen + "'"); };
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) throw invalid();
+  ListenAddress address;
+  address.host = listen.substr(0, colon);
+  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']') {
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  const char* end = listen.data() + listen.size();
+  const auto [rest, error] = std::from_chars(listen.data() + colon + 1, end, address.port);
+  if (error != std::errc{} || rest != end || address.port < 0 || address.port > 65535) throw invalid();
+  return address;
+}
+
+}  // namespace relmap::app

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+namespace relmap::app {
+
+/// A --listen value: HOST:PORT, the host possibly a bracketed IPv6 address.
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+
+/// Throws std::invalid_argument for a value that is not HOST:PORT with a port from 0 to 65535.
+ListenAddress parse_listen(const std::string& listen);
+
+}  // namespace relmap::app
