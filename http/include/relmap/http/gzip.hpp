@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "relmap/http/server.hpp"
+
+namespace relmap::http {
+
+/// `data` as a gzip stream (RFC 1952), through zlib.
+std::string gzip(std::string_view data);
+
+/// Whether the request's Accept-Encoding takes gzip (and does not refuse it with q=0).
+bool accepts_gzip(const Request& request);
+
+}  // namespace relmap::http

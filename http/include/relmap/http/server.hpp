@@ -1,0 +1,58 @@
+#pragma once
+// An HTTP/1.1 server on Boost.Beast: asynchronous, so a slow or idle client holds a socket and a
+// deadline, never a thread.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace relmap::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+/// Answers one request. Called on the server's threads, several at once: it must be thread-safe and
+/// quick (it holds one of ServerSettings::threads while it runs). An exception becomes a 500.
+using Handler = std::function<Response(const Request&)>;
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  int port = 8080;               ///< 0: any free port (see Server::port())
+  std::size_t threads = 2;       ///< run the handler; connections are not tied to them
+  std::size_t max_connections = 1024;  ///< one more is closed as soon as it is accepted
+  std::uint32_t max_header_bytes = 16 * 1024;   ///< larger headers get 431
+  std::uint64_t max_body_bytes = 64 * 1024;     ///< larger bodies get 413, chunked or not
+  /// A whole request (headers and body) must arrive within this time of the connection or of the
+  /// previous answer; else the connection is closed. Bounds idle kept connections and slow senders.
+  std::chrono::milliseconds read_timeout{30000};
+  std::chrono::milliseconds write_timeout{30000};  ///< a client that does not read its answer is dropped
+};
+
+/// Lifecycle: start() binds and serves in the background; stop() (or the destructor) closes the
+/// listening socket and every connection, and joins the threads.
+class Server {
+ public:
+  Server(ServerSettings settings, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Throws std::runtime_error when it cannot bind.
+  void start();
+  void stop();
+  /// The bound port (useful with port 0).
+  int port() const;
+  std::size_t open_connections() const;
+
+  struct Impl;  ///< opaque: the listener and the connections (src/server.cpp)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relmap::http

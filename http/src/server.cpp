@@ -1,0 +1,184 @@
+#include "relmap/http/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "relmap/common/logging.hpp"
+#include "relmap/http/responses.hpp"
+
+namespace relmap::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+const auto& log() {
+  static const auto logger = relmap::logger("http");
+  return logger;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerSettings chosen, Handler answer) : settings(std::move(chosen)), handler(std::move(answer)) {}
+  void accept();
+
+  ServerSettings settings;
+  Handler handler;
+  std::atomic<std::size_t> connections{0};
+  int port = 0;
+  // Destroyed before the members above: the connections it still holds count themselves out.
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::vector<std::thread> threads;
+};
+
+namespace {
+
+/// One connection: read a request within the deadline, answer it, and again while both keep it alive.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) { ++server_.connections; }
+  ~Session() { --server_.connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(server_.settings.max_header_bytes);
+    parser_->body_limit(server_.settings.max_body_bytes);
+    stream_.expires_after(server_.settings.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+  }
+
+  void on_read(beast::error_code error) {
+    using bhttp::status;
+    if (error == bhttp::error::body_limit) {
+      return answer(error_response(status::payload_too_large, "body_too_large",
+                                   "the body is larger than " + std::to_string(server_.settings.max_body_bytes) + " bytes"));
+    }
+    if (error == bhttp::error::header_limit) {
+      return answer(error_response(status::request_header_fields_too_large, "headers_too_large",
+                                   "the headers are larger than " + std::to_string(server_.settings.max_header_bytes) + " bytes"));
+    }
+    if (error) {
+      // The client closed, went quiet past the deadline, or the server stops: nothing to answer.
+      const bool gone = error == bhttp::error::end_of_stream || error == beast::error::timeout ||
+                        error == asio::error::operation_aborted || error == asio::error::connection_reset ||
+                        !parser_->got_some();
+      if (gone) return close();
+      return answer(error_response(status::bad_request, "bad_request", "not an HTTP/1.1 request: " + error.message()));
+    }
+    const Request request = parser_->release();
+    Response response;
+    try {
+      response = server_.handler(request);
+    } catch (const std::exception& failure) {
+      log()->error("{} {}: {}", std::string(request.method_string()), std::string(request.target()), failure.what());
+      response = error_response(request, status::internal_server_error, "internal_error", "the server failed to answer");
+    }
+    answer(std::move(response));
+  }
+
+  /// Writes the answer; then reads the next request if the answer keeps the connection alive.
+  void answer(Response response) {
+    response_ = std::move(response);
+    response_.prepare_payload();
+    stream_.expires_after(server_.settings.write_timeout);
+    bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error || !self->response_.keep_alive()) return self->close();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Response response_;
+  Server::Impl& server_;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+    if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (error) {
+      log()->warn("accepting a connection failed: {}", error.message());
+    } else if (connections.load() >= settings.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+Server::Server(ServerSettings settings, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(handler))) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  Impl& server = *impl_;
+  const std::string where = server.settings.host + ":" + std::to_string(server.settings.port);
+  try {
+    tcp::resolver resolver(server.io);
+    const auto endpoint = resolver.resolve(server.settings.host, std::to_string(server.settings.port))->endpoint();
+    server.acceptor.open(endpoint.protocol());
+    server.acceptor.set_option(asio::socket_base::reuse_address(true));
+    server.acceptor.bind(endpoint);
+    server.acceptor.listen(asio::socket_base::max_listen_connections);
+    server.port = server.acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& failure) {
+    throw std::runtime_error("cannot listen on " + where + ": " + failure.code().message());
+  }
+  server.accept();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, server.settings.threads); ++i) {
+    server.threads.emplace_back([&server] { server.io.run(); });
+  }
+}
+
+void Server::stop() {
+  Impl& server = *impl_;
+  if (server.threads.empty()) return;
+  asio::post(server.io, [&server] {
+    beast::error_code ignored;
+    server.acceptor.close(ignored);
+  });
+  server.io.stop();
+  for (auto& thread : server.threads) thread.join();
+  server.threads.clear();
+}
+
+int Server::port() const { return impl_->port; }
+
+std::size_t Server::open_connections() const { return impl_->connections.load(); }
+
+}  // namespace relmap::http
