@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   relmap::app::add_report_command(app);
   relmap::app::add_directory_command(app);
   relmap::app::add_alerts_command(app);
+  relmap::app::add_serve_command(app);
   relmap::app::add_topics_command(app);
   relmap::app::add_demo_command(app);
 

@@ -1,0 +1,135 @@
+// relmap serve: the relationship map, findings and reports over HTTP (/api/v1), always current.
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "commands.hpp"
+#include "listen_option.hpp"
+#include "map_source.hpp"
+#include "relmap/common/logging.hpp"
+#include "relmap/http/server.hpp"
+#include "relmap/kafka/client.hpp"
+#include "relmap/serve/api.hpp"
+
+namespace relmap::app {
+namespace {
+
+const auto& log() {
+  static const auto logger = relmap::logger("serve");
+  return logger;
+}
+
+struct ServeOptions {
+  MapSource source;
+  std::string listen = "127.0.0.1:8080";
+  std::string token_file;
+  bool insecure_no_auth = false;
+  double refresh_seconds = 2;
+  http::ServerSettings http{.threads = 4};
+};
+
+/// What the aggregates and departments topics end at: when it moves, the data did.
+std::vector<kafka::TopicPartition> ends_of(const MapSource& source) {
+  const auto config = source.kafka.config();
+  auto ends = kafka::high_watermarks(config, source.kafka.aggregates_topic, std::chrono::seconds(10));
+  try {
+    const auto directory = kafka::high_watermarks(config, source.kafka.departments_topic, std::chrono::seconds(10));
+    ends.insert(ends.end(), directory.begin(), directory.end());
+  } catch (const std::exception&) {
+    // No directory topic: a map without names, as `relmap map` draws it.
+  }
+  return ends;
+}
+
+std::shared_ptr<const serve::Snapshot> draw(const MapSource& source, std::uint64_t version) {
+  auto facts = std::make_shared<const aggregation::AggregatesBuilder>(source.load());
+  return std::make_shared<const serve::Snapshot>(version, std::move(facts), source.directory());
+}
+
+/// Follows the topics: a new snapshot when their ends move, looked at every refresh interval. Each
+/// snapshot is drawn from the whole aggregates topic (compacted: one record per case), so every
+/// instance holds the same data and none holds state of its own.
+void follow(const ServeOptions& options, serve::Api& api, const std::atomic<bool>& stopping) {
+  std::vector<kafka::TopicPartition> drawn_at;
+  std::uint64_t version = api.snapshot() ? api.snapshot()->version() : 0;
+  const auto interval = std::chrono::duration<double>(options.refresh_seconds);
+  while (!stopping) {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      auto ends = ends_of(options.source);
+      if (ends != drawn_at) {
+        api.publish(draw(options.source, ++version));
+        drawn_at = std::move(ends);
+        log()->info("snapshot {} drawn in {:.0f} ms", version,
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+      }
+    } catch (const std::exception& error) {
+      log()->warn("the topics could not be read ({}); answering from snapshot {}", error.what(), version);
+    }
+    while (!stopping && std::chrono::steady_clock::now() - started < interval) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+void run_serve(ServeOptions& options) {
+  const auto address = parse_listen(options.listen);
+  options.http.host = address.host;
+  options.http.port = address.port;
+  serve::ApiSettings settings;
+  settings.allow_unauthenticated = options.insecure_no_auth;
+  if (!options.token_file.empty()) settings.access = serve::AccessList::read_file(options.token_file);
+  if (settings.access.size() == 0 && !settings.allow_unauthenticated) {
+    throw std::invalid_argument("--token-file with at least one token is required (or --insecure-no-auth for local use)");
+  }
+  if (settings.allow_unauthenticated) {
+    std::cerr << "relmap serve: WARNING: --insecure-no-auth: anyone who can reach the port reads everything\n";
+  }
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  serve::Api api(std::move(settings));
+  http::Server server(options.http, [&api](const http::Request& request) { return api.handle(request); });
+  server.start();
+  std::cout << "relmap serve: http://" << options.http.host << ":" << server.port() << "/api/v1/graph" << std::endl;
+
+  std::atomic<bool> stopping{false};
+  std::thread follower;
+  if (!options.source.input.path.empty()) {
+    api.publish(draw(options.source, 1));  // a file does not change: one snapshot
+    log()->info("serving {}", options.source.input.path);
+  } else {
+    follower = std::thread([&] { follow(options, api, stopping); });
+  }
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "relmap serve: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  stopping = true;
+  if (follower.joinable()) follower.join();
+  server.stop();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* command = app.add_subcommand("serve", "Serve the map, findings and reports over HTTP (/api/v1), kept current");
+  options->source.add_to(*command);
+  command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  command->add_option("--token-file", options->token_file, "bearer tokens and their roles: TOKEN operations|department:ID per line");
+  command->add_flag("--insecure-no-auth", options->insecure_no_auth, "answer requests without a token as operations (local use)");
+  command->add_option("--refresh-seconds", options->refresh_seconds, "look at the topics this often for new data")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--http-threads", options->http.threads, "threads answering requests")->check(CLI::PositiveNumber)->capture_default_str();
+  command->callback([options] {
+    options->source.resolve();
+    run_serve(*options);
+  });
+}
+
+}  // namespace relmap::app

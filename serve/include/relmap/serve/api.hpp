@@ -1,0 +1,50 @@
+#pragma once
+// The HTTP API of `relmap serve` (/api/v1, described by serve/openapi.json), answered from the
+// latest published snapshot.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "relmap/http/server.hpp"
+#include "relmap/serve/access.hpp"
+#include "relmap/serve/snapshot.hpp"
+
+namespace relmap::serve {
+
+struct ApiSettings {
+  AccessList access;
+  bool allow_unauthenticated = false;  ///< --insecure-no-auth: every request is `operations`
+};
+
+/// Thread-safe: any number of requests at once, and publish() beside them. A request reads the
+/// snapshot that was latest when it arrived, to its end; it never waits for one to be built.
+class Api {
+ public:
+  explicit Api(ApiSettings settings);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  void publish(std::shared_ptr<const Snapshot> snapshot);
+  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+
+  /// Answers one request (the http::Handler of the service).
+  http::Response handle(const http::Request& request) const;
+
+ private:
+  struct Metrics;
+  http::Response route(const http::Request& request, std::string& route_name) const;
+
+  ApiSettings settings_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+/// The OpenAPI 3.1 document of the API (serve/openapi.json, built in).
+const std::string& openapi_document();
+
+}  // namespace relmap::serve

@@ -1,0 +1,598 @@
+#include "relmap/serve/api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include <xxhash.h>
+
+#include "relmap/common/json_writer.hpp"
+#include "relmap/graph/department_report.hpp"
+#include "relmap/graph/period_comparison.hpp"
+#include "relmap/http/gzip.hpp"
+#include "relmap/http/responses.hpp"
+#include "relmap/render/map_exports.hpp"
+#include "relmap/render/report_pages.hpp"
+#include "target.hpp"
+
+namespace relmap::serve {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using bhttp::status;
+using http::Request;
+using http::Response;
+
+/// Bodies smaller than this go out as they are: gzip would save less than its own cost.
+constexpr std::size_t kGzipFrom = 1024;
+constexpr int kDefaultReportDays = 28;
+
+/// A 4xx the request earned: turned into the JSON error by Api::handle.
+struct Refusal : std::runtime_error {
+  Refusal(status code_status, std::string code_name, const std::string& message)
+      : std::runtime_error(message), http_status(code_status), code(std::move(code_name)) {}
+  status http_status;
+  std::string code;
+};
+
+[[noreturn]] void refuse(status http_status, std::string code, const std::string& message) {
+  throw Refusal(http_status, std::move(code), message);
+}
+
+/// The query of one route: only the parameters it names, each at most once.
+class Query {
+ public:
+  Query(const std::map<std::string, std::string>& parameters, std::initializer_list<std::string_view> known)
+      : parameters_(parameters) {
+    for (const auto& [name, value] : parameters_) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        refuse(status::bad_request, "unknown_parameter", "this route takes no parameter \"" + name + "\"");
+      }
+    }
+  }
+  std::optional<std::string> text(const std::string& name) const {
+    const auto found = parameters_.find(name);
+    if (found == parameters_.end()) return std::nullopt;
+    return found->second;
+  }
+  std::string choice(const std::string& name, std::initializer_list<std::string_view> allowed) const {
+    const auto value = text(name);
+    if (!value) return std::string(*allowed.begin());
+    if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+      std::string list;
+      for (const auto option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
+      refuse(status::bad_request, "invalid_parameter", name + " must be one of " + list + ", not \"" + *value + "\"");
+    }
+    return *value;
+  }
+  std::optional<std::string> day(const std::string& name) const {
+    const auto value = text(name);
+    if (!value) return std::nullopt;
+    const auto instant = parse_rfc3339(*value + "T00:00:00Z");
+    if (value->size() != 10 || !instant || format_day(*instant) != *value) {
+      refuse(status::bad_request, "invalid_parameter", name + " must be a day, YYYY-MM-DD, not \"" + *value + "\"");
+    }
+    return value;
+  }
+  bool flag(const std::string& name) const { return choice(name, {"false", "true"}) == "true"; }
+  int positive(const std::string& name, int fallback, int most) const {
+    const auto value = text(name);
+    if (!value) return fallback;
+    int number = 0;
+    const auto* end = value->data() + value->size();
+    const auto [rest, error] = std::from_chars(value->data(), end, number);
+    if (error != std::errc{} || rest != end || number < 1 || number > most) {
+      refuse(status::bad_request, "invalid_parameter",
+             name + " must be a whole number from 1 to " + std::to_string(most) + ", not \"" + *value + "\"");
+    }
+    return number;
+  }
+
+ private:
+  const std::map<std::string, std::string>& parameters_;
+};
+
+graph::Window window_of(const Query& query) {
+  graph::Window window{query.day("from"), query.day("to")};
+  if (window.from && window.to && *window.from > *window.to) {
+    refuse(status::bad_request, "invalid_parameter", "from (" + *window.from + ") comes after to (" + *window.to + ")");
+  }
+  return window;
+}
+
+/// The map as a department sees it: its own relationships in detail; every other department only by
+/// its id, name and unit where it is a partner, and not at all where it is not.
+graph::RelationshipMap folded_for(const graph::RelationshipMap& map, const std::string& department) {
+  graph::RelationshipMap folded;
+  folded.watermark = map.watermark;
+  folded.window = map.window;
+  folded.totals = map.totals;
+  std::set<std::string> partners{department};
+  for (const auto& edge : map.edges) {
+    if (edge.from != department && edge.to != department) continue;
+    folded.edges.push_back(edge);
+    partners.insert(edge.from);
+    partners.insert(edge.to);
+  }
+  for (const auto& pair : map.pairs) {
+    if (pair.a == department || pair.b == department) folded.pairs.push_back(pair);
+  }
+  for (const auto& stats : map.departments) {
+    if (partners.count(stats.id) == 0) continue;
+    if (stats.id == department) {
+      folded.departments.push_back(stats);
+    } else {
+      graph::DepartmentStats partner;
+      partner.id = stats.id;
+      partner.name = stats.name;
+      partner.unit = stats.unit;
+      folded.departments.push_back(std::move(partner));
+    }
+  }
+  for (const auto& topic : map.topics) {
+    if (topic.from == department || topic.to == department) folded.topics.push_back(topic);
+  }
+  return folded;
+}
+
+std::string findings_json(const graph::RelationshipMap& map, const graph::Findings& findings, std::uint64_t version) {
+  JsonWriter json;
+  json.start_object();
+  json.field("version", version);
+  json.field("watermark", map.watermark);
+  json.key("silos");
+  json.start_array();
+  for (const auto index : findings.silos) {
+    const auto& silo = map.silos[index];
+    json.start_object();
+    json.field("kind", graph::to_string(silo.kind));
+    json.values("departments", silo.departments);
+    json.field("external_share", silo.external_share);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("not_my_role_hotspots");
+  json.start_array();
+  for (const auto index : findings.not_my_role_hotspots) {
+    const auto& department = map.departments[index];
+    json.start_object();
+    json.field("department", department.id);
+    json.field("name", department.name);
+    json.field("not_my_role_rate", department.not_my_role_rate);
+    json.field("dead_end_rate", department.dead_end_rate);
+    json.field("requests_received", department.requests_received);
+    json.end_object();
+  }
+  json.end_array();
+  json.field("flagged_imbalances", static_cast<std::uint64_t>(findings.flagged_imbalances));
+  json.key("strongest_imbalances");
+  json.start_array();
+  for (const auto index : findings.strongest_imbalances) {
+    const auto& pair = map.pairs[index];
+    const bool a_gives = pair.gives >= pair.gets;
+    json.start_object();
+    json.field("giver", a_gives ? pair.a : pair.b);
+    json.field("receiver", a_gives ? pair.b : pair.a);
+    json.field("given", std::max(pair.gives, pair.gets));
+    json.field("returned", std::min(pair.gives, pair.gets));
+    json.field("imbalance", pair.imbalance);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("ping_pong");
+  json.start_array();
+  for (const auto index : findings.ping_pong) {
+    const auto& edge = map.edges[index];
+    json.start_object();
+    json.field("from", edge.from);
+    json.field("to", edge.to);
+    json.field("ping_pong", edge.stats.ping_pong);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("brokers");
+  json.start_array();
+  for (const auto index : findings.brokers) {
+    const auto& department = map.departments[index];
+    json.start_object();
+    json.field("department", department.id);
+    json.field("name", department.name);
+    json.field("betweenness", department.betweenness);
+    json.field("articulation_point", department.articulation_point);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("split_units");
+  json.start_array();
+  for (const auto& split : findings.split_units) {
+    json.start_object();
+    json.field("unit", map.units[split.unit].unit);
+    json.key("parts");
+    json.start_array();
+    for (const auto& part : split.parts) {
+      json.start_array();
+      for (const auto& id : part) json.value(id);
+      json.end_array();
+    }
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
+  json.key("communities_across_units");
+  json.start_array();
+  for (const auto index : findings.communities_across_units) {
+    const auto& community = map.communities[index];
+    json.start_object();
+    json.field("community", community.id);
+    json.values("departments", community.departments);
+    json.values("units", community.units);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.str();
+}
+
+/// The sortable figures of a department, by the names the API gives them.
+using Figure = std::function<std::optional<double>(const graph::DepartmentStats&)>;
+const std::map<std::string, Figure, std::less<>>& department_figures() {
+  static const std::map<std::string, Figure, std::less<>> figures{
+      {"requests_made", [](const auto& d) { return std::optional<double>(static_cast<double>(d.requests_made)); }},
+      {"requests_received", [](const auto& d) { return std::optional<double>(static_cast<double>(d.requests_received)); }},
+      {"gives", [](const auto& d) { return std::optional<double>(static_cast<double>(d.gives)); }},
+      {"gets", [](const auto& d) { return std::optional<double>(static_cast<double>(d.gets)); }},
+      {"give_ratio", [](const auto& d) { return d.give_ratio; }},
+      {"not_my_role_rate", [](const auto& d) { return d.not_my_role_rate; }},
+      {"dead_end_rate", [](const auto& d) { return d.dead_end_rate; }},
+      {"handoffs_in", [](const auto& d) { return std::optional<double>(static_cast<double>(d.handoffs_in)); }},
+      {"handoffs_out", [](const auto& d) { return std::optional<double>(static_cast<double>(d.handoffs_out)); }},
+      {"andon", [](const auto& d) { return std::optional<double>(static_cast<double>(d.andon)); }},
+      {"betweenness", [](const auto& d) { return std::optional<double>(d.betweenness); }},
+  };
+  return figures;
+}
+
+std::string departments_json(const graph::RelationshipMap& map, const Query& query, const Principal& principal) {
+  std::vector<const graph::DepartmentStats*> listed;
+  for (const auto& department : map.departments) {
+    if (principal.sees(department.id)) listed.push_back(&department);
+  }
+  const auto sort = query.text("sort").value_or("id");
+  const bool descending = query.choice("order", {"asc", "desc"}) == "desc";
+  if (sort != "id") {
+    const auto found = department_figures().find(sort);
+    if (found == department_figures().end()) {
+      refuse(status::bad_request, "invalid_parameter", "sort must be id or a figure of a department, not \"" + sort + "\"");
+    }
+    const auto& figure = found->second;
+    // Departments without the figure (a rate of nothing) come last either way; ties keep id order.
+    std::stable_sort(listed.begin(), listed.end(), [&](const auto* a, const auto* b) {
+      const auto x = figure(*a);
+      const auto y = figure(*b);
+      if (!x || !y) return x.has_value() && !y.has_value();
+      return descending ? *x > *y : *x < *y;
+    });
+  } else if (descending) {
+    std::reverse(listed.begin(), listed.end());
+  }
+  const auto limit = static_cast<std::size_t>(query.positive("limit", 100000, 100000));
+  JsonWriter json;
+  json.start_object();
+  json.field("watermark", map.watermark);
+  json.field("total", static_cast<std::uint64_t>(listed.size()));
+  json.key("departments");
+  json.start_array();
+  for (std::size_t i = 0; i < listed.size() && i < limit; ++i) {
+    const auto& d = *listed[i];
+    json.start_object();
+    json.field("id", d.id);
+    json.field("name", d.name);
+    json.key("unit");
+    if (d.unit.empty()) {
+      json.null();  // as the graph JSON writes a department without a unit
+    } else {
+      json.value(d.unit);
+    }
+    json.field("requests_made", d.requests_made);
+    json.field("requests_received", d.requests_received);
+    json.field("gives", d.gives);
+    json.field("gets", d.gets);
+    json.field("give_ratio", d.give_ratio);
+    json.field("not_my_role_rate", d.not_my_role_rate);
+    json.field("dead_end_rate", d.dead_end_rate);
+    json.field("handoffs_in", d.handoffs_in);
+    json.field("handoffs_out", d.handoffs_out);
+    json.field("andon", d.andon);
+    json.field("community", d.community);
+    json.field("betweenness", d.betweenness);
+    json.field("articulation_point", d.articulation_point);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.str();
+}
+
+/// A body for `request`, with the snapshot's ETag (304 when the client holds it) and gzip when the
+/// client takes it. `compressed`, when given, is `body` already compressed.
+Response answer(const Request& request, std::string body, std::string_view content_type, const std::string& etag,
+                const std::string* compressed = nullptr) {
+  if (http::view_of(request[bhttp::field::if_none_match]) == etag) {
+    Response unchanged = http::make_response(request, status::not_modified, "", content_type);
+    unchanged.erase(bhttp::field::content_type);
+    unchanged.set(bhttp::field::etag, etag);
+    return unchanged;
+  }
+  Response response;
+  if (http::accepts_gzip(request) && body.size() >= kGzipFrom) {
+    response = http::make_response(request, status::ok, compressed != nullptr ? *compressed : http::gzip(body), content_type);
+    response.set(bhttp::field::content_encoding, "gzip");
+  } else {
+    response = http::make_response(request, status::ok, std::move(body), content_type);
+  }
+  response.set(bhttp::field::etag, etag);
+  response.set(bhttp::field::cache_control, "no-cache");
+  response.set(bhttp::field::vary, "Accept-Encoding, Authorization");
+  return response;
+}
+
+/// Different for every snapshot, request target and role: a cached answer is reused only for the same.
+std::string etag_of(const Snapshot& snapshot, const Request& request, const Principal& principal) {
+  std::string key(http::view_of(request.target()));
+  key += '\n';
+  key += principal.department.value_or("*operations");
+  char text[64];
+  const auto written = std::snprintf(text, sizeof text, "\"%llu-%016llx\"", static_cast<unsigned long long>(snapshot.version()),
+                                     static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
+  return std::string(text, static_cast<std::size_t>(written));
+}
+
+const char* media_type_of(const std::string& format) {
+  if (format == "json") return "application/json";
+  if (format == "graphml") return "application/graphml+xml";
+  if (format == "csv") return "text/csv; charset=utf-8";
+  if (format == "dot") return "text/vnd.graphviz; charset=utf-8";
+  if (format == "md") return "text/markdown; charset=utf-8";
+  return "text/html; charset=utf-8";
+}
+
+}  // namespace
+
+/// Requests and their latency by route, for /metrics (Prometheus' text format).
+struct Api::Metrics {
+  static constexpr std::array<double, 11> kBuckets{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 5};
+  struct Route {
+    std::map<unsigned, std::uint64_t> by_status;
+    std::array<std::uint64_t, kBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double seconds = 0;
+  };
+  std::mutex mutex;
+  std::map<std::string, Route> routes;
+
+  void record(const std::string& route, unsigned code, double seconds) {
+    const std::lock_guard lock(mutex);
+    auto& entry = routes[route];
+    ++entry.by_status[code];
+    ++entry.count;
+    entry.seconds += seconds;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      if (seconds <= kBuckets[i]) ++entry.buckets[i];
+    }
+  }
+
+  std::string text(const Snapshot* snapshot) {
+    std::ostringstream out;
+    out << "# HELP relmap_http_requests_total Requests answered, by route and status.\n"
+        << "# TYPE relmap_http_requests_total counter\n";
+    const std::lock_guard lock(mutex);
+    for (const auto& [route, entry] : routes) {
+      for (const auto& [code, count] : entry.by_status) {
+        out << "relmap_http_requests_total{route=\"" << route << "\",code=\"" << code << "\"} " << count << '\n';
+      }
+    }
+    out << "# HELP relmap_http_request_duration_seconds Time to answer a request, by route.\n"
+        << "# TYPE relmap_http_request_duration_seconds histogram\n";
+    for (const auto& [route, entry] : routes) {
+      for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        out << "relmap_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} "
+            << entry.buckets[i] << '\n';
+      }
+      out << "relmap_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << entry.count << '\n'
+          << "relmap_http_request_duration_seconds_sum{route=\"" << route << "\"} " << entry.seconds << '\n'
+          << "relmap_http_request_duration_seconds_count{route=\"" << route << "\"} " << entry.count << '\n';
+    }
+    if (snapshot == nullptr) return out.str();
+    const auto& map = snapshot->map();
+    const double age = std::chrono::duration<double>(std::chrono::steady_clock::now() - snapshot->built_at()).count();
+    out << "# HELP relmap_snapshot_version The version of the data answered from.\n# TYPE relmap_snapshot_version gauge\n"
+        << "relmap_snapshot_version " << snapshot->version() << '\n'
+        << "# HELP relmap_snapshot_age_seconds Time since that data was drawn.\n# TYPE relmap_snapshot_age_seconds gauge\n"
+        << "relmap_snapshot_age_seconds " << age << '\n'
+        << "# HELP relmap_graph_departments Departments in the map.\n# TYPE relmap_graph_departments gauge\n"
+        << "relmap_graph_departments " << map.departments.size() << '\n'
+        << "# HELP relmap_graph_relationships Directed relationships in the map.\n# TYPE relmap_graph_relationships gauge\n"
+        << "relmap_graph_relationships " << map.edges.size() << '\n'
+        << "# HELP relmap_events Events counted in the map.\n# TYPE relmap_events gauge\n"
+        << "relmap_events " << map.totals.events << '\n'
+        << "# HELP relmap_events_rejected Records rejected to the dead-letter topic.\n# TYPE relmap_events_rejected gauge\n"
+        << "relmap_events_rejected " << map.totals.rejected << '\n';
+    return out.str();
+  }
+};
+
+Api::Api(ApiSettings settings) : settings_(std::move(settings)), metrics_(std::make_unique<Metrics>()) {}
+
+Api::~Api() = default;
+
+void Api::publish(std::shared_ptr<const Snapshot> snapshot) { snapshot_.store(std::move(snapshot)); }
+
+Response Api::handle(const Request& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route_name = "unknown";
+  Response response;
+  try {
+    response = route(request, route_name);
+  } catch (const Refusal& refusal) {
+    response = http::error_response(request, refusal.http_status, refusal.code, refusal.what());
+    if (refusal.http_status == status::unauthorized) response.set(bhttp::field::www_authenticate, "Bearer");
+    if (refusal.http_status == status::method_not_allowed) response.set(bhttp::field::allow, "GET");
+  }
+  metrics_->record(route_name, response.result_int(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return response;
+}
+
+Response Api::route(const Request& request, std::string& route_name) const {
+  const auto target = parse_target(http::view_of(request.target()));
+  if (!target) refuse(status::bad_request, "bad_target", "the request target is not a valid path and query");
+  const auto& segments = target->segments;
+  const auto is = [&](std::initializer_list<std::string_view> path) {
+    return segments.size() == path.size() && std::equal(path.begin(), path.end(), segments.begin());
+  };
+  const auto snapshot = snapshot_.load();
+
+  // Probes and metrics answer anyone: orchestrators and scrapers hold no token.
+  if (is({"healthz"}) || is({"readyz"}) || is({"metrics"})) {
+    route_name = segments[0];
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    Query(target->query, {});
+    if (route_name == "metrics") {
+      return http::make_response(request, status::ok, metrics_->text(snapshot.get()), "text/plain; version=0.0.4");
+    }
+    if (route_name == "readyz" && !snapshot) refuse(status::service_unavailable, "not_ready", "the first snapshot is not built yet");
+    JsonWriter json;
+    json.start_object();
+    json.field("status", route_name == "readyz" ? "ready" : "ok");
+    if (snapshot) json.field("version", snapshot->version());
+    json.end_object();
+    return http::make_response(request, status::ok, json.str(), "application/json");
+  }
+
+  if (segments.size() < 2 || segments[0] != "api" || segments[1] != "v1") {
+    refuse(status::not_found, "not_found", "no such resource; the API is under /api/v1");
+  }
+  if (is({"api", "v1", "openapi.json"})) {
+    route_name = "openapi";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    Query(target->query, {});
+    return answer(request, openapi_document(), "application/json", "\"openapi-" + std::string(RELMAP_VERSION) + "\"");
+  }
+
+  Principal principal;
+  if (!settings_.allow_unauthenticated) {
+    const auto authorization = request[bhttp::field::authorization];
+    if (authorization.empty()) refuse(status::unauthorized, "unauthorized", "send Authorization: Bearer TOKEN");
+    const auto known = settings_.access.authenticate(http::view_of(authorization));
+    if (!known) refuse(status::unauthorized, "unauthorized", "the token is not known");
+    principal = *known;
+  }
+  const auto only_operations = [&] {
+    if (!principal.sees_everything()) refuse(status::forbidden, "forbidden", "this needs the operations role");
+  };
+
+  const auto require_snapshot = [&]() -> const Snapshot& {
+    if (!snapshot) refuse(status::service_unavailable, "not_ready", "the first snapshot is not built yet");
+    return *snapshot;
+  };
+
+  if (is({"api", "v1", "graph"})) {
+    route_name = "graph";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const Query query(target->query, {"from", "to", "compare", "format"});
+    const auto window = window_of(query);
+    const auto format = query.choice("format", {"json", "graphml", "csv", "dot"});
+    const bool compare = query.flag("compare");
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    if (http::view_of(request[bhttp::field::if_none_match]) == etag) return answer(request, "", media_type_of(format), etag);
+    if (compare) {
+      if (!window.from || !window.to) refuse(status::bad_request, "invalid_parameter", "compare=true needs from and to");
+      if (format != "json") refuse(status::bad_request, "invalid_parameter", "compare=true is JSON only");
+    }
+    if (!compare && format == "json" && !window.from && !window.to && principal.sees_everything()) {
+      return answer(request, data.graph_json(), "application/json", etag, &data.graph_json_gzip());
+    }
+    auto map = data.map_of(window);
+    std::shared_ptr<const graph::RelationshipMap> previous;
+    if (compare) previous = data.map_of(graph::previous_window(window));
+    if (!principal.sees_everything()) {
+      map = std::make_shared<const graph::RelationshipMap>(folded_for(*map, *principal.department));
+      if (previous) previous = std::make_shared<const graph::RelationshipMap>(folded_for(*previous, *principal.department));
+    }
+    std::string body;
+    if (compare) {
+      body = graph::to_json_compared(*map, *previous);
+    } else if (format == "json") {
+      body = graph::to_json(*map);
+    } else if (format == "graphml") {
+      body = render::to_graphml(*map);
+    } else if (format == "csv") {
+      body = render::to_csv(*map);
+    } else {
+      body = render::to_dot(*map);
+    }
+    return answer(request, std::move(body), media_type_of(format), etag);
+  }
+
+  if (is({"api", "v1", "findings"})) {
+    route_name = "findings";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    Query(target->query, {});
+    only_operations();
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    return answer(request, findings_json(data.map(), data.findings(), data.version()), "application/json", etag);
+  }
+
+  if (is({"api", "v1", "departments"})) {
+    route_name = "departments";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const Query query(target->query, {"sort", "order", "limit"});
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    return answer(request, departments_json(data.map(), query, principal), "application/json", etag);
+  }
+
+  if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "report") {
+    route_name = "report";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const auto& department = segments[3];
+    const Query query(target->query, {"from", "to", "days", "format"});
+    const auto format = query.choice("format", {"json", "csv", "md", "html"});
+    const auto days = query.positive("days", kDefaultReportDays, 3660);
+    const auto chosen = window_of(query);
+    if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's report");
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    if (http::view_of(request[bhttp::field::if_none_match]) == etag) return answer(request, "", media_type_of(format), etag);
+    graph::ReportPeriod period;
+    try {
+      period = graph::report_period(data.watermark(), chosen.from, chosen.to, days);
+    } catch (const std::invalid_argument& error) {
+      refuse(status::not_found, "no_data", error.what());
+    }
+    if (*period.current.from > *period.current.to) {
+      refuse(status::bad_request, "invalid_parameter", "the window's first day comes after its last");
+    }
+    const auto current = data.map_of(period.current);
+    const auto previous = data.map_of(period.previous);
+    graph::DepartmentReport report;
+    try {
+      report = graph::make_department_report(*current, *previous, department);
+    } catch (const std::invalid_argument&) {
+      refuse(status::not_found, "unknown_department", "no department \"" + department + "\" in this period or the one before");
+    }
+    return answer(request, render::render_report(report, format), media_type_of(format), etag);
+  }
+
+  refuse(status::not_found, "not_found", "no such resource under /api/v1");
+}
+
+}  // namespace relmap::serve

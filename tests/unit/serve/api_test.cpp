@@ -1,0 +1,250 @@
+// The /api/v1 routes answered from a snapshot: content, status codes, roles, conditional GET, gzip.
+#include "relmap/serve/api.hpp"
+
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "../../support/event_files.hpp"
+#include "relmap/graph/department_report.hpp"
+#include "relmap/http/responses.hpp"
+#include "relmap/render/map_exports.hpp"
+#include "relmap/render/report_pages.hpp"
+
+namespace relmap::serve {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+std::shared_ptr<const Snapshot> snapshot_of_file(const std::string& name, std::uint64_t version) {
+  const auto aggregator = testing::aggregator_of_file(name);
+  auto facts = std::make_shared<const aggregation::AggregatesBuilder>(aggregation::snapshot_of({&aggregator}));
+  return std::make_shared<const Snapshot>(version, std::move(facts), graph::Directory{});
+}
+
+ApiSettings with_tokens() {
+  ApiSettings settings;
+  settings.access = AccessList::parse("ops-token operations\n# a comment\n\nlegal-token department:Z\n", "tokens");
+  return settings;
+}
+
+http::Response get(const Api& api, const std::string& target, const std::string& token = "ops-token",
+                   const std::string& if_none_match = "", bool gzip = false) {
+  http::Request request{bhttp::verb::get, target, 11};
+  if (!token.empty()) request.set(bhttp::field::authorization, "Bearer " + token);
+  if (!if_none_match.empty()) request.set(bhttp::field::if_none_match, if_none_match);
+  if (gzip) request.set(bhttp::field::accept_encoding, "gzip");
+  return api.handle(request);
+}
+
+rapidjson::Document json_of(const http::Response& response) {
+  rapidjson::Document document;
+  document.Parse(response.body().c_str());
+  EXPECT_FALSE(document.HasParseError()) << response.body();
+  return document;
+}
+
+std::string error_code(const http::Response& response) {
+  const auto document = json_of(response);
+  if (!document.IsObject() || !document.HasMember("error")) return "(no error)";
+  return document["error"]["code"].GetString();
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { api.publish(snapshot_of_file("chains.jsonl", 7)); }
+  Api api{with_tokens()};
+};
+
+TEST(ApiBeforeData, IsAliveButNotReadyAndAnswers503WithACode) {
+  Api api(with_tokens());
+  EXPECT_EQ(get(api, "/healthz", "").result(), bhttp::status::ok);
+  const auto ready = get(api, "/readyz", "");
+  EXPECT_EQ(ready.result(), bhttp::status::service_unavailable);
+  EXPECT_EQ(error_code(ready), "not_ready");
+  EXPECT_EQ(get(api, "/api/v1/graph").result(), bhttp::status::service_unavailable);
+}
+
+TEST_F(ApiTest, ServesTheContractsGraphJsonOfTheSnapshot) {
+  const auto response = get(api, "/api/v1/graph");
+  ASSERT_EQ(response.result(), bhttp::status::ok);
+  EXPECT_EQ(response[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(response.body(), graph::to_json(api.snapshot()->map()));
+  const auto windowed = get(api, "/api/v1/graph?from=2026-04-01&to=2026-04-01");
+  EXPECT_EQ(windowed.body(), graph::to_json(*api.snapshot()->map_of({"2026-04-01", "2026-04-01"})));
+  EXPECT_NE(windowed.body(), response.body());
+}
+
+TEST_F(ApiTest, AnswersAnUnchangedSnapshotWith304AndANewOneWithANewTag) {
+  const auto first = get(api, "/api/v1/graph");
+  const std::string etag(http::view_of(first[bhttp::field::etag]));
+  ASSERT_FALSE(etag.empty());
+  const auto again = get(api, "/api/v1/graph", "ops-token", etag);
+  EXPECT_EQ(again.result(), bhttp::status::not_modified);
+  EXPECT_TRUE(again.body().empty());
+  EXPECT_NE(http::view_of(get(api, "/api/v1/graph?format=csv")[bhttp::field::etag]), etag);
+  api.publish(snapshot_of_file("chains.jsonl", 8));
+  EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", etag).result(), bhttp::status::ok);
+}
+
+TEST_F(ApiTest, CompressesForAClientThatTakesGzip) {
+  const auto plain = get(api, "/api/v1/graph");
+  const auto compressed = get(api, "/api/v1/graph", "ops-token", "", true);
+  EXPECT_EQ(compressed[bhttp::field::content_encoding], "gzip");
+  EXPECT_EQ(compressed.body(), api.snapshot()->graph_json_gzip());
+  EXPECT_LT(compressed.body().size(), plain.body().size());
+  EXPECT_TRUE(plain[bhttp::field::content_encoding].empty());
+}
+
+TEST_F(ApiTest, ServesEachExportFormat) {
+  EXPECT_EQ(get(api, "/api/v1/graph?format=graphml")[bhttp::field::content_type], "application/graphml+xml");
+  EXPECT_EQ(get(api, "/api/v1/graph?format=csv").body(), render::to_csv(api.snapshot()->map()));
+  EXPECT_EQ(get(api, "/api/v1/graph?format=dot").body(), render::to_dot(api.snapshot()->map()));
+  const auto compared = json_of(get(api, "/api/v1/graph?from=2026-04-02&to=2026-04-02&compare=true"));
+  EXPECT_TRUE(compared.HasMember("previous_window"));
+}
+
+TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
+  const auto expect = [&](const std::string& target, bhttp::status status, const std::string& code) {
+    const auto response = get(api, target);
+    EXPECT_EQ(response.result(), status) << target;
+    EXPECT_EQ(error_code(response), code) << target;
+    EXPECT_EQ(response[bhttp::field::content_type], "application/json") << target;
+  };
+  expect("/api/v1/graph?format=svg", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?from=2026-02-30", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?from=2026-04-02&to=2026-04-01", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?compare=true", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?colour=red", bhttp::status::bad_request, "unknown_parameter");
+  expect("/api/v1/graph?format=json&format=csv", bhttp::status::bad_request, "bad_target");
+  expect("/api/v1/departments/%zz/report", bhttp::status::bad_request, "bad_target");
+  expect("/api/v1/departments?sort=colour", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/departments?limit=0", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/departments/Nobody/report", bhttp::status::not_found, "unknown_department");
+  expect("/api/v1/nothing", bhttp::status::not_found, "not_found");
+  expect("/elsewhere", bhttp::status::not_found, "not_found");
+  http::Request post{bhttp::verb::post, "/api/v1/graph", 11};
+  post.set(bhttp::field::authorization, "Bearer ops-token");
+  const auto refused = api.handle(post);
+  EXPECT_EQ(refused.result(), bhttp::status::method_not_allowed);
+  EXPECT_EQ(refused[bhttp::field::allow], "GET");
+}
+
+TEST_F(ApiTest, WantsAKnownTokenForTheApiButNotForProbes) {
+  EXPECT_EQ(get(api, "/api/v1/graph", "").result(), bhttp::status::unauthorized);
+  const auto unknown = get(api, "/api/v1/graph", "guess");
+  EXPECT_EQ(unknown.result(), bhttp::status::unauthorized);
+  EXPECT_EQ(unknown[bhttp::field::www_authenticate], "Bearer");
+  EXPECT_EQ(get(api, "/readyz", "").result(), bhttp::status::ok);
+  EXPECT_EQ(get(api, "/metrics", "").result(), bhttp::status::ok);
+  EXPECT_EQ(get(api, "/api/v1/openapi.json", "").result(), bhttp::status::ok);
+}
+
+TEST_F(ApiTest, ADepartmentSeesItsOwnReportAndRelationshipsAndNothingElseInDetail) {
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/report", "legal-token").result(), bhttp::status::ok);
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/W/report", "legal-token")), "forbidden");
+  EXPECT_EQ(error_code(get(api, "/api/v1/findings", "legal-token")), "forbidden");
+
+  const auto graph = json_of(get(api, "/api/v1/graph", "legal-token"));
+  ASSERT_GT(graph["edges"].Size(), 0u);
+  for (const auto& edge : graph["edges"].GetArray()) {
+    EXPECT_TRUE(std::string(edge["from"].GetString()) == "Z" || std::string(edge["to"].GetString()) == "Z");
+  }
+  for (const auto& department : graph["departments"].GetArray()) {
+    if (std::string(department["id"].GetString()) == "Z") {
+      EXPECT_GT(department["requests_made"].GetUint64() + department["handoffs_in"].GetUint64(), 0u);
+    } else {
+      EXPECT_EQ(department["requests_made"].GetUint64(), 0u);
+      EXPECT_EQ(department["handoffs_in"].GetUint64(), 0u);
+    }
+  }
+  EXPECT_EQ(graph["silos"].Size(), 0u);
+  const auto listed = json_of(get(api, "/api/v1/departments", "legal-token"));
+  ASSERT_EQ(listed["departments"].Size(), 1u);
+  EXPECT_STREQ(listed["departments"][0]["id"].GetString(), "Z");
+  EXPECT_NE(http::view_of(get(api, "/api/v1/graph", "legal-token")[bhttp::field::etag]),
+            http::view_of(get(api, "/api/v1/graph")[bhttp::field::etag]));
+}
+
+TEST_F(ApiTest, ServesTheReportThatRelmapReportWrites) {
+  const auto& snapshot = *api.snapshot();
+  const auto period = graph::report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
+  const auto expected = graph::make_department_report(*snapshot.map_of(period.current), *snapshot.map_of(period.previous), "Z");
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/report?format=md").body(), render::to_markdown(expected));
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/report").body(), graph::to_json(expected) + "\n");
+}
+
+TEST_F(ApiTest, ListsDepartmentsSortedByAFigureWithThoseWithoutItLast) {
+  const auto listed = json_of(get(api, "/api/v1/departments?sort=not_my_role_rate&order=desc"));
+  const auto& departments = listed["departments"];
+  ASSERT_EQ(departments.Size(), api.snapshot()->map().departments.size());
+  bool seen_null = false;
+  double previous = 2;
+  for (const auto& department : departments.GetArray()) {
+    const auto& rate = department["not_my_role_rate"];
+    if (rate.IsNull()) {
+      seen_null = true;
+      continue;
+    }
+    EXPECT_FALSE(seen_null) << "a department with a rate after one without";
+    EXPECT_LE(rate.GetDouble(), previous);
+    previous = rate.GetDouble();
+  }
+  EXPECT_EQ(json_of(get(api, "/api/v1/departments?limit=2"))["departments"].Size(), 2u);
+}
+
+TEST_F(ApiTest, FindingsAreTheHeadlineFindingsWithTheirIds) {
+  const auto findings = json_of(get(api, "/api/v1/findings"));
+  const auto expected = graph::headline_findings(api.snapshot()->map());
+  EXPECT_EQ(findings["version"].GetUint64(), 7u);
+  EXPECT_EQ(findings["not_my_role_hotspots"].Size(), expected.not_my_role_hotspots.size());
+  EXPECT_EQ(findings["brokers"].Size(), expected.brokers.size());
+  EXPECT_EQ(findings["silos"].Size(), expected.silos.size());
+  for (const auto& broker : findings["brokers"].GetArray()) EXPECT_TRUE(broker["department"].IsString());
+}
+
+TEST_F(ApiTest, CountsRequestsByRouteAndStatusInPrometheusText) {
+  get(api, "/api/v1/graph");
+  get(api, "/api/v1/graph?format=svg");
+  const auto metrics = get(api, "/metrics", "").body();
+  EXPECT_NE(metrics.find("relmap_http_requests_total{route=\"graph\",code=\"200\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("relmap_http_requests_total{route=\"graph\",code=\"400\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("relmap_snapshot_version 7"), std::string::npos);
+  EXPECT_NE(metrics.find("relmap_http_request_duration_seconds_count{route=\"graph\"} 2"), std::string::npos);
+}
+
+TEST(OpenApiDocument, IsOpenApi31AndDescribesEveryRouteTheApiAnswers) {
+  rapidjson::Document document;
+  document.Parse(openapi_document().c_str());
+  ASSERT_FALSE(document.HasParseError());
+  EXPECT_STREQ(document["openapi"].GetString(), "3.1.0");
+  for (const char* path : {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/graph", "/api/v1/findings",
+                           "/api/v1/departments", "/api/v1/departments/{id}/report"}) {
+    EXPECT_TRUE(document["paths"].HasMember(path)) << path;
+  }
+}
+
+TEST(AccessList, NamesTheLineOfABadEntryButNeverItsToken) {
+  try {
+    AccessList::parse("good operations\nsecret-value manager\n", "tokens.txt");
+    FAIL() << "a role that is not a role was taken";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("tokens.txt:2"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("secret-value"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(AccessList::parse("lonely-token\n", "t"), std::invalid_argument);
+  EXPECT_THROW(AccessList::parse("t department:\n", "t"), std::invalid_argument);
+}
+
+TEST(AccessList, KnowsEachTokensRole) {
+  const auto list = AccessList::parse("a operations\r\nb department:Legal Team\n", "t");
+  ASSERT_TRUE(list.authenticate("Bearer a").has_value());
+  EXPECT_TRUE(list.authenticate("Bearer a")->sees_everything());
+  EXPECT_EQ(list.authenticate("Bearer b")->department, "Legal Team");
+  EXPECT_FALSE(list.authenticate("Bearer c").has_value());
+  EXPECT_FALSE(list.authenticate("Basic a").has_value());
+  EXPECT_FALSE(list.authenticate("Bearer ").has_value());
+}
+
+}  // namespace
+}  // namespace relmap::serve
