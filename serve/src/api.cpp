@@ -321,9 +321,24 @@ std::string departments_json(const graph::RelationshipMap& map, const Query& que
 
 /// A body for `request`, with the snapshot's ETag (304 when the client holds it) and gzip when the
 /// client takes it. `compressed`, when given, is `body` already compressed.
+/// Whether If-None-Match names `etag` (in a list, weakly compared, as RFC 9110 says) or is "*".
+bool holds(const Request& request, const std::string& etag) {
+  auto listed = http::view_of(request[bhttp::field::if_none_match]);
+  while (!listed.empty()) {
+    const auto comma = listed.find(',');
+    auto tag = listed.substr(0, comma);
+    listed = comma == std::string_view::npos ? std::string_view{} : listed.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 Response answer(const Request& request, std::string body, std::string_view content_type, const std::string& etag,
                 const std::string* compressed = nullptr) {
-  if (http::view_of(request[bhttp::field::if_none_match]) == etag) {
+  if (holds(request, etag)) {
     Response unchanged = http::make_response(request, status::not_modified, "", content_type);
     unchanged.erase(bhttp::field::content_type);
     unchanged.set(bhttp::field::etag, etag);
@@ -506,15 +521,21 @@ Response Api::route(const Request& request, std::string& route_name) const {
     route_name = "graph";
     if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
     const Query query(target->query, {"from", "to", "compare", "format"});
-    const auto window = window_of(query);
+    auto window = window_of(query);
     const auto format = query.choice("format", {"json", "graphml", "csv", "dot"});
     const bool compare = query.flag("compare");
+    if (compare && format != "json") refuse(status::bad_request, "invalid_parameter", "compare=true is JSON only");
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    if (http::view_of(request[bhttp::field::if_none_match]) == etag) return answer(request, "", media_type_of(format), etag);
-    if (compare) {
-      if (!window.from || !window.to) refuse(status::bad_request, "invalid_parameter", "compare=true needs from and to");
-      if (format != "json") refuse(status::bad_request, "invalid_parameter", "compare=true is JSON only");
+    if (holds(request, etag)) return answer(request, "", media_type_of(format), etag);
+    if (compare && (!window.from || !window.to)) {
+      // As a report's period: up to the latest event's day, four weeks long, unless said otherwise.
+      try {
+        window = graph::report_period(data.watermark(), window.from, window.to, kDefaultReportDays).current;
+      } catch (const std::invalid_argument& error) {
+        refuse(status::not_found, "no_data", error.what());
+      }
+      if (*window.from > *window.to) refuse(status::bad_request, "invalid_parameter", "from comes after the latest event's day");
     }
     if (!compare && format == "json" && !window.from && !window.to && principal.sees_everything()) {
       return answer(request, data.graph_json(), "application/json", etag, &data.graph_json_gzip());
@@ -571,7 +592,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's report");
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    if (http::view_of(request[bhttp::field::if_none_match]) == etag) return answer(request, "", media_type_of(format), etag);
+    if (holds(request, etag)) return answer(request, "", media_type_of(format), etag);
     graph::ReportPeriod period;
     try {
       period = graph::report_period(data.watermark(), chosen.from, chosen.to, days);

@@ -7,6 +7,7 @@
 
 #include "../../support/event_files.hpp"
 #include "relmap/graph/department_report.hpp"
+#include "relmap/graph/period_comparison.hpp"
 #include "relmap/http/responses.hpp"
 #include "relmap/render/map_exports.hpp"
 #include "relmap/render/report_pages.hpp"
@@ -83,6 +84,9 @@ TEST_F(ApiTest, AnswersAnUnchangedSnapshotWith304AndANewOneWithANewTag) {
   EXPECT_EQ(again.result(), bhttp::status::not_modified);
   EXPECT_TRUE(again.body().empty());
   EXPECT_NE(http::view_of(get(api, "/api/v1/graph?format=csv")[bhttp::field::etag]), etag);
+  EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", "\"other\", W/" + etag).result(), bhttp::status::not_modified);
+  EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", "*").result(), bhttp::status::not_modified);
+  EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", "\"other\"").result(), bhttp::status::ok);
   api.publish(snapshot_of_file("chains.jsonl", 8));
   EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", etag).result(), bhttp::status::ok);
 }
@@ -102,6 +106,11 @@ TEST_F(ApiTest, ServesEachExportFormat) {
   EXPECT_EQ(get(api, "/api/v1/graph?format=dot").body(), render::to_dot(api.snapshot()->map()));
   const auto compared = json_of(get(api, "/api/v1/graph?from=2026-04-02&to=2026-04-02&compare=true"));
   EXPECT_TRUE(compared.HasMember("previous_window"));
+  // Without a window, a comparison is over a report's period: four weeks up to the latest event.
+  const auto& snapshot = *api.snapshot();
+  const auto period = graph::report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
+  EXPECT_EQ(get(api, "/api/v1/graph?compare=true").body(),
+            graph::to_json_compared(*snapshot.map_of(period.current), *snapshot.map_of(period.previous)));
 }
 
 TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
@@ -114,7 +123,7 @@ TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
   expect("/api/v1/graph?format=svg", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/graph?from=2026-02-30", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/graph?from=2026-04-02&to=2026-04-01", bhttp::status::bad_request, "invalid_parameter");
-  expect("/api/v1/graph?compare=true", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?compare=true&format=csv", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/graph?colour=red", bhttp::status::bad_request, "unknown_parameter");
   expect("/api/v1/graph?format=json&format=csv", bhttp::status::bad_request, "bad_target");
   expect("/api/v1/departments/%zz/report", bhttp::status::bad_request, "bad_target");
