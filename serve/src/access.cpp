@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/algorithm/string/classification.hpp>
+#include <boost/algorithm/string/trim.hpp>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -17,10 +19,7 @@ std::array<unsigned char, 32> digest_of(std::string_view token) {
 }
 
 std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
+  return boost::algorithm::trim_copy_if(text, boost::algorithm::is_any_of(" \t\r"));
 }
 
 }  // namespace

@@ -146,72 +146,44 @@ std::string findings_json(const graph::RelationshipMap& map, const graph::Findin
   json.start_object();
   json.field("version", version);
   json.field("watermark", map.watermark);
-  json.key("silos");
-  json.start_array();
-  for (const auto index : findings.silos) {
+  json.objects("silos", findings.silos, [&](std::size_t index) {
     const auto& silo = map.silos[index];
-    json.start_object();
     json.field("kind", graph::to_string(silo.kind));
     json.values("departments", silo.departments);
     json.field("external_share", silo.external_share);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("not_my_role_hotspots");
-  json.start_array();
-  for (const auto index : findings.not_my_role_hotspots) {
+  });
+  json.objects("not_my_role_hotspots", findings.not_my_role_hotspots, [&](std::size_t index) {
     const auto& department = map.departments[index];
-    json.start_object();
     json.field("department", department.id);
     json.field("name", department.name);
     json.field("not_my_role_rate", department.not_my_role_rate);
     json.field("dead_end_rate", department.dead_end_rate);
     json.field("requests_received", department.requests_received);
-    json.end_object();
-  }
-  json.end_array();
+  });
   json.field("flagged_imbalances", static_cast<std::uint64_t>(findings.flagged_imbalances));
-  json.key("strongest_imbalances");
-  json.start_array();
-  for (const auto index : findings.strongest_imbalances) {
+  json.objects("strongest_imbalances", findings.strongest_imbalances, [&](std::size_t index) {
     const auto& pair = map.pairs[index];
     const bool a_gives = pair.gives >= pair.gets;
-    json.start_object();
     json.field("giver", a_gives ? pair.a : pair.b);
     json.field("receiver", a_gives ? pair.b : pair.a);
     json.field("given", std::max(pair.gives, pair.gets));
     json.field("returned", std::min(pair.gives, pair.gets));
     json.field("imbalance", pair.imbalance);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("ping_pong");
-  json.start_array();
-  for (const auto index : findings.ping_pong) {
+  });
+  json.objects("ping_pong", findings.ping_pong, [&](std::size_t index) {
     const auto& edge = map.edges[index];
-    json.start_object();
     json.field("from", edge.from);
     json.field("to", edge.to);
     json.field("ping_pong", edge.stats.ping_pong);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("brokers");
-  json.start_array();
-  for (const auto index : findings.brokers) {
+  });
+  json.objects("brokers", findings.brokers, [&](std::size_t index) {
     const auto& department = map.departments[index];
-    json.start_object();
     json.field("department", department.id);
     json.field("name", department.name);
     json.field("betweenness", department.betweenness);
     json.field("articulation_point", department.articulation_point);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("split_units");
-  json.start_array();
-  for (const auto& split : findings.split_units) {
-    json.start_object();
+  });
+  json.objects("split_units", findings.split_units, [&](const graph::SplitUnit& split) {
     json.field("unit", map.units[split.unit].unit);
     json.key("parts");
     json.start_array();
@@ -221,20 +193,13 @@ std::string findings_json(const graph::RelationshipMap& map, const graph::Findin
       json.end_array();
     }
     json.end_array();
-    json.end_object();
-  }
-  json.end_array();
-  json.key("communities_across_units");
-  json.start_array();
-  for (const auto index : findings.communities_across_units) {
+  });
+  json.objects("communities_across_units", findings.communities_across_units, [&](std::size_t index) {
     const auto& community = map.communities[index];
-    json.start_object();
     json.field("community", community.id);
     json.values("departments", community.departments);
     json.values("units", community.units);
-    json.end_object();
-  }
-  json.end_array();
+  });
   json.end_object();
   return json.str();
 }
