@@ -32,9 +32,9 @@ std::string file_name_of(const std::string& id) {
 
 graph::ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
                                   std::optional<std::string> to, int days) {
-  auto period = graph::report_period(watermark, std::move(from), std::move(to), days);
-  require_ordered(period.current);
-  return period;
+  const auto window = graph::report_window(watermark, std::move(from), std::move(to), days);
+  require_ordered(window);
+  return {window, graph::previous_window(window)};
 }
 
 std::size_t write_all_reports(const std::filesystem::path& folder, const graph::RelationshipMap& current,

@@ -10,7 +10,7 @@
 
 namespace relmap::app {
 
-/// graph::report_period, with the window's order checked (CLI::ValidationError).
+/// graph::report_window, its order checked (CLI::ValidationError), and the window before it.
 graph::ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
                                   std::optional<std::string> to, int days);
 

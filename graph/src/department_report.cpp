@@ -228,8 +228,8 @@ std::vector<std::string> data_notes(const RelationshipMap& current, const Relati
 
 }  // namespace
 
-ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
-                           std::optional<std::string> to, int days) {
+Window report_window(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                     std::optional<std::string> to, int days) {
   if (!to) {
     if (!watermark) throw std::invalid_argument("no events yet: nothing to report");
     to = format_day(*watermark);
@@ -239,8 +239,7 @@ ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optio
     if (!last) throw std::invalid_argument("--to: not a day: " + *to);
     from = format_day(*last - std::chrono::days(days - 1));
   }
-  Window current{from, to};
-  return {current, previous_window(current)};
+  return {from, to};
 }
 
 Window previous_window(const Window& window) {

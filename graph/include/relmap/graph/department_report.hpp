@@ -64,8 +64,8 @@ struct ReportPeriod {
 /// The window from its optional ends, a missing one filled in: `to` with the day of the watermark,
 /// `from` with `days` days up to `to`. Throws std::invalid_argument without a watermark (no events)
 /// or for a `to` that is not a day; the caller checks that `from` does not come after `to`.
-ReportPeriod report_period(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
-                           std::optional<std::string> to, int days);
+Window report_window(const std::optional<Timestamp>& watermark, std::optional<std::string> from,
+                     std::optional<std::string> to, int days);
 
 /// Reports of departments from the maps of a window (`current`) and of its previous window, which
 /// it indexes once (a report reads only its own department's edges and topics). The maps must
