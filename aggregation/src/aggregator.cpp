@@ -241,12 +241,12 @@ void AggregatesBuilder::add_partition(const PartitionTotals& totals) {
   if (totals.watermark) watermark_ = watermark_ ? std::max(*watermark_, *totals.watermark) : *totals.watermark;
 }
 
-namespace {
-
 bool is_dead_end(const CaseFacts::Request& request, const std::optional<Timestamp>& watermark) {
   if (request.outcome) return *request.outcome == schemas::Outcome::declined;
   return watermark && request.due_at < *watermark;
 }
+
+namespace {
 
 /// The chain of a case (docs/contract.md, "Cases"); nullopt for a case with no request and no handoff.
 std::optional<graph::CaseChain> chain_of(const std::string& case_key, const CaseFacts& facts,

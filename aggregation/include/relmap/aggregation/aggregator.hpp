@@ -200,12 +200,19 @@ class AggregatesBuilder {
   const std::optional<Timestamp>& watermark() const { return watermark_; }
   graph::Aggregates build(const graph::Window& window) const;
 
+  /// Every case's facts, by case key: the evidence behind the counts (the service's case journeys).
+  const std::map<std::string, CaseFacts>& cases() const { return facts_; }
+
  private:
   graph::Totals totals_;
   std::uint64_t later_lives_ = 0;  ///< lives joined to an earlier one of their case
   std::optional<Timestamp> watermark_;
   std::map<std::string, CaseFacts> facts_;  ///< by case key
 };
+
+/// Whether a request is a dead end (docs/contract.md): declined, or unanswered past its due time at
+/// the watermark.
+bool is_dead_end(const CaseFacts::Request& request, const std::optional<Timestamp>& watermark);
 
 /// The facts of in-memory aggregators (the offline path).
 AggregatesBuilder snapshot_of(const std::vector<const Aggregator*>& partitions);
