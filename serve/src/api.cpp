@@ -19,13 +19,14 @@
 #include "relmap/http/responses.hpp"
 #include "relmap/render/map_exports.hpp"
 #include "relmap/render/report_pages.hpp"
+#include "cases.hpp"
+#include "query.hpp"
 #include "target.hpp"
 
 namespace relmap::serve {
 namespace {
 
 namespace bhttp = boost::beast::http;
-using bhttp::status;
 using http::Request;
 using http::Response;
 
@@ -33,75 +34,24 @@ using http::Response;
 constexpr std::size_t kGzipFrom = 1024;
 constexpr int kDefaultReportDays = 28;
 
-/// A 4xx the request earned: turned into the JSON error by Api::handle.
-struct Refusal : std::runtime_error {
-  Refusal(status code_status, std::string code_name, const std::string& message)
-      : std::runtime_error(message), http_status(code_status), code(std::move(code_name)) {}
-  status http_status;
-  std::string code;
-};
-
-[[noreturn]] void refuse(status http_status, std::string code, const std::string& message) {
-  throw Refusal(http_status, std::move(code), message);
-}
-
-/// The query of one route: only the parameters it names, each at most once.
-class Query {
- public:
-  Query(const std::map<std::string, std::string>& parameters, std::initializer_list<std::string_view> known)
-      : parameters_(parameters) {
-    for (const auto& [name, value] : parameters_) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        refuse(status::bad_request, "unknown_parameter", "this route takes no parameter \"" + name + "\"");
-      }
-    }
-  }
-  std::optional<std::string> text(const std::string& name) const {
-    const auto found = parameters_.find(name);
-    if (found == parameters_.end()) return std::nullopt;
-    return found->second;
-  }
-  std::string choice(const std::string& name, std::initializer_list<std::string_view> allowed) const {
-    const auto value = text(name);
-    if (!value) return std::string(*allowed.begin());
-    if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
-      std::string list;
-      for (const auto option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
-      refuse(status::bad_request, "invalid_parameter", name + " must be one of " + list + ", not \"" + *value + "\"");
-    }
-    return *value;
-  }
-  std::optional<std::string> day(const std::string& name) const {
-    const auto value = text(name);
-    if (!value) return std::nullopt;
-    const auto instant = parse_rfc3339(*value + "T00:00:00Z");
-    if (value->size() != 10 || !instant || format_day(*instant) != *value) {
-      refuse(status::bad_request, "invalid_parameter", name + " must be a day, YYYY-MM-DD, not \"" + *value + "\"");
-    }
-    return value;
-  }
-  bool flag(const std::string& name) const { return choice(name, {"false", "true"}) == "true"; }
-  int positive(const std::string& name, int fallback, int most) const {
-    const auto value = text(name);
-    if (!value) return fallback;
-    int number = 0;
-    const auto* end = value->data() + value->size();
-    const auto [rest, error] = std::from_chars(value->data(), end, number);
-    if (error != std::errc{} || rest != end || number < 1 || number > most) {
-      refuse(status::bad_request, "invalid_parameter",
-             name + " must be a whole number from 1 to " + std::to_string(most) + ", not \"" + *value + "\"");
-    }
-    return number;
-  }
-
- private:
-  const std::map<std::string, std::string>& parameters_;
-};
-
 graph::Window window_of(const Query& query) {
   graph::Window window{query.day("from"), query.day("to")};
   if (window.from && window.to && *window.from > *window.to) {
     refuse(status::bad_request, "invalid_parameter", "from (" + *window.from + ") comes after to (" + *window.to + ")");
+  }
+  return window;
+}
+
+/// A report's window from the chosen ends, a missing one filled in from the snapshot's data.
+graph::Window report_window_of(const Snapshot& snapshot, const graph::Window& chosen, int days) {
+  graph::Window window;
+  try {
+    window = graph::report_window(snapshot.watermark(), chosen.from, chosen.to, days);
+  } catch (const std::invalid_argument& error) {
+    refuse(status::not_found, "no_data", error.what());
+  }
+  if (*window.from > *window.to) {
+    refuse(status::bad_request, "invalid_parameter", "the window's first day (" + *window.from + ") comes after its last (" + *window.to + ")");
   }
   return window;
 }
@@ -495,12 +445,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (holds(request, etag)) return answer(request, "", media_type_of(format), etag);
     if (compare && (!window.from || !window.to)) {
       // As a report's period: up to the latest event's day, four weeks long, unless said otherwise.
-      try {
-        window = graph::report_period(data.watermark(), window.from, window.to, kDefaultReportDays).current;
-      } catch (const std::invalid_argument& error) {
-        refuse(status::not_found, "no_data", error.what());
-      }
-      if (*window.from > *window.to) refuse(status::bad_request, "invalid_parameter", "from comes after the latest event's day");
+      window = report_window_of(data, window, kDefaultReportDays);
     }
     if (!compare && format == "json" && !window.from && !window.to && principal.sees_everything()) {
       return answer(request, data.graph_json(), "application/json", etag, &data.graph_json_gzip());
@@ -558,17 +503,9 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", media_type_of(format), etag);
-    graph::ReportPeriod period;
-    try {
-      period = graph::report_period(data.watermark(), chosen.from, chosen.to, days);
-    } catch (const std::invalid_argument& error) {
-      refuse(status::not_found, "no_data", error.what());
-    }
-    if (*period.current.from > *period.current.to) {
-      refuse(status::bad_request, "invalid_parameter", "the window's first day comes after its last");
-    }
-    const auto current = data.map_of(period.current);
-    const auto previous = data.map_of(period.previous);
+    const auto window = report_window_of(data, chosen, days);
+    const auto current = data.map_of(window);
+    const auto previous = data.map_of(graph::previous_window(window));
     graph::DepartmentReport report;
     try {
       report = graph::make_department_report(*current, *previous, department);
@@ -576,6 +513,26 @@ Response Api::route(const Request& request, std::string& route_name) const {
       refuse(status::not_found, "unknown_department", "no department \"" + department + "\" in this period or the one before");
     }
     return answer(request, render::render_report(report, format), media_type_of(format), etag);
+  }
+
+  if (is({"api", "v1", "cases"})) {
+    route_name = "cases";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const auto query = case_query_of(Query(target->query, {"department", "state", "limit", "cursor"}));
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    if (holds(request, etag)) return answer(request, "", "application/json", etag);
+    return answer(request, cases_json(data, query, principal), "application/json", etag);
+  }
+
+  if (segments.size() == 4 && segments[2] == "cases") {
+    route_name = "case";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    Query(target->query, {});
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    if (holds(request, etag)) return answer(request, "", "application/json", etag);
+    return answer(request, case_json(data, segments[3], principal), "application/json", etag);
   }
 
   refuse(status::not_found, "not_found", "no such resource under /api/v1");

@@ -10,12 +10,14 @@ Snapshot::Snapshot(std::uint64_t version, std::shared_ptr<const aggregation::Agg
       built_at_(std::chrono::steady_clock::now()),
       facts_(std::move(facts)),
       directory_(std::move(directory)),
-      settings_(settings),
-      map_(std::make_shared<const graph::RelationshipMap>(
-          graph::build_relationship_map(facts_->build({}), settings_, directory_))),
-      findings_(graph::headline_findings(*map_)),
-      graph_json_(graph::to_json(*map_)),
-      graph_json_gzip_(http::gzip(graph_json_)) {}
+      settings_(settings) {
+  const auto aggregates = facts_->build({});
+  chains_ = aggregates.chains;
+  map_ = std::make_shared<const graph::RelationshipMap>(graph::build_relationship_map(aggregates, settings_, directory_));
+  findings_ = graph::headline_findings(*map_);
+  graph_json_ = graph::to_json(*map_);
+  graph_json_gzip_ = http::gzip(graph_json_);
+}
 
 std::shared_ptr<const graph::RelationshipMap> Snapshot::map_of(const graph::Window& window) const {
   if (!window.from && !window.to) return map_;

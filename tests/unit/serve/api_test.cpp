@@ -108,9 +108,9 @@ TEST_F(ApiTest, ServesEachExportFormat) {
   EXPECT_TRUE(compared.HasMember("previous_window"));
   // Without a window, a comparison is over a report's period: four weeks up to the latest event.
   const auto& snapshot = *api.snapshot();
-  const auto period = graph::report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
+  const auto window = graph::report_window(snapshot.watermark(), std::nullopt, std::nullopt, 28);
   EXPECT_EQ(get(api, "/api/v1/graph?compare=true").body(),
-            graph::to_json_compared(*snapshot.map_of(period.current), *snapshot.map_of(period.previous)));
+            graph::to_json_compared(*snapshot.map_of(window), *snapshot.map_of(graph::previous_window(window))));
 }
 
 TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
@@ -177,8 +177,8 @@ TEST_F(ApiTest, ADepartmentSeesItsOwnReportAndRelationshipsAndNothingElseInDetai
 
 TEST_F(ApiTest, ServesTheReportThatRelmapReportWrites) {
   const auto& snapshot = *api.snapshot();
-  const auto period = graph::report_period(snapshot.watermark(), std::nullopt, std::nullopt, 28);
-  const auto expected = graph::make_department_report(*snapshot.map_of(period.current), *snapshot.map_of(period.previous), "Z");
+  const auto window = graph::report_window(snapshot.watermark(), std::nullopt, std::nullopt, 28);
+  const auto expected = graph::make_department_report(*snapshot.map_of(window), *snapshot.map_of(graph::previous_window(window)), "Z");
   EXPECT_EQ(get(api, "/api/v1/departments/Z/report?format=md").body(), render::to_markdown(expected));
   EXPECT_EQ(get(api, "/api/v1/departments/Z/report").body(), graph::to_json(expected) + "\n");
 }
@@ -222,13 +222,70 @@ TEST_F(ApiTest, CountsRequestsByRouteAndStatusInPrometheusText) {
   EXPECT_NE(metrics.find("relmap_http_request_duration_seconds_count{route=\"graph\"} 2"), std::string::npos);
 }
 
+std::vector<std::string> case_ids(const rapidjson::Document& page) {
+  std::vector<std::string> ids;
+  for (const auto& listed : page["cases"].GetArray()) ids.emplace_back(listed["id"].GetString());
+  return ids;
+}
+
+TEST_F(ApiTest, ListsTheCasesBehindACount) {
+  // W declined the requests of C1 and C2: the cases behind its "not my role" rate.
+  EXPECT_EQ(case_ids(json_of(get(api, "/api/v1/cases?department=W&state=declined"))), (std::vector<std::string>{"C1", "C2"}));
+  // Y declined C5's; X took part in C1 to C6 but declined nothing.
+  EXPECT_EQ(case_ids(json_of(get(api, "/api/v1/cases?department=Y&state=declined"))), (std::vector<std::string>{"C5"}));
+  EXPECT_TRUE(case_ids(json_of(get(api, "/api/v1/cases?department=X&state=declined"))).empty());
+  const auto dead_ends = json_of(get(api, "/api/v1/cases?state=dead_end"));
+  for (const auto& listed : dead_ends["cases"].GetArray()) EXPECT_STREQ(listed["end"].GetString(), "dead_end");
+  EXPECT_FALSE(case_ids(dead_ends).empty());
+}
+
+TEST_F(ApiTest, PagesThroughTheCasesWithACursor) {
+  const auto all = case_ids(json_of(get(api, "/api/v1/cases?limit=1000")));
+  ASSERT_GE(all.size(), 4u);
+  std::vector<std::string> paged;
+  std::string target = "/api/v1/cases?limit=3";
+  for (int page = 0; page < 10; ++page) {
+    const auto document = json_of(get(api, target));
+    const auto ids = case_ids(document);
+    EXPECT_LE(ids.size(), 3u);
+    paged.insert(paged.end(), ids.begin(), ids.end());
+    if (document["next_cursor"].IsNull()) break;
+    target = std::string("/api/v1/cases?limit=3&cursor=") + document["next_cursor"].GetString();
+  }
+  EXPECT_EQ(paged, all);
+}
+
+TEST_F(ApiTest, ShowsACasesJourney) {
+  const auto journey = json_of(get(api, "/api/v1/cases/C2"));
+  EXPECT_STREQ(journey["id"].GetString(), "C2");
+  std::vector<std::string> owners;
+  for (const auto& owner : journey["owners"].GetArray()) owners.emplace_back(owner.GetString());
+  EXPECT_EQ(owners, (std::vector<std::string>{"X", "Y", "Z", "V"}));
+  ASSERT_EQ(journey["requests"].Size(), 1u);
+  const auto& request = journey["requests"][0];
+  EXPECT_STREQ(request["to"].GetString(), "W");
+  EXPECT_STREQ(request["outcome"].GetString(), "declined");
+  EXPECT_TRUE(request["dead_end"].GetBool());
+  EXPECT_DOUBLE_EQ(request["response_time_s"].GetDouble(), 3600);
+  EXPECT_EQ(journey["handoffs"].Size(), 3u);
+  EXPECT_EQ(error_code(get(api, "/api/v1/cases/C99")), "unknown_case");
+}
+
+TEST_F(ApiTest, ADepartmentSeesOnlyTheCasesItTookPartIn) {
+  const auto own = case_ids(json_of(get(api, "/api/v1/cases", "legal-token")));
+  EXPECT_EQ(own, (std::vector<std::string>{"C1", "C2", "C3"}));
+  EXPECT_EQ(error_code(get(api, "/api/v1/cases?department=W", "legal-token")), "forbidden");
+  EXPECT_EQ(get(api, "/api/v1/cases/C1", "legal-token").result(), bhttp::status::ok);
+  EXPECT_EQ(error_code(get(api, "/api/v1/cases/C4", "legal-token")), "forbidden");
+}
+
 TEST(OpenApiDocument, IsOpenApi31AndDescribesEveryRouteTheApiAnswers) {
   rapidjson::Document document;
   document.Parse(openapi_document().c_str());
   ASSERT_FALSE(document.HasParseError());
   EXPECT_STREQ(document["openapi"].GetString(), "3.1.0");
   for (const char* path : {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/graph", "/api/v1/findings",
-                           "/api/v1/departments", "/api/v1/departments/{id}/report"}) {
+                           "/api/v1/departments", "/api/v1/departments/{id}/report", "/api/v1/cases", "/api/v1/cases/{id}"}) {
     EXPECT_TRUE(document["paths"].HasMember(path)) << path;
   }
 }

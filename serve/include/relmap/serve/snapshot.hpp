@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "relmap/aggregation/aggregator.hpp"
 #include "relmap/graph/directory.hpp"
@@ -37,6 +38,9 @@ class Snapshot {
   const std::string& graph_json() const { return graph_json_; }
   const std::string& graph_json_gzip() const { return graph_json_gzip_; }
 
+  /// Every case's chain (owners, end, ping-pongs), by case key: what the case lists filter.
+  const std::vector<graph::CaseChain>& chains() const { return chains_; }
+
   /// The map of one window (the whole period for an unbounded one).
   std::shared_ptr<const graph::RelationshipMap> map_of(const graph::Window& window) const;
 
@@ -46,6 +50,7 @@ class Snapshot {
   std::shared_ptr<const aggregation::AggregatesBuilder> facts_;
   graph::Directory directory_;
   graph::MapSettings settings_;
+  std::vector<graph::CaseChain> chains_;
   std::shared_ptr<const graph::RelationshipMap> map_;
   graph::Findings findings_;
   std::string graph_json_;
