@@ -20,6 +20,7 @@
 #include "relmap/render/map_exports.hpp"
 #include "relmap/render/report_pages.hpp"
 #include "cases.hpp"
+#include "timeseries.hpp"
 #include "query.hpp"
 #include "target.hpp"
 
@@ -513,6 +514,18 @@ Response Api::route(const Request& request, std::string& route_name) const {
       refuse(status::not_found, "unknown_department", "no department \"" + department + "\" in this period or the one before");
     }
     return answer(request, render::render_report(report, format), media_type_of(format), etag);
+  }
+
+  if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "timeseries") {
+    route_name = "timeseries";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const Query query(target->query, {"metric", "bucket", "from", "to", "partner"});
+    const auto& department = segments[3];
+    if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's figures");
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    auto body = timeseries_json(data, department, query);  // checks the parameters before any 304
+    return answer(request, std::move(body), "application/json", etag);
   }
 
   if (is({"api", "v1", "cases"})) {

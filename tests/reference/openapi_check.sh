@@ -32,6 +32,7 @@ done
 
 # positive_data_acceptance is left out: the document cannot say that from must not come after to,
 # or that compare=true is JSON only, which the server rightly answers with 400.
+cd "$work"  # schemathesis keeps its state in the working directory
 status=0
 for token in check-ops check-legal; do
   echo "openapi_check: as $token"

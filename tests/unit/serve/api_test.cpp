@@ -279,13 +279,52 @@ TEST_F(ApiTest, ADepartmentSeesOnlyTheCasesItTookPartIn) {
   EXPECT_EQ(error_code(get(api, "/api/v1/cases/C4", "legal-token")), "forbidden");
 }
 
+TEST_F(ApiTest, ATimeseriesBucketHoldsTheMapsFigureOfThatBucket) {
+  const auto series = json_of(get(api, "/api/v1/departments/W/timeseries?metric=not_my_role_rate&from=2026-03-31&to=2026-04-03"));
+  ASSERT_EQ(series["points"].Size(), 4u);
+  for (const auto& point : series["points"].GetArray()) {
+    const std::string day = point["from"].GetString();
+    EXPECT_EQ(day, point["to"].GetString());
+    const auto map = api.snapshot()->map_of({day, day});
+    const auto w = std::find_if(map->departments.begin(), map->departments.end(), [](const auto& d) { return d.id == "W"; });
+    if (w == map->departments.end() || !w->not_my_role_rate) {
+      EXPECT_TRUE(point["value"].IsNull()) << day;
+    } else {
+      EXPECT_DOUBLE_EQ(point["value"].GetDouble(), *w->not_my_role_rate) << day;
+      EXPECT_EQ(point["count"].GetUint64(), w->requests_received) << day;
+    }
+  }
+  const auto counted = json_of(get(api, "/api/v1/departments/Y/timeseries?metric=requests&from=2026-03-01&to=2026-04-30"));
+  std::uint64_t requests = 0;
+  for (const auto& point : counted["points"].GetArray()) requests += point["count"].GetUint64();
+  const auto& map = api.snapshot()->map();
+  EXPECT_EQ(requests, std::find_if(map.departments.begin(), map.departments.end(), [](const auto& d) { return d.id == "Y"; })->requests_received);
+}
+
+TEST_F(ApiTest, WeeksRunMondayToSundayAndARelationshipHasItsOwnSeries) {
+  const auto weeks = json_of(get(api, "/api/v1/departments/Z/timeseries?metric=requests&bucket=week&from=2026-04-01&to=2026-04-03"));
+  ASSERT_EQ(weeks["points"].Size(), 1u);
+  EXPECT_STREQ(weeks["points"][0]["from"].GetString(), "2026-03-30");  // a Monday
+  EXPECT_STREQ(weeks["points"][0]["to"].GetString(), "2026-04-05");
+  const auto edge = json_of(get(api, "/api/v1/departments/Z/timeseries?metric=requests&bucket=week&from=2026-04-01&to=2026-04-03&partner=W"));
+  const auto& map = api.snapshot()->map();
+  const auto z_to_w = std::find_if(map.edges.begin(), map.edges.end(), [](const auto& e) { return e.from == "Z" && e.to == "W"; });
+  ASSERT_NE(z_to_w, map.edges.end());
+  EXPECT_EQ(edge["points"][0]["count"].GetUint64(), z_to_w->stats.requests);
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?metric=give_ratio&partner=W")), "invalid_parameter");
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?from=2020-01-01&to=2026-01-01")), "invalid_parameter");
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Nobody/timeseries")), "unknown_department");
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/W/timeseries", "legal-token")), "forbidden");
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/timeseries", "legal-token").result(), bhttp::status::ok);
+}
+
 TEST(OpenApiDocument, IsOpenApi31AndDescribesEveryRouteTheApiAnswers) {
   rapidjson::Document document;
   document.Parse(openapi_document().c_str());
   ASSERT_FALSE(document.HasParseError());
   EXPECT_STREQ(document["openapi"].GetString(), "3.1.0");
   for (const char* path : {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/graph", "/api/v1/findings",
-                           "/api/v1/departments", "/api/v1/departments/{id}/report", "/api/v1/cases", "/api/v1/cases/{id}"}) {
+                           "/api/v1/departments", "/api/v1/departments/{id}/report", "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/departments/{id}/timeseries"}) {
     EXPECT_TRUE(document["paths"].HasMember(path)) << path;
   }
 }
