@@ -39,10 +39,10 @@ void add_alerts_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "alerts", "Publish an alert, once, for each relationship whose dead-end rate crossed the threshold");
   options->kafka.add_to(*command, true);
-  command->add_option("--dead-end-rate", options->settings.threshold, "alert at this share of dead ends or more")
+  command->add_option("--dead-end-rate", options->settings.rule.threshold, "alert at this share of dead ends or more")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  command->add_option("--minimum-requests", options->settings.minimum_requests, "... among at least this many requests")
+  command->add_option("--minimum-requests", options->settings.rule.minimum_requests, "... among at least this many requests")
       ->capture_default_str();
   command->add_option("--every", options->every_seconds, "repeat every this many seconds (default: one pass)")
       ->check(CLI::NonNegativeNumber);

@@ -42,10 +42,10 @@ std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTop
   kafka::throw_on_error(producer.begin_transaction(), "beginning a transaction");
   for (const auto& [relationship, stats] : aggregates.edges) {
     const auto& [from, to] = relationship;
-    if (stats.requests < settings.minimum_requests) continue;
+    if (!settings.rule.alerts(stats)) continue;
     const double rate = static_cast<double>(stats.dead_ends()) / static_cast<double>(stats.requests);
     const auto key = dead_end_alert_key(from, to);
-    if (rate < settings.threshold || published.count(key)) continue;
+    if (published.count(key)) continue;
     JsonWriter json;
     json.start_object();
     json.field("kind", "dead_end_rate");
@@ -54,7 +54,7 @@ std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTop
     json.field("requests", stats.requests);
     json.field("dead_ends", stats.dead_ends());
     json.field("dead_end_rate", rate);
-    json.field("threshold", settings.threshold);
+    json.field("threshold", settings.rule.threshold);
     json.field("watermark", aggregates.watermark);
     json.end_object();
     if (const auto error = producer.produce(topics.alerts, key, json.str())) {
@@ -65,6 +65,14 @@ std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTop
   kafka::throw_on_error(producer.commit_transaction(60s), "committing the alerts");
   relmap::logger("alerts")->info("{} new dead-end alert(s), {} published before", added, published.size());
   return added;
+}
+
+std::vector<std::string> read_alerts(const kafka::Config& config, const std::string& topic) {
+  std::vector<std::string> alerts;
+  read_partitions(config, topic, all_partitions(config, topic), [&](const kafka::Message& message) {
+    alerts.emplace_back(message.value());
+  });
+  return alerts;
 }
 
 }  // namespace relmap::consumer

@@ -6,15 +6,16 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "relmap/consumer/state_topics.hpp"
+#include "relmap/graph/statistics.hpp"
 #include "relmap/kafka/config.hpp"
 
 namespace relmap::consumer {
 
 struct DeadEndAlertSettings {
-  double threshold = 0.5;                ///< dead ends / requests at least this ...
-  std::uint64_t minimum_requests = 20;   ///< ... over at least this many requests
+  graph::DeadEndAlertRule rule;
   std::string transactional_id = "relmap-dead-end-alerts";  ///< a second evaluator fences the first
 };
 
@@ -24,5 +25,9 @@ std::string dead_end_alert_key(const std::string& from, const std::string& to);
 /// One pass; returns how many new alerts it committed. Throws KafkaException when Kafka fails.
 std::size_t publish_dead_end_alerts(const kafka::Config& config, const StreamTopics& topics,
                                     const DeadEndAlertSettings& settings);
+
+/// Every alert committed to the alerts topic (andon pulls and dead-end alerts), as their JSON values.
+/// Throws KafkaException when Kafka fails.
+std::vector<std::string> read_alerts(const kafka::Config& config, const std::string& topic);
 
 }  // namespace relmap::consumer

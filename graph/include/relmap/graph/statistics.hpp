@@ -88,6 +88,18 @@ struct Aggregates {
   std::map<TopicKey, TopicStats> topics;           ///< requests in the window that named a topic
 };
 
+/// When a relationship's dead ends earn an alert: `relmap alerts` publishes one for each, and
+/// `relmap serve --events` shows them.
+struct DeadEndAlertRule {
+  double threshold = 0.5;               ///< dead ends / requests at least this ...
+  std::uint64_t minimum_requests = 20;  ///< ... over at least this many requests
+
+  bool alerts(const EdgeStats& stats) const {
+    return stats.requests > 0 && stats.requests >= minimum_requests &&
+           static_cast<double>(stats.dead_ends()) / static_cast<double>(stats.requests) >= threshold;
+  }
+};
+
 /// part / whole; nullopt for a whole of 0 (the contract's rates are null where their denominator is 0).
 std::optional<double> ratio(std::uint64_t part, std::uint64_t whole);
 
