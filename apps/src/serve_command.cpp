@@ -8,6 +8,7 @@
 #include "listen_option.hpp"
 #include "map_source.hpp"
 #include "relmap/common/logging.hpp"
+#include "relmap/consumer/dead_end_alerts.hpp"
 #include "relmap/http/server.hpp"
 #include "relmap/kafka/client.hpp"
 #include "relmap/serve/api.hpp"
@@ -29,22 +30,36 @@ struct ServeOptions {
   http::ServerSettings http{.threads = 4};
 };
 
-/// What the aggregates and departments topics end at: when it moves, the data did.
+/// What the aggregates, departments and alerts topics end at: when it moves, the data did.
 std::vector<kafka::TopicPartition> ends_of(const MapSource& source) {
   const auto config = source.kafka.config();
   auto ends = kafka::high_watermarks(config, source.kafka.aggregates_topic, std::chrono::seconds(10));
-  try {
-    const auto directory = kafka::high_watermarks(config, source.kafka.departments_topic, std::chrono::seconds(10));
-    ends.insert(ends.end(), directory.begin(), directory.end());
-  } catch (const std::exception&) {
-    // No directory topic: a map without names, as `relmap map` draws it.
+  for (const auto* topic : {&source.kafka.departments_topic, &source.kafka.alerts_topic}) {
+    try {
+      const auto more = kafka::high_watermarks(config, *topic, std::chrono::seconds(10));
+      ends.insert(ends.end(), more.begin(), more.end());
+    } catch (const std::exception&) {
+      // No directory or alerts topic (yet): a map without names or alerts, as `relmap map` draws it.
+    }
   }
   return ends;
 }
 
+std::vector<serve::Alert> alerts_of(const MapSource& source) {
+  try {
+    return serve::alerts_from_topic(consumer::read_alerts(source.kafka.config(), source.kafka.alerts_topic));
+  } catch (const std::exception& error) {
+    log()->debug("no alerts read from {}: {}", source.kafka.alerts_topic, error.what());
+    return {};
+  }
+}
+
 std::shared_ptr<const serve::Snapshot> draw(const MapSource& source, std::uint64_t version) {
   auto facts = std::make_shared<const aggregation::AggregatesBuilder>(source.load());
-  return std::make_shared<const serve::Snapshot>(version, std::move(facts), source.directory());
+  if (!source.input.path.empty()) {
+    return std::make_shared<const serve::Snapshot>(version, std::move(facts), source.directory());
+  }
+  return std::make_shared<const serve::Snapshot>(version, std::move(facts), source.directory(), alerts_of(source));
 }
 
 /// Follows the topics: a new snapshot when their ends move, looked at every refresh interval. Each

@@ -528,6 +528,31 @@ Response Api::route(const Request& request, std::string& route_name) const {
     return answer(request, std::move(body), "application/json", etag);
   }
 
+  if (is({"api", "v1", "alerts"})) {
+    route_name = "alerts";
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    const Query query(target->query, {"kind", "limit"});
+    const auto kind = query.choice("kind", {"any", "andon", "dead_end_rate"});
+    const auto limit = static_cast<std::size_t>(query.positive("limit", 100, 10000));
+    const Snapshot& data = require_snapshot();
+    const auto etag = etag_of(data, request, principal);
+    if (holds(request, etag)) return answer(request, "", "application/json", etag);
+    std::string body = "{\"alerts\":[";
+    std::size_t listed = 0;
+    for (const auto& alert : data.alerts()) {
+      if (listed == limit) break;
+      if (kind != "any" && alert.kind != kind) continue;
+      if (!principal.sees_everything() &&
+          std::find(alert.departments.begin(), alert.departments.end(), *principal.department) == alert.departments.end()) {
+        continue;
+      }
+      if (listed++ > 0) body += ',';
+      body += alert.json;  // written by JsonWriter: valid JSON objects
+    }
+    body += "]}";
+    return answer(request, std::move(body), "application/json", etag);
+  }
+
   if (is({"api", "v1", "cases"})) {
     route_name = "cases";
     if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");

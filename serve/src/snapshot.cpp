@@ -5,7 +5,7 @@
 namespace relmap::serve {
 
 Snapshot::Snapshot(std::uint64_t version, std::shared_ptr<const aggregation::AggregatesBuilder> facts,
-                   graph::Directory directory, graph::MapSettings settings)
+                   graph::Directory directory, std::optional<std::vector<Alert>> alerts, graph::MapSettings settings)
     : version_(version),
       built_at_(std::chrono::steady_clock::now()),
       facts_(std::move(facts)),
@@ -17,6 +17,7 @@ Snapshot::Snapshot(std::uint64_t version, std::shared_ptr<const aggregation::Agg
   findings_ = graph::headline_findings(*map_);
   graph_json_ = graph::to_json(*map_);
   graph_json_gzip_ = http::gzip(graph_json_);
+  alerts_ = alerts ? std::move(*alerts) : alerts_of(*facts_, *map_);
 }
 
 std::shared_ptr<const graph::RelationshipMap> Snapshot::map_of(const graph::Window& window) const {

@@ -100,6 +100,17 @@ TEST(Serve, ShowsEventsProducedWhileItAndTheAggregatorRunWithinFiveSeconds) {
   // The aggregator starts and joins its group first: the first events take it longer.
   EXPECT_EQ(wait_for_events(produced_events(), 60s), produced_events());
   EXPECT_EQ(http_get(port, "/readyz").first, 200);
+  // Each andon pull reaches the alerts topic with the aggregator's commit, and the API with the next snapshot.
+  const auto andons = std::stoull(run_command("grep -c '\"type\":\"andon\"' " + events.str() + " || true"));
+  ASSERT_GT(andons, 0u);
+  std::size_t listed = 0;
+  for (int attempt = 0; attempt < 50 && listed != andons; ++attempt) {
+    rapidjson::Document alerts;
+    alerts.Parse(http_get(port, "/api/v1/alerts?kind=andon&limit=10000").second.c_str());
+    listed = !alerts.HasParseError() && alerts.IsObject() ? alerts["alerts"].Size() : 0;
+    if (listed != andons) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(listed, andons);
 
   const std::string more =
       R"({"event_id":"live-1","type":"request","v":1,"occurred_at":"2026-03-20T10:00:00Z","case_id":"LIVE-1","source":"t","from":"Live Desk","to":"Legal"})"

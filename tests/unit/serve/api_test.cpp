@@ -318,13 +318,44 @@ TEST_F(ApiTest, WeeksRunMondayToSundayAndARelationshipHasItsOwnSeries) {
   EXPECT_EQ(get(api, "/api/v1/departments/Z/timeseries", "legal-token").result(), bhttp::status::ok);
 }
 
+TEST(Alerts, ReadsTheAlertsTopicsRecordsNewestFirstAndSkipsWhatIsNoAlert) {
+  const auto alerts = alerts_from_topic({
+      R"({"kind":"andon","event_id":"a1","type":"andon","v":1,"occurred_at":"2026-03-02T09:00:00Z","case_id":"C1","source":"t","from":"Desk","about":"Legal"})",
+      R"({"kind":"dead_end_rate","from":"Sales","to":"Legal","requests":40,"dead_ends":30,"dead_end_rate":0.75,"threshold":0.5,"watermark":"2026-03-05T00:00:00Z"})",
+      R"({"kind":"andon","occurred_at":"2026-03-03T09:00:00.5Z","from":"Desk","about":"IT"})",
+      "not json", R"({"kind":"dead_end_rate","from":"A","to":"B","requests":0,"dead_ends":0,"threshold":0.5,"watermark":"2026-03-05T00:00:00Z"})",
+      R"({"kind":"andon","occurred_at":"yesterday","from":"Desk","about":"IT"})", R"([1,2])"});
+  ASSERT_EQ(alerts.size(), 3u);
+  EXPECT_EQ(alerts[0].kind, "dead_end_rate");
+  EXPECT_EQ(alerts[1].json, R"({"kind":"andon","at":"2026-03-03T09:00:00.5Z","event_id":null,"case_id":null,"from":"Desk","about":"IT"})");
+  EXPECT_EQ(alerts[2].json, R"({"kind":"andon","at":"2026-03-02T09:00:00Z","event_id":"a1","case_id":"C1","from":"Desk","about":"Legal"})");
+  EXPECT_EQ(alerts[0].departments, (std::vector<std::string>{"Sales", "Legal"}));
+}
+
+TEST(Alerts, AnEventFilesAlertsAreItsAndonPullsAndTheRelationshipsOverTheRule) {
+  Api api(with_tokens());
+  api.publish(snapshot_of_file("lifecycle.jsonl", 1));
+  const auto listed = json_of(get(api, "/api/v1/alerts"));
+  std::size_t andons = 0;
+  for (const auto& alert : listed["alerts"].GetArray()) andons += std::string(alert["kind"].GetString()) == "andon";
+  EXPECT_EQ(andons, 1u);
+  EXPECT_EQ(json_of(get(api, "/api/v1/alerts?kind=dead_end_rate"))["alerts"].Size(),
+            static_cast<rapidjson::SizeType>(std::count_if(api.snapshot()->map().edges.begin(), api.snapshot()->map().edges.end(),
+                                                           [](const auto& edge) { return graph::DeadEndAlertRule{}.alerts(edge.stats); })));
+  const auto& andon = *std::find_if(api.snapshot()->alerts().begin(), api.snapshot()->alerts().end(),
+                                    [](const Alert& alert) { return alert.kind == "andon"; });
+  EXPECT_NE(andon.json.find(R"("event_id":"a1","case_id":null,"from":"C","about":"B")"), std::string::npos) << andon.json;
+  for (const auto& department : andon.departments) EXPECT_NE(department, "Z");
+  EXPECT_EQ(json_of(get(api, "/api/v1/alerts?kind=andon", "legal-token"))["alerts"].Size(), 0u) << "Z is in no alert";
+}
+
 TEST(OpenApiDocument, IsOpenApi31AndDescribesEveryRouteTheApiAnswers) {
   rapidjson::Document document;
   document.Parse(openapi_document().c_str());
   ASSERT_FALSE(document.HasParseError());
   EXPECT_STREQ(document["openapi"].GetString(), "3.1.0");
   for (const char* path : {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/graph", "/api/v1/findings",
-                           "/api/v1/departments", "/api/v1/departments/{id}/report", "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/departments/{id}/timeseries"}) {
+                           "/api/v1/departments", "/api/v1/departments/{id}/report", "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/departments/{id}/timeseries", "/api/v1/alerts"}) {
     EXPECT_TRUE(document["paths"].HasMember(path)) << path;
   }
 }

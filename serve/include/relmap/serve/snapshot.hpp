@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "relmap/aggregation/aggregator.hpp"
+#include "relmap/serve/alerts.hpp"
 #include "relmap/graph/directory.hpp"
 #include "relmap/graph/findings.hpp"
 #include "relmap/graph/relationship_map.hpp"
@@ -24,8 +25,10 @@ class Snapshot {
  public:
   static constexpr std::size_t kKeptWindows = 32;
 
+  /// `alerts`: those of the alerts topic; without it, those the data holds (alerts_of).
   Snapshot(std::uint64_t version, std::shared_ptr<const aggregation::AggregatesBuilder> facts,
-           graph::Directory directory, graph::MapSettings settings = {});
+           graph::Directory directory, std::optional<std::vector<Alert>> alerts = std::nullopt,
+           graph::MapSettings settings = {});
 
   std::uint64_t version() const { return version_; }
   std::chrono::steady_clock::time_point built_at() const { return built_at_; }
@@ -37,6 +40,9 @@ class Snapshot {
   const graph::Findings& findings() const { return findings_; }
   const std::string& graph_json() const { return graph_json_; }
   const std::string& graph_json_gzip() const { return graph_json_gzip_; }
+
+  /// Newest first.
+  const std::vector<Alert>& alerts() const { return alerts_; }
 
   /// Every case's chain (owners, end, ping-pongs), by case key: what the case lists filter.
   const std::vector<graph::CaseChain>& chains() const { return chains_; }
@@ -55,6 +61,7 @@ class Snapshot {
   graph::Findings findings_;
   std::string graph_json_;
   std::string graph_json_gzip_;
+  std::vector<Alert> alerts_;
 
   using WindowKey = std::pair<std::optional<std::string>, std::optional<std::string>>;
   mutable std::mutex windows_mutex_;
