@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 #include <stdexcept>
 
 #include <xxhash.h>
@@ -358,7 +359,38 @@ struct Api::Metrics {
   }
 };
 
-Api::Api(ApiSettings settings) : settings_(std::move(settings)), metrics_(std::make_unique<Metrics>()) {}
+/// Bodies drawn for the current snapshot, by ETag: a report, a window's map or a page of cases is
+/// drawn once per snapshot however many ask. Emptied when a new snapshot is answered from, or when
+/// it holds more than kMostBytes.
+struct Api::AnswerCache {
+  static constexpr std::size_t kMostBytes = 64u << 20;
+  std::mutex mutex;
+  std::uint64_t version = 0;
+  std::size_t bytes = 0;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> bodies;
+};
+
+Api::Api(ApiSettings settings)
+    : settings_(std::move(settings)), metrics_(std::make_unique<Metrics>()), answers_(std::make_unique<AnswerCache>()) {}
+
+std::string Api::cached(const Snapshot& snapshot, const std::string& etag, const std::function<std::string()>& draw) const {
+  {
+    const std::lock_guard lock(answers_->mutex);
+    if (answers_->version == snapshot.version()) {
+      if (const auto found = answers_->bodies.find(etag); found != answers_->bodies.end()) return *found->second;
+    }
+  }
+  auto body = std::make_shared<const std::string>(draw());  // outside the lock: others answer meanwhile
+  const std::lock_guard lock(answers_->mutex);
+  if (answers_->version != snapshot.version() || answers_->bytes + body->size() > AnswerCache::kMostBytes) {
+    if (answers_->version > snapshot.version()) return *body;  // an older snapshot's request: keep the newer's
+    answers_->bodies.clear();
+    answers_->bytes = 0;
+    answers_->version = snapshot.version();
+  }
+  if (answers_->bodies.emplace(etag, body).second) answers_->bytes += body->size();
+  return *body;
+}
 
 Api::~Api() = default;
 
@@ -451,25 +483,20 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (!compare && format == "json" && !window.from && !window.to && principal.sees_everything()) {
       return answer(request, data.graph_json(), "application/json", etag, &data.graph_json_gzip());
     }
-    auto map = data.map_of(window);
-    std::shared_ptr<const graph::RelationshipMap> previous;
-    if (compare) previous = data.map_of(graph::previous_window(window));
-    if (!principal.sees_everything()) {
-      map = std::make_shared<const graph::RelationshipMap>(folded_for(*map, *principal.department));
-      if (previous) previous = std::make_shared<const graph::RelationshipMap>(folded_for(*previous, *principal.department));
-    }
-    std::string body;
-    if (compare) {
-      body = graph::to_json_compared(*map, *previous);
-    } else if (format == "json") {
-      body = graph::to_json(*map);
-    } else if (format == "graphml") {
-      body = render::to_graphml(*map);
-    } else if (format == "csv") {
-      body = render::to_csv(*map);
-    } else {
-      body = render::to_dot(*map);
-    }
+    auto body = cached(data, etag, [&] {
+      auto map = data.map_of(window);
+      std::shared_ptr<const graph::RelationshipMap> previous;
+      if (compare) previous = data.map_of(graph::previous_window(window));
+      if (!principal.sees_everything()) {
+        map = std::make_shared<const graph::RelationshipMap>(folded_for(*map, *principal.department));
+        if (previous) previous = std::make_shared<const graph::RelationshipMap>(folded_for(*previous, *principal.department));
+      }
+      if (compare) return graph::to_json_compared(*map, *previous);
+      if (format == "json") return graph::to_json(*map);
+      if (format == "graphml") return render::to_graphml(*map);
+      if (format == "csv") return render::to_csv(*map);
+      return render::to_dot(*map);
+    });
     return answer(request, std::move(body), media_type_of(format), etag);
   }
 
@@ -480,7 +507,8 @@ Response Api::route(const Request& request, std::string& route_name) const {
     only_operations();
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, findings_json(data.map(), data.findings(), data.version()), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return findings_json(data.map(), data.findings(), data.version()); }),
+                  "application/json", etag);
   }
 
   if (is({"api", "v1", "departments"})) {
@@ -489,7 +517,8 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Query query(target->query, {"sort", "order", "limit"});
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, departments_json(data.map(), query, principal), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return departments_json(data.map(), query, principal); }),
+                  "application/json", etag);
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "report") {
@@ -504,16 +533,19 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", media_type_of(format), etag);
-    const auto window = report_window_of(data, chosen, days);
-    const auto current = data.map_of(window);
-    const auto previous = data.map_of(graph::previous_window(window));
-    graph::DepartmentReport report;
-    try {
-      report = graph::make_department_report(*current, *previous, department);
-    } catch (const std::invalid_argument&) {
-      refuse(status::not_found, "unknown_department", "no department \"" + department + "\" in this period or the one before");
-    }
-    return answer(request, render::render_report(report, format), media_type_of(format), etag);
+    auto body = cached(data, etag, [&] {
+      const auto window = report_window_of(data, chosen, days);
+      const auto current = data.map_of(window);
+      const auto previous = data.map_of(graph::previous_window(window));
+      graph::DepartmentReport report;
+      try {
+        report = graph::make_department_report(*current, *previous, department);
+      } catch (const std::invalid_argument&) {
+        refuse(status::not_found, "unknown_department", "no department \"" + department + "\" in this period or the one before");
+      }
+      return render::render_report(report, format);
+    });
+    return answer(request, std::move(body), media_type_of(format), etag);
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "timeseries") {
@@ -524,7 +556,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's figures");
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    auto body = timeseries_json(data, department, query);  // checks the parameters before any 304
+    auto body = cached(data, etag, [&] { return timeseries_json(data, department, query); });  // checks them before any 304
     return answer(request, std::move(body), "application/json", etag);
   }
 
@@ -560,7 +592,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, cases_json(data, query, principal), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return cases_json(data, query, principal); }), "application/json", etag);
   }
 
   if (segments.size() == 4 && segments[2] == "cases") {
@@ -570,7 +602,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, case_json(data, segments[3], principal), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return case_json(data, segments[3], principal); }), "application/json", etag);
   }
 
   refuse(status::not_found, "not_found", "no such resource under /api/v1");

@@ -91,6 +91,15 @@ TEST_F(ApiTest, AnswersAnUnchangedSnapshotWith304AndANewOneWithANewTag) {
   EXPECT_EQ(get(api, "/api/v1/graph", "ops-token", etag).result(), bhttp::status::ok);
 }
 
+TEST_F(ApiTest, ANewSnapshotIsAnsweredFromAtOnceNotFromWhatWasDrawnBefore) {
+  const auto before = get(api, "/api/v1/departments/Z/report?format=md").body();
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/report?format=md").body(), before);
+  api.publish(snapshot_of_file("lifecycle.jsonl", 8));
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/report?format=md")), "unknown_department");
+  const auto listed = json_of(get(api, "/api/v1/departments"));
+  EXPECT_EQ(listed["total"].GetUint64(), api.snapshot()->map().departments.size());
+}
+
 TEST_F(ApiTest, CompressesForAClientThatTakesGzip) {
   const auto plain = get(api, "/api/v1/graph");
   const auto compressed = get(api, "/api/v1/graph", "ops-token", "", true);

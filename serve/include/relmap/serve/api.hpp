@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,11 +38,15 @@ class Api {
 
  private:
   struct Metrics;
+  struct AnswerCache;
   http::Response route(const http::Request& request, std::string& route_name) const;
+  /// The body for `etag` (one snapshot, target and role), drawn once and kept with the snapshot.
+  std::string cached(const Snapshot& snapshot, const std::string& etag, const std::function<std::string()>& draw) const;
 
   ApiSettings settings_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<AnswerCache> answers_;
 };
 
 /// The OpenAPI 3.1 document of the API (serve/openapi.json, built in).
