@@ -4,6 +4,8 @@
 #include <memory>
 #include <thread>
 
+#include <xxhash.h>
+
 #include "commands.hpp"
 #include "listen_option.hpp"
 #include "map_source.hpp"
@@ -62,25 +64,43 @@ std::shared_ptr<const serve::Snapshot> draw(const MapSource& source, std::uint64
   return std::make_shared<const serve::Snapshot>(version, std::move(facts), source.directory(), alerts_of(source));
 }
 
+/// The topics' ends as a snapshot's version: instances behind one load balancer that drew from the
+/// same ends give the same ETags (a counter of their own would name different data alike).
+std::uint64_t version_of(const std::vector<kafka::TopicPartition>& ends) {
+  std::string text;
+  for (const auto& end : ends) text += end.topic + '\n' + std::to_string(end.partition) + '\n' + std::to_string(end.offset) + '\n';
+  return XXH3_64bits(text.data(), text.size());
+}
+
+std::int64_t records_between(const std::vector<kafka::TopicPartition>& drawn, const std::vector<kafka::TopicPartition>& now) {
+  std::int64_t records = 0;
+  for (const auto& end : now) records += end.offset;
+  for (const auto& end : drawn) records -= end.offset;
+  return std::max<std::int64_t>(records, 0);
+}
+
 /// Follows the topics: a new snapshot when their ends move, looked at every refresh interval. Each
 /// snapshot is drawn from the whole aggregates topic (compacted: one record per case), so every
 /// instance holds the same data and none holds state of its own.
 void follow(const ServeOptions& options, serve::Api& api, const std::atomic<bool>& stopping) {
   std::vector<kafka::TopicPartition> drawn_at;
-  std::uint64_t version = api.snapshot() ? api.snapshot()->version() : 0;
+  std::uint64_t version = 0;
   const auto interval = std::chrono::duration<double>(options.refresh_seconds);
   while (!stopping) {
     const auto started = std::chrono::steady_clock::now();
     try {
       auto ends = ends_of(options.source);
+      api.set_records_behind(records_between(drawn_at, ends));
       if (ends != drawn_at) {
-        api.publish(draw(options.source, ++version));
+        version = version_of(ends);
+        api.publish(draw(options.source, version));
         drawn_at = std::move(ends);
-        log()->info("snapshot {} drawn in {:.0f} ms", version,
+        api.set_records_behind(0);
+        log()->info("snapshot {:016x} drawn in {:.0f} ms", version,
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
       }
     } catch (const std::exception& error) {
-      log()->warn("the topics could not be read ({}); answering from snapshot {}", error.what(), version);
+      log()->warn("the topics could not be read ({}); answering from snapshot {:016x}", error.what(), version);
     }
     while (!stopping && std::chrono::steady_clock::now() - started < interval) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -319,7 +319,7 @@ struct Api::Metrics {
     }
   }
 
-  std::string text(const Snapshot* snapshot) {
+  std::string text(const Snapshot* snapshot, std::int64_t records_behind) {
     std::ostringstream out;
     out << "# HELP relmap_http_requests_total Requests answered, by route and status.\n"
         << "# TYPE relmap_http_requests_total counter\n";
@@ -347,6 +347,9 @@ struct Api::Metrics {
         << "relmap_snapshot_version " << snapshot->version() << '\n'
         << "# HELP relmap_snapshot_age_seconds Time since that data was drawn.\n# TYPE relmap_snapshot_age_seconds gauge\n"
         << "relmap_snapshot_age_seconds " << age << '\n'
+        << "# HELP relmap_snapshot_records_behind Records the topics hold beyond the snapshot.\n"
+        << "# TYPE relmap_snapshot_records_behind gauge\n"
+        << "relmap_snapshot_records_behind " << records_behind << '\n'
         << "# HELP relmap_graph_departments Departments in the map.\n# TYPE relmap_graph_departments gauge\n"
         << "relmap_graph_departments " << map.departments.size() << '\n'
         << "# HELP relmap_graph_relationships Directed relationships in the map.\n# TYPE relmap_graph_relationships gauge\n"
@@ -383,7 +386,8 @@ std::string Api::cached(const Snapshot& snapshot, const std::string& etag, const
   auto body = std::make_shared<const std::string>(draw());  // outside the lock: others answer meanwhile
   const std::lock_guard lock(answers_->mutex);
   if (answers_->version != snapshot.version() || answers_->bytes + body->size() > AnswerCache::kMostBytes) {
-    if (answers_->version > snapshot.version()) return *body;  // an older snapshot's request: keep the newer's
+    // A request that began on an older snapshot keeps nothing: the cache is the latest one's.
+    if (const auto latest = snapshot_.load(); !latest || latest->version() != snapshot.version()) return *body;
     answers_->bodies.clear();
     answers_->bytes = 0;
     answers_->version = snapshot.version();
@@ -415,6 +419,8 @@ Response Api::handle(const Request& request) const {
 Response Api::route(const Request& request, std::string& route_name) const {
   const auto target = parse_target(http::view_of(request.target()));
   if (!target) refuse(status::bad_request, "bad_target", "the request target is not a valid path and query");
+  // Every route is a GET of a resource: a body is a client's mistake, whatever its type.
+  if (!request.body().empty()) refuse(status::unsupported_media_type, "unsupported_media_type", "the API takes no request body");
   const auto& segments = target->segments;
   const auto is = [&](std::initializer_list<std::string_view> path) {
     return segments.size() == path.size() && std::equal(path.begin(), path.end(), segments.begin());
@@ -427,7 +433,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
     Query(target->query, {});
     if (route_name == "metrics") {
-      return http::make_response(request, status::ok, metrics_->text(snapshot.get()), "text/plain; version=0.0.4");
+      return http::make_response(request, status::ok, metrics_->text(snapshot.get(), records_behind_.load()), "text/plain; version=0.0.4");
     }
     if (route_name == "readyz" && !snapshot) refuse(status::service_unavailable, "not_ready", "the first snapshot is not built yet");
     JsonWriter json;

@@ -146,6 +146,11 @@ TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
   const auto refused = api.handle(post);
   EXPECT_EQ(refused.result(), bhttp::status::method_not_allowed);
   EXPECT_EQ(refused[bhttp::field::allow], "GET");
+  http::Request with_body{bhttp::verb::get, "/api/v1/graph", 11};
+  with_body.set(bhttp::field::authorization, "Bearer ops-token");
+  with_body.set(bhttp::field::content_type, "text/plain");
+  with_body.body() = "hello";
+  EXPECT_EQ(error_code(api.handle(with_body)), "unsupported_media_type");
 }
 
 TEST_F(ApiTest, WantsAKnownTokenForTheApiButNotForProbes) {
@@ -228,6 +233,8 @@ TEST_F(ApiTest, CountsRequestsByRouteAndStatusInPrometheusText) {
   EXPECT_NE(metrics.find("relmap_http_requests_total{route=\"graph\",code=\"200\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("relmap_http_requests_total{route=\"graph\",code=\"400\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("relmap_snapshot_version 7"), std::string::npos);
+  api.set_records_behind(42);
+  EXPECT_NE(get(api, "/metrics", "").body().find("relmap_snapshot_records_behind 42"), std::string::npos);
   EXPECT_NE(metrics.find("relmap_http_request_duration_seconds_count{route=\"graph\"} 2"), std::string::npos);
 }
 

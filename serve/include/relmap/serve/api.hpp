@@ -32,6 +32,8 @@ class Api {
 
   void publish(std::shared_ptr<const Snapshot> snapshot);
   std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+  /// Records the topics hold beyond the latest snapshot (its follower's lag), for /metrics.
+  void set_records_behind(std::int64_t records) { records_behind_.store(records); }
 
   /// Answers one request (the http::Handler of the service).
   http::Response handle(const http::Request& request) const;
@@ -45,6 +47,7 @@ class Api {
 
   ApiSettings settings_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::atomic<std::int64_t> records_behind_{0};
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<AnswerCache> answers_;
 };
