@@ -29,7 +29,11 @@ struct ServeOptions {
   std::string token_file;
   bool insecure_no_auth = false;
   double refresh_seconds = 2;
-  http::ServerSettings http{.threads = 4};
+  http::ServerSettings http = [] {
+    http::ServerSettings settings;
+    settings.threads = 4;  // a window's map drawn for the first time holds one while others answer
+    return settings;
+  }();
 };
 
 /// What the aggregates, departments and alerts topics end at: when it moves, the data did.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -34,11 +36,13 @@ const auto& log() {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerSettings chosen, Handler answer) : settings(std::move(chosen)), handler(std::move(answer)) {}
+  Impl(ServerSettings chosen, AsyncHandler answer, HeaderCheck check)
+      : settings(std::move(chosen)), handler(std::move(answer)), check_headers(std::move(check)) {}
   void accept();
 
   ServerSettings settings;
-  Handler handler;
+  AsyncHandler handler;
+  HeaderCheck check_headers;
   std::atomic<std::size_t> connections{0};
   int port = 0;
   // Destroyed before the members above: the connections it still holds count themselves out.
@@ -52,7 +56,10 @@ namespace {
 /// One connection: read a request within the deadline, answer it, and again while both keep it alive.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) { ++server_.connections; }
+  Session(tcp::socket socket, Server::Impl& server)
+      : stream_(std::move(socket)), body_timer_(stream_.get_executor()), handler_timer_(stream_.get_executor()), server_(server) {
+    ++server_.connections;
+  }
   ~Session() { --server_.connections; }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -65,14 +72,59 @@ class Session : public std::enable_shared_from_this<Session> {
   void read() {
     parser_.emplace();
     parser_->header_limit(server_.settings.max_header_bytes);
-    parser_->body_limit(server_.settings.max_body_bytes);
+    // With a header check, the size comes after it: a request it refuses learns nothing of the limit.
+    if (server_.check_headers) {
+      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    } else {
+      parser_->body_limit(server_.settings.max_body_bytes);
+    }
     stream_.expires_after(server_.settings.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
+  }
+
+  void on_header(beast::error_code error) {
+    if (error) return on_read(error);
+    if (server_.check_headers) {
+      const Request headers(parser_->get().base());
+      std::optional<Response> refusal;
+      try {
+        refusal = server_.check_headers(headers);
+      } catch (const std::exception& failure) {
+        log()->error("checking the headers of {}: {}", std::string(headers.target()), failure.what());
+        refusal = error_response(headers, bhttp::status::internal_server_error, "internal_error", "the server failed to answer");
+      }
+      if (refusal) {
+        refusal->keep_alive(false);  // the unread body cannot be told from a next request
+        return answer(std::move(*refusal));
+      }
+      if (parser_->content_length().value_or(0) > server_.settings.max_body_bytes) {
+        return on_read(bhttp::error::body_limit);
+      }
+      parser_->body_limit(server_.settings.max_body_bytes);  // chunked: counted as it comes
+    }
+    if (const auto& body_timeout = server_.settings.body_timeout) {
+      stream_.expires_after(*body_timeout + server_.settings.read_timeout);  // the timer below answers first
+      body_timer_.expires_after(*body_timeout);
+      body_timer_.async_wait([self = shared_from_this()](beast::error_code waited) {
+        if (waited || self->parser_->is_done()) return;
+        self->body_too_slow_ = true;
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      });
+    }
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+                      [self = shared_from_this()](beast::error_code read_error, std::size_t) { self->on_read(read_error); });
   }
 
   void on_read(beast::error_code error) {
     using bhttp::status;
+    body_timer_.cancel();
+    if (body_too_slow_) {
+      return answer(error_response(status::request_timeout, "body_too_slow",
+                                   "the body took longer than " + std::to_string(server_.settings.body_timeout->count()) +
+                                       " ms to arrive"));
+    }
     if (error == bhttp::error::body_limit) {
       return answer(error_response(status::payload_too_large, "body_too_large",
                                    "the body is larger than " + std::to_string(server_.settings.max_body_bytes) + " bytes"));
@@ -89,14 +141,34 @@ class Session : public std::enable_shared_from_this<Session> {
       if (gone) return close();
       return answer(error_response(status::bad_request, "bad_request", "not an HTTP/1.1 request: " + error.message()));
     }
-    const Request request = parser_->release();
-    Response response;
+    Request request = parser_->release();
+    const std::string what = std::string(request.method_string()) + " " + std::string(request.target());
+    keep_alive_ = request.keep_alive();
+    awaiting_ = true;
+    handler_timer_.expires_after(server_.settings.handler_timeout);
+    handler_timer_.async_wait([self = shared_from_this(), what](beast::error_code waited) {
+      if (waited || !self->awaiting_) return;
+      log()->error("{}: no answer within {} ms", what, self->server_.settings.handler_timeout.count());
+      self->respond(error_response(status::service_unavailable, "no_answer", "the server did not answer in time"));
+    });
+    auto deliver = [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
+    };
     try {
-      response = server_.handler(request);
+      server_.handler(std::move(request), std::move(deliver));
     } catch (const std::exception& failure) {
-      log()->error("{} {}: {}", std::string(request.method_string()), std::string(request.target()), failure.what());
-      response = error_response(request, status::internal_server_error, "internal_error", "the server failed to answer");
+      log()->error("{}: {}", what, failure.what());
+      auto failed = error_response(status::internal_server_error, "internal_error", "the server failed to answer");
+      failed.keep_alive(keep_alive_);  // the request was read whole: the connection can go on
+      respond(std::move(failed));
     }
+  }
+
+  /// The handler's answer, on this connection's strand: the first one counts.
+  void respond(Response response) {
+    if (!awaiting_) return;
+    awaiting_ = false;
+    handler_timer_.cancel();
     answer(std::move(response));
   }
 
@@ -119,6 +191,11 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  asio::steady_timer body_timer_;
+  asio::steady_timer handler_timer_;
+  bool body_too_slow_ = false;
+  bool awaiting_ = false;  ///< a request is with the handler
+  bool keep_alive_ = false;  ///< what the request with the handler asked
   Response response_;
   Server::Impl& server_;
 };
@@ -134,6 +211,10 @@ void Server::Impl::accept() {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
+      // An answer goes out in more than one write: with Nagle's algorithm the last one would wait for
+      // the client's delayed ACK (40 ms).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(std::move(socket), *this)->start();
     }
     accept();
@@ -141,7 +222,12 @@ void Server::Impl::accept() {
 }
 
 Server::Server(ServerSettings settings, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(handler))) {}
+    : Server(std::move(settings), [handler = std::move(handler)](Request request, Respond respond) {
+        respond(handler(request));
+      }) {}
+
+Server::Server(ServerSettings settings, AsyncHandler handler, HeaderCheck check_headers)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(handler), std::move(check_headers))) {}
 
 Server::~Server() { stop(); }
 

@@ -1,7 +1,9 @@
 // The HTTP server's limits: deadlines, sizes and connections, and that a slow client holds no thread.
 #include "relmap/http/server.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -180,6 +182,84 @@ TEST(HttpServer, StopsWhileConnectionsAreOpen) {
   idle.send("GET / HTTP/1.1\r\n");
   running.reset();  // joins its threads; the half-sent request is dropped
   EXPECT_TRUE(idle.closed_within(2s));
+}
+
+TEST(HttpServer, AnAsynchronousHandlerAnswersFromAnotherThreadLater) {
+  ServerSettings settings;
+  settings.port = 0;
+  settings.threads = 1;
+  std::vector<std::thread> answering;
+  std::mutex mutex;
+  Server server(settings, [&](Request request, Respond respond) {
+    const std::lock_guard lock(mutex);
+    answering.emplace_back([request = std::move(request), respond = std::move(respond)] {
+      std::this_thread::sleep_for(200ms);
+      respond(make_response(request, bhttp::status::ok, "later", "text/plain"));
+      respond(make_response(request, bhttp::status::ok, "twice", "text/plain"));  // ignored
+    });
+  });
+  server.start();
+  Client waiting(server.port());
+  Client other(server.port());
+  waiting.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  other.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");  // answered while the first still waits
+  EXPECT_EQ(other.read().body(), "later");
+  EXPECT_EQ(waiting.read().body(), "later");
+  EXPECT_EQ(waiting.get("/again").body(), "later") << "the ignored second answer did not take the next one's place";
+  server.stop();
+  for (auto& thread : answering) thread.join();
+}
+
+TEST(HttpServer, AHandlerThatNeverAnswersGets503AtItsTimeout) {
+  ServerSettings settings;
+  settings.port = 0;
+  settings.handler_timeout = 300ms;
+  Server server(settings, [](Request, Respond) {});
+  server.start();
+  Client client(server.port());
+  const auto response = client.get("/never");
+  EXPECT_EQ(response.result(), bhttp::status::service_unavailable);
+  EXPECT_NE(response.body().find("no_answer"), std::string::npos);
+}
+
+TEST(HttpServer, AHeaderCheckRefusesBeforeTheBodyIsSent) {
+  ServerSettings settings;
+  settings.port = 0;
+  std::atomic<int> handled{0};
+  Server server(
+      settings, [&](Request request, Respond respond) {
+        ++handled;
+        respond(make_response(request, bhttp::status::ok, "", "text/plain"));
+      },
+      [](const Request& headers) -> std::optional<Response> {
+        if (headers[bhttp::field::authorization] == "Bearer ok") return std::nullopt;
+        return error_response(headers, bhttp::status::unauthorized, "unauthorized", "no");
+      });
+  server.start();
+  Client refused(server.port());
+  refused.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");  // and no body
+  const auto answer = refused.read();
+  EXPECT_EQ(answer.result(), bhttp::status::unauthorized);
+  EXPECT_FALSE(answer.keep_alive());
+  Client allowed(server.port());
+  allowed.send("POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ok\r\nContent-Length: 2\r\n\r\n[]");
+  EXPECT_EQ(allowed.read().result(), bhttp::status::ok);
+  EXPECT_EQ(handled.load(), 1);
+}
+
+TEST(HttpServer, ABodySlowerThanItsTimeoutGets408) {
+  ServerSettings settings;
+  settings.body_timeout = 400ms;
+  RunningServer running(settings);
+  Client client(running.server.port());
+  const auto started = std::chrono::steady_clock::now();
+  client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n[");
+  const auto response = client.read();
+  EXPECT_EQ(response.result(), bhttp::status::request_timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  Client quick(running.server.port());
+  quick.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n[]");
+  EXPECT_EQ(quick.read().body(), "/x 2");
 }
 
 std::string gunzip(const std::string& compressed) {

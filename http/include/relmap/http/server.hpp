@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/beast/http/message.hpp>
@@ -19,6 +20,15 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 /// Answers one request. Called on the server's threads, several at once: it must be thread-safe and
 /// quick (it holds one of ServerSettings::threads while it runs). An exception becomes a 500.
 using Handler = std::function<Response(const Request&)>;
+/// Gives the answer to one request, from any thread, once; later calls are ignored.
+using Respond = std::function<void(Response)>;
+/// Starts answering one request and returns; `respond` gives the answer when it is ready (for a
+/// handler that waits on something else, such as Kafka's acknowledgements). Thread-safe and quick
+/// as a Handler; an exception it throws becomes a 500.
+using AsyncHandler = std::function<void(Request, Respond)>;
+/// Looks at a request once its headers are in (`headers` has no body yet). A response it returns
+/// refuses the request: it is sent without the body being read, and the connection closes.
+using HeaderCheck = std::function<std::optional<Response>(const Request& headers)>;
 
 struct ServerSettings {
   std::string host = "127.0.0.1";
@@ -31,6 +41,11 @@ struct ServerSettings {
   /// previous answer; else the connection is closed. Bounds idle kept connections and slow senders.
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};  ///< a client that does not read its answer is dropped
+  /// Once the headers are in, the body must arrive within this time, else 408 (and a close); without
+  /// it, read_timeout covers the body too.
+  std::optional<std::chrono::milliseconds> body_timeout;
+  /// An AsyncHandler that has not answered by then gets 503 in its place.
+  std::chrono::milliseconds handler_timeout{60000};
 };
 
 /// Lifecycle: start() binds and serves in the background; stop() (or the destructor) closes the
@@ -38,6 +53,7 @@ struct ServerSettings {
 class Server {
  public:
   Server(ServerSettings settings, Handler handler);
+  Server(ServerSettings settings, AsyncHandler handler, HeaderCheck check_headers = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
