@@ -92,7 +92,7 @@ void add_ingest_command(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--http-threads", options->settings.http_threads,
-                      "requests served at once (each waits for Kafka's acknowledgements; more wait in line)")
+                      "threads reading, checking and publishing requests (one waiting for Kafka holds none)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--delivery-timeout-ms", options->delivery_timeout_ms,

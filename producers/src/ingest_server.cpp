@@ -1,13 +1,9 @@
 #include "relmap/producer/ingest_server.hpp"
 
-#include <cerrno>
-#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <system_error>
 
-#include <httplib.h>
+#include <boost/beast/http.hpp>
 #include <openssl/crypto.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -17,15 +13,14 @@
 #include "relmap/common/json_writer.hpp"
 
 #include "relmap/common/logging.hpp"
+#include "relmap/http/responses.hpp"
 #include "relmap/kafka/client.hpp"
 
 namespace relmap::producer {
 namespace {
 
 using namespace std::chrono_literals;
-
-/// Requests one connection serves before it is closed (and the client connects again).
-constexpr std::size_t kRequestsPerConnection = 10000;
+namespace bhttp = boost::beast::http;
 
 const auto& log() {
   static const auto logger = relmap::logger("ingest");
@@ -40,17 +35,18 @@ struct RecordResult {
   std::string reason;
 };
 
-/// The records of one request, waiting for their delivery reports.
+/// The records of one request, waiting for their delivery reports; the last one answers.
 struct PendingRequest {
   std::mutex mutex;
-  std::condition_variable done;
   std::vector<RecordResult> results;
   std::size_t outstanding = 0;
+  http::Request request;  ///< the body is gone: what the answer needs (version, keep-alive)
+  http::Respond respond;
 };
 
 /// The media type without parameters ("application/json; charset=utf-8" -> "application/json").
-std::string media_type(const httplib::Request& request) {
-  const std::string type = request.get_header_value("Content-Type");
+std::string media_type(const http::Request& request) {
+  const std::string type(http::view_of(request[bhttp::field::content_type]));
   return type.substr(0, type.find(';'));
 }
 
@@ -158,6 +154,28 @@ std::string error_json(std::string_view message) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+/// The answer of a request whose records have all been decided.
+http::Response answer_of(const PendingRequest& pending) {
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+  std::size_t failed = 0;
+  for (const auto& result : pending.results) {
+    accepted += result.status == RecordResult::Status::accepted ? 1 : 0;
+    rejected += result.status == RecordResult::Status::rejected ? 1 : 0;
+    failed += result.status == RecordResult::Status::failed || result.status == RecordResult::Status::pending ? 1 : 0;
+  }
+  const auto status = failed > 0 ? bhttp::status::service_unavailable : rejected > 0 ? bhttp::status::bad_request : bhttp::status::ok;
+  auto response = http::make_response(pending.request, status, results_json(pending.results, accepted, rejected, failed),
+                                      "application/json");
+  if (failed > 0) response.set(bhttp::field::retry_after, "5");
+  log()->debug("{} record(s): {} accepted, {} rejected, {} failed", pending.results.size(), accepted, rejected, failed);
+  return response;
+}
+
+http::Response json_answer(const http::Request& request, bhttp::status status, std::string_view message) {
+  return http::make_response(request, status, error_json(message), "application/json");
+}
+
 }  // namespace
 
 void IngestSettings::validate() const {
@@ -180,31 +198,28 @@ IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSet
   // single event's answer (6.8 ms, 2.8 with 1 ms); under load batches fill within the millisecond.
   kafka_config.set_default("linger.ms", "1");
   publisher_ = std::make_unique<EventPublisher>(std::move(kafka_config), std::move(topics), std::move(publish));
-  server_ = std::make_unique<httplib::Server>();
-  server_->set_payload_max_length(settings_.max_body_bytes);
-  // An answer goes out in more than one write: with Nagle's algorithm the last one waited for the
-  // client's delayed ACK, 40 ms on every request but a connection's first (bench/README.md).
-  server_->set_tcp_nodelay(true);
-  // Integrations are told to keep their connection: the library's default closed it after 5 requests.
-  server_->set_keep_alive_max_count(kRequestsPerConnection);
-  // Each request holds its thread until Kafka acknowledges its events: the pool bounds the requests in
-  // flight, and the library's default (8) left the cores idle while clients queued.
-  server_->new_task_queue = [threads = settings_.http_threads] { return new httplib::ThreadPool(threads); };
-  server_->set_socket_options([this](socket_t socket) {
-    httplib::default_socket_options(socket);
-    listening_socket_ = socket;
-  });
-  install_routes();
+  http::ServerSettings server;
+  server.host = settings_.host;
+  server.port = settings_.port;
+  server.threads = settings_.http_threads;
+  server.max_connections = settings_.max_connections;
+  server.max_body_bytes = settings_.max_body_bytes;
+  server.body_timeout = settings_.body_timeout;
+  server.read_timeout = settings_.idle_timeout;
+  // Every delivery report comes within message.timeout.ms; the margin covers the last poll.
+  server.handler_timeout = settings_.delivery_timeout + 5s;
+  server_ = std::make_unique<http::Server>(
+      server, [this](http::Request request, http::Respond respond) { handle(std::move(request), std::move(respond)); },
+      [this](const http::Request& headers) { return check_headers(headers); });
 }
 
 IngestServer::~IngestServer() { stop(); }
 
-bool IngestServer::authorised(const httplib::Request& request) const {
-  const std::string authorization = request.get_header_value("Authorization");
+bool IngestServer::authorised(std::string_view authorization) const {
   const std::string_view prefix = "Bearer ";
   bool authorised = false;
-  if (authorization.size() > prefix.size() && authorization.compare(0, prefix.size(), prefix) == 0) {
-    const std::string token = authorization.substr(prefix.size());
+  if (authorization.size() > prefix.size() && authorization.substr(0, prefix.size()) == prefix) {
+    const auto token = authorization.substr(prefix.size());
     for (const auto& accepted : settings_.tokens) {
       // Constant-time comparison: response time must not leak how much of a token matched.
       authorised |= accepted.size() == token.size() && CRYPTO_memcmp(accepted.data(), token.data(), token.size()) == 0;
@@ -213,13 +228,32 @@ bool IngestServer::authorised(const httplib::Request& request) const {
   return authorised;
 }
 
-void IngestServer::install_routes() {
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content(R"({"status":"ok"})", "application/json");
-  });
+// A request without a valid token, or of a type that cannot be events, is answered before its body
+// is read; the body is then bounded in size (chunked or not) and in the time it may take to arrive.
+std::optional<http::Response> IngestServer::check_headers(const http::Request& headers) const {
+  if (headers.target() != "/v1/events" || headers.method() != bhttp::verb::post) return std::nullopt;
+  if (!settings_.allow_unauthenticated && !authorised(http::view_of(headers[bhttp::field::authorization]))) {
+    auto refused = json_answer(headers, bhttp::status::unauthorized, "a valid bearer token is required");
+    refused.set(bhttp::field::www_authenticate, "Bearer");
+    return refused;
+  }
+  const std::string type = media_type(headers);
+  if (!is_accepted_media_type(type)) {
+    return json_answer(headers, bhttp::status::unsupported_media_type,
+                       "Content-Type " + type + " is not events: send application/json, application/x-ndjson, "
+                       "application/cloudevents+json or application/cloudevents-batch+json");
+  }
+  return std::nullopt;
+}
+
+void IngestServer::handle(http::Request request, http::Respond respond) {
+  const auto target = http::view_of(request.target());
+  if (target == "/healthz" && request.method() == bhttp::verb::get) {
+    return respond(http::make_response(request, bhttp::status::ok, R"({"status":"ok"})", "application/json"));
+  }
   // Ready when an accepted event can be stored: Kafka answers and both topics exist (a missing one
   // would fail every delivery after --delivery-timeout-ms).
-  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
+  if (target == "/readyz" && request.method() == bhttp::verb::get) {
     std::string problem;
     try {
       if (const auto missing = producer::first_missing_topic(kafka_config_, publisher_->topics(), 2s)) {
@@ -228,154 +262,86 @@ void IngestServer::install_routes() {
     } catch (const std::exception& error) {
       problem = std::string("Kafka unreachable: ") + error.what();
     }
-    if (problem.empty()) {
-      response.set_content(R"({"status":"ready"})", "application/json");
-    } else {
-      response.status = 503;
-      response.set_content(error_json(problem), "application/json");
+    if (problem.empty()) return respond(http::make_response(request, bhttp::status::ok, R"({"status":"ready"})", "application/json"));
+    return respond(json_answer(request, bhttp::status::service_unavailable, problem));
+  }
+  if (target == "/v1/events") {
+    if (request.method() != bhttp::verb::post) {
+      auto refused = json_answer(request, bhttp::status::method_not_allowed, "POST events here");
+      refused.set(bhttp::field::allow, "POST");
+      return respond(std::move(refused));
     }
-  });
-  // The handler runs once the headers are in and reads the body itself: a request without a valid
-  // token, or of a type that cannot be events, is answered without reading its body, and the body is
-  // bounded in size (chunked or not) and in the time it may take to arrive.
-  server_->Post("/v1/events", [this](const httplib::Request& request, httplib::Response& response,
-                                     const httplib::ContentReader& read_body) {
-    const auto refuse = [&](int status, std::string_view reason) {
-      response.status = status;
-      // What is left of the body is never read: the connection cannot carry another request.
-      response.set_header("Connection", "close");
-      response.set_content(error_json(reason), "application/json");
-    };
-    if (!settings_.allow_unauthenticated && !authorised(request)) {
-      response.set_header("WWW-Authenticate", "Bearer");
-      refuse(401, "a valid bearer token is required");
-      return;
-    }
-    const std::string type = media_type(request);
-    if (!is_accepted_media_type(type)) {
-      refuse(415, "Content-Type " + type + " is not events: send application/json, application/x-ndjson, "
-                  "application/cloudevents+json or application/cloudevents-batch+json");
-      return;
-    }
-    std::string body;
-    bool too_large = false;
-    bool too_slow = false;
-    const auto deadline = std::chrono::steady_clock::now() + settings_.body_timeout;
-    const bool complete = read_body([&](const char* data, std::size_t size) {
-      too_large = body.size() + size > settings_.max_body_bytes;
-      too_slow = std::chrono::steady_clock::now() > deadline;
-      if (too_large || too_slow) return false;
-      body.append(data, size);
-      return true;
-    });
-    if (too_large || response.status == 413) {
-      refuse(413, "the body is over " + std::to_string(settings_.max_body_bytes) + " bytes");
-      return;
-    }
-    if (too_slow) {
-      refuse(408, "the body took longer than " + std::to_string(settings_.body_timeout.count()) + " ms to arrive");
-      return;
-    }
-    if (!complete) {
-      refuse(400, "the body could not be read");
-      return;
-    }
-    std::vector<std::string> records;
-    if (const auto problem = split_records(type, body, records)) {
-      response.status = 400;
-      response.set_content(error_json(*problem), "application/json");
-      return;
-    }
-    if (records.empty()) {
-      response.status = 400;
-      response.set_content(error_json("no event in the request body"), "application/json");
-      return;
-    }
+    return publish_events(request, std::move(respond));
+  }
+  respond(json_answer(request, bhttp::status::not_found, "no such resource: POST /v1/events, GET /healthz, GET /readyz"));
+}
 
-    auto pending = std::make_shared<PendingRequest>();
-    pending->results.resize(records.size());
-    pending->outstanding = records.size();
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const auto on_delivered = [pending, i](std::error_code error) {
-        std::lock_guard lock{pending->mutex};
-        auto& result = pending->results[i];
-        if (error && result.status != RecordResult::Status::rejected) {
-          result.status = RecordResult::Status::failed;
-          result.code = "not_stored";
-          result.reason = "Kafka did not acknowledge the event: " + error.message();
-        } else if (result.status == RecordResult::Status::pending) {
-          result.status = RecordResult::Status::accepted;
-        }
-        if (--pending->outstanding == 0) pending->done.notify_all();
-      };
-      try {
-        const auto decoded = publisher_->publish(records[i], {"http", i + 1}, on_delivered);
-        std::lock_guard lock{pending->mutex};
-        if (decoded.has_value()) {
-          pending->results[i].event_id = decoded.value();
-        } else {
-          pending->results[i].status = RecordResult::Status::rejected;
-          pending->results[i].code = std::string(schemas::to_string(decoded.error().code));
-          pending->results[i].reason = decoded.error().to_string();
-        }
-      } catch (const std::exception& error) {
-        // Not even enqueued: no delivery report will come for it.
-        std::lock_guard lock{pending->mutex};
-        pending->results[i].status = RecordResult::Status::failed;
-        pending->results[i].code = "not_stored";
-        pending->results[i].reason = error.what();
-        --pending->outstanding;
+void IngestServer::publish_events(const http::Request& request, http::Respond respond) {
+  const std::string type = media_type(request);
+  std::vector<std::string> records;
+  if (const auto problem = split_records(type, request.body(), records)) {
+    return respond(json_answer(request, bhttp::status::bad_request, *problem));
+  }
+  if (records.empty()) return respond(json_answer(request, bhttp::status::bad_request, "no event in the request body"));
+
+  auto pending = std::make_shared<PendingRequest>();
+  pending->results.resize(records.size());
+  pending->outstanding = records.size();
+  pending->request = http::Request(request.base());
+  pending->respond = std::move(respond);
+  // The last of the request's records to be decided sends the answer, on whichever thread decides it.
+  const auto decided = [](PendingRequest& of) {
+    if (--of.outstanding == 0) of.respond(answer_of(of));
+  };
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto on_delivered = [pending, i, decided](std::error_code error) {
+      std::lock_guard lock{pending->mutex};
+      auto& result = pending->results[i];
+      if (error && result.status != RecordResult::Status::rejected) {
+        result.status = RecordResult::Status::failed;
+        result.code = "not_stored";
+        result.reason = "Kafka did not acknowledge the event: " + error.message();
+      } else if (result.status == RecordResult::Status::pending) {
+        result.status = RecordResult::Status::accepted;
       }
+      decided(*pending);
+    };
+    try {
+      const auto decoded = publisher_->publish(records[i], {"http", i + 1}, on_delivered);
+      std::lock_guard lock{pending->mutex};
+      if (decoded.has_value()) {
+        pending->results[i].event_id = decoded.value();
+      } else {
+        pending->results[i].status = RecordResult::Status::rejected;
+        pending->results[i].code = std::string(schemas::to_string(decoded.error().code));
+        pending->results[i].reason = decoded.error().to_string();
+      }
+    } catch (const std::exception& error) {
+      // Not even enqueued: no delivery report will come for it.
+      std::lock_guard lock{pending->mutex};
+      pending->results[i].status = RecordResult::Status::failed;
+      pending->results[i].code = "not_stored";
+      pending->results[i].reason = error.what();
+      decided(*pending);
     }
-
-    std::unique_lock lock{pending->mutex};
-    // Every message gets a report within message.timeout.ms; the margin covers the last poll.
-    pending->done.wait_for(lock, settings_.delivery_timeout + 5s, [&] { return pending->outstanding == 0; });
-    std::size_t accepted = 0;
-    std::size_t rejected = 0;
-    std::size_t failed = 0;
-    for (const auto& result : pending->results) {
-      accepted += result.status == RecordResult::Status::accepted ? 1 : 0;
-      rejected += result.status == RecordResult::Status::rejected ? 1 : 0;
-      failed += result.status == RecordResult::Status::failed || result.status == RecordResult::Status::pending ? 1 : 0;
-    }
-    response.status = failed > 0 ? 503 : rejected > 0 ? 400 : 200;
-    if (failed > 0) response.set_header("Retry-After", "5");
-    response.set_content(results_json(pending->results, accepted, rejected, failed), "application/json");
-    log()->debug("{} record(s): {} accepted, {} rejected, {} failed", records.size(), accepted, rejected, failed);
-  });
+  }
 }
 
 void IngestServer::start() {
-  if (settings_.port == 0) {
-    port_ = server_->bind_to_any_port(settings_.host.c_str());
-  } else {
-    port_ = server_->bind_to_port(settings_.host.c_str(), settings_.port) ? settings_.port : -1;
-  }
-  if (port_ <= 0) {
-    throw std::runtime_error("cannot listen on " + settings_.host + ":" + std::to_string(settings_.port));
-  }
-  // Debian's cpp-httplib is built with a listen backlog of 5: more clients connecting at once than
-  // that had their connections dropped, or waited a second for TCP to try again. Listening again on
-  // the same socket only enlarges its queue (the kernel caps it at net.core.somaxconn).
-  if (::listen(listening_socket_, SOMAXCONN) != 0) {
-    throw std::system_error(errno, std::generic_category(), "enlarging the listen backlog");
-  }
+  server_->start();
   running_ = true;
   delivery_server_ = std::thread([this] {
     while (running_) publisher_->serve_deliveries(100ms);
   });
-  listener_ = std::thread([this] { server_->listen_after_bind(); });
-  log()->info("listening on http://{}:{}", settings_.host, port_);
+  log()->info("listening on http://{}:{}", settings_.host, server_->port());
 }
 
 void IngestServer::stop() {
-  if (server_) server_->stop();
-  if (listener_.joinable()) listener_.join();
-  // In-flight requests are done once the listener has returned; deliver what they left.
-  if (publisher_) publisher_->flush(settings_.delivery_timeout);
+  // What is in flight is delivered first: its reports answer the clients still connected.
+  if (running_ && publisher_) publisher_->flush(settings_.delivery_timeout);
   running_ = false;
   if (delivery_server_.joinable()) delivery_server_.join();
+  if (server_) server_->stop();
 }
 
 }  // namespace relmap::producer

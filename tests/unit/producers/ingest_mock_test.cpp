@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -182,6 +183,40 @@ TEST_F(IngestHttp, AnInvalidRecordOverAMegabyteIsTheClientsErrorAndItsDeadLetter
   const auto dead_letters = relmap::testing::consume_topic(cluster_.bootstraps(), "dlq-reader", topics_.dead_letter, 1, 10s);
   ASSERT_EQ(dead_letters.size(), 1u);
   EXPECT_EQ(dead_letters[0].value, huge.substr(0, kMaxDeadLetterBytes));
+}
+
+// 70 connections sending a byte a second held all 64 of cpp-httplib's threads: /healthz went
+// unanswered for 120 s (issue 23, item 2). On the asynchronous server a slow client holds a socket
+// and a deadline, never a thread.
+TEST_F(IngestHttp, SlowClientsTricklingTheirHeadersCannotHoldTheServer) {
+  settings_.idle_timeout = 3s;
+  start();
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 100; ++i) slow.push_back(std::make_unique<RawConnection>(server_->port()));
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    const std::string request = "POST /v1/events HTTP/1.1\r\nHost: test\r\nX-Padding: ";
+    for (std::size_t byte = 0; trickling; byte = (byte + 1) % request.size()) {
+      for (auto& connection : slow) connection->send(std::string(1, request[byte]));
+      std::this_thread::sleep_for(100ms);
+    }
+  });
+  std::this_thread::sleep_for(500ms);
+  for (int i = 0; i < 5; ++i) {
+    const auto asked = Clock::now();
+    EXPECT_EQ(healthz_status(), 200);
+    EXPECT_LT(Clock::now() - asked, 500ms) << "a health check waited behind the slow clients";
+    RawConnection client(server_->port());
+    client.send(post_request(kEvent));
+    EXPECT_EQ(status_of(client.answer()), 200);
+  }
+  // Past the deadline the slow clients are cut off, whatever they still send.
+  std::this_thread::sleep_for(3500ms);
+  trickling = false;
+  trickle.join();
+  const auto reading = Clock::now();
+  for (auto& connection : slow) EXPECT_TRUE(connection->answer().empty());
+  EXPECT_LT(Clock::now() - reading, 2s) << "closed, not waited on (a receive times out after 10 s)";
 }
 
 TEST_F(IngestHttp, AKeptConnectionServesManyRequests) {

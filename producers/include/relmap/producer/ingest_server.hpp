@@ -3,17 +3,14 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "relmap/http/server.hpp"
 #include "relmap/kafka/config.hpp"
 #include "relmap/producer/publisher.hpp"
-
-namespace httplib {
-class Server;
-struct Request;
-}
 
 namespace relmap::producer {
 
@@ -26,9 +23,13 @@ struct IngestSettings {
   /// How long a body may take to arrive once the headers are in; a slower one gets 408.
   std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds delivery_timeout{10000};  ///< how long the broker may take to acknowledge
-  /// Requests served at once: each waits, mostly idle, for Kafka's acknowledgements (about 10 ms on
-  /// a local broker), so many more than the cores.
-  std::size_t http_threads = 64;
+  /// Threads reading requests, checking and publishing their events, and writing answers. A request
+  /// waiting for Kafka's acknowledgements holds none, nor does a slow or idle client.
+  std::size_t http_threads = 4;
+  /// A kept connection may stay idle this long between requests (and a request's headers must
+  /// arrive within it).
+  std::chrono::milliseconds idle_timeout{60000};
+  std::size_t max_connections = 4096;  ///< one more is closed as soon as it is accepted
 
   /// Throws std::invalid_argument when the settings cannot work (no token and auth required, ...).
   void validate() const;
@@ -43,9 +44,10 @@ struct IngestSettings {
 /// without reading the body); 413 over the body size limit; 408 for a body slower than its timeout.
 /// A 2xx therefore means durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
 ///
-/// Threading: requests are served by the HTTP library's thread pool (IngestSettings::http_threads);
-/// one thread of ours serves the producer's delivery reports. Lifecycle: start() binds and serves in
-/// the background; stop() (or the destructor) stops accepting, then flushes what is in flight.
+/// Threading: requests are read, checked and published on the HTTP server's threads
+/// (IngestSettings::http_threads); one thread of ours serves the producer's delivery reports, and
+/// the last report of a request sends its answer. Lifecycle: start() binds and serves in the
+/// background; stop() (or the destructor) flushes what is in flight, then stops the server.
 class IngestServer {
  public:
   IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings);
@@ -56,24 +58,23 @@ class IngestServer {
   /// Binds the listening socket and starts serving; throws std::runtime_error when it cannot bind.
   void start();
   /// The bound port (useful with port 0).
-  int port() const { return port_; }
+  int port() const { return server_->port(); }
   void stop();
 
   const EventPublisher& publisher() const { return *publisher_; }
 
  private:
-  void install_routes();
-  bool authorised(const httplib::Request& request) const;
+  std::optional<http::Response> check_headers(const http::Request& headers) const;
+  void handle(http::Request request, http::Respond respond);
+  void publish_events(const http::Request& request, http::Respond respond);
+  bool authorised(std::string_view authorization) const;
 
   IngestSettings settings_;
   kafka::Config kafka_config_;
   std::unique_ptr<EventPublisher> publisher_;
-  std::unique_ptr<httplib::Server> server_;  // uses publisher_: declared after it, destroyed before it
-  std::thread listener_;
+  std::unique_ptr<http::Server> server_;  // uses publisher_: declared after it, destroyed before it
   std::thread delivery_server_;
   std::atomic<bool> running_{false};
-  int port_ = 0;
-  int listening_socket_ = -1;  ///< set by the HTTP library's socket options, when it binds
 };
 
 }  // namespace relmap::producer
