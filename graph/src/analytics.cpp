@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <set>
@@ -64,6 +65,15 @@ WeightedMap weighted_map(const RelationshipGraph& relationships) {
   return weighted;
 }
 
+/// Debian's igraph 0.10 is built without thread-local storage (IGRAPH_THREAD_SAFE is 0): its error
+/// handling stack and its random generator are globals, and two threads in igraph at once corrupt
+/// them (relmap serve aborted with "Corrupt finally stack" drawing two windows' maps at once). So one
+/// thread at a time uses igraph, from its first object to its last.
+std::mutex& igraph_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 /// igraph objects with their destructors, so nothing leaks when igraph reports an error; not copied,
 /// since a copy would destroy the same object twice.
 struct IntVector {
@@ -104,6 +114,7 @@ struct IgraphGraph {
 std::vector<int> louvain(const WeightedMap& weighted) {
   std::vector<int> membership(weighted.size);
   if (weighted.size == 0) return membership;
+  const std::lock_guard igraph_in_use(igraph_mutex());
   const IgraphGraph graph(weighted);
   RealVector weights(static_cast<igraph_integer_t>(weighted.weights.size()));
   igraph_integer_t position = 0;
@@ -138,6 +149,7 @@ std::vector<double> sampled_betweenness(const WeightedMap& weighted, std::size_t
   std::vector<double> centrality(n, 0);
   if (sources.empty()) return centrality;
 
+  const std::lock_guard igraph_in_use(igraph_mutex());
   const IgraphGraph graph(weighted);
   IntVector source_ids(static_cast<igraph_integer_t>(sources.size()));
   igraph_integer_t position = 0;
