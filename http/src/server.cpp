@@ -36,12 +36,15 @@ const auto& log() {
 }  // namespace
 
 struct Server::Impl {
+  Impl(ServerSettings chosen, Handler answer)
+      : settings(std::move(chosen)), handler(std::move(answer)) {}
   Impl(ServerSettings chosen, AsyncHandler answer, HeaderCheck check)
-      : settings(std::move(chosen)), handler(std::move(answer)), check_headers(std::move(check)) {}
+      : settings(std::move(chosen)), async_handler(std::move(answer)), check_headers(std::move(check)) {}
   void accept();
 
   ServerSettings settings;
-  AsyncHandler handler;
+  Handler handler;             ///< answers at once, on the connection's strand; or else:
+  AsyncHandler async_handler;  ///< answers later, through Respond
   HeaderCheck check_headers;
   std::atomic<std::size_t> connections{0};
   int port = 0;
@@ -79,6 +82,11 @@ class Session : public std::enable_shared_from_this<Session> {
       parser_->body_limit(server_.settings.max_body_bytes);
     }
     stream_.expires_after(server_.settings.read_timeout);
+    if (!server_.check_headers && !server_.settings.body_timeout) {  // nothing to do between headers and body
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+      return;
+    }
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
   }
@@ -142,6 +150,16 @@ class Session : public std::enable_shared_from_this<Session> {
       return answer(error_response(status::bad_request, "bad_request", "not an HTTP/1.1 request: " + error.message()));
     }
     Request request = parser_->release();
+    if (server_.handler) {
+      Response response;
+      try {
+        response = server_.handler(request);
+      } catch (const std::exception& failure) {
+        log()->error("{} {}: {}", std::string(request.method_string()), std::string(request.target()), failure.what());
+        response = error_response(request, status::internal_server_error, "internal_error", "the server failed to answer");
+      }
+      return answer(std::move(response));
+    }
     const std::string what = std::string(request.method_string()) + " " + std::string(request.target());
     keep_alive_ = request.keep_alive();
     awaiting_ = true;
@@ -155,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
     };
     try {
-      server_.handler(std::move(request), std::move(deliver));
+      server_.async_handler(std::move(request), std::move(deliver));
     } catch (const std::exception& failure) {
       log()->error("{}: {}", what, failure.what());
       auto failed = error_response(status::internal_server_error, "internal_error", "the server failed to answer");
@@ -222,9 +240,7 @@ void Server::Impl::accept() {
 }
 
 Server::Server(ServerSettings settings, Handler handler)
-    : Server(std::move(settings), [handler = std::move(handler)](Request request, Respond respond) {
-        respond(handler(request));
-      }) {}
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(handler))) {}
 
 Server::Server(ServerSettings settings, AsyncHandler handler, HeaderCheck check_headers)
     : impl_(std::make_unique<Impl>(std::move(settings), std::move(handler), std::move(check_headers))) {}
