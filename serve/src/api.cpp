@@ -253,7 +253,7 @@ bool holds(const Request& request, const std::string& etag) {
   return false;
 }
 
-Response answer(const Request& request, std::string body, std::string_view content_type, const std::string& etag,
+Response answer(const Request& request, std::string_view body, std::string_view content_type, const std::string& etag,
                 const std::string* compressed = nullptr) {
   if (holds(request, etag)) {
     Response unchanged = http::make_response(request, status::not_modified, "", content_type);
@@ -266,7 +266,7 @@ Response answer(const Request& request, std::string body, std::string_view conte
     response = http::make_response(request, status::ok, compressed != nullptr ? *compressed : http::gzip(body), content_type);
     response.set(bhttp::field::content_encoding, "gzip");
   } else {
-    response = http::make_response(request, status::ok, std::move(body), content_type);
+    response = http::make_response(request, status::ok, std::string(body), content_type);
   }
   response.set(bhttp::field::etag, etag);
   response.set(bhttp::field::cache_control, "no-cache");
@@ -376,24 +376,25 @@ struct Api::AnswerCache {
 Api::Api(ApiSettings settings)
     : settings_(std::move(settings)), metrics_(std::make_unique<Metrics>()), answers_(std::make_unique<AnswerCache>()) {}
 
-std::string Api::cached(const Snapshot& snapshot, const std::string& etag, const std::function<std::string()>& draw) const {
+std::shared_ptr<const std::string> Api::cached(const Snapshot& snapshot, const std::string& etag,
+                                               const std::function<std::string()>& draw) const {
   {
     const std::lock_guard lock(answers_->mutex);
     if (answers_->version == snapshot.version()) {
-      if (const auto found = answers_->bodies.find(etag); found != answers_->bodies.end()) return *found->second;
+      if (const auto found = answers_->bodies.find(etag); found != answers_->bodies.end()) return found->second;
     }
   }
   auto body = std::make_shared<const std::string>(draw());  // outside the lock: others answer meanwhile
   const std::lock_guard lock(answers_->mutex);
   if (answers_->version != snapshot.version() || answers_->bytes + body->size() > AnswerCache::kMostBytes) {
     // A request that began on an older snapshot keeps nothing: the cache is the latest one's.
-    if (const auto latest = snapshot_.load(); !latest || latest->version() != snapshot.version()) return *body;
+    if (const auto latest = snapshot_.load(); !latest || latest->version() != snapshot.version()) return body;
     answers_->bodies.clear();
     answers_->bytes = 0;
     answers_->version = snapshot.version();
   }
   if (answers_->bodies.emplace(etag, body).second) answers_->bytes += body->size();
-  return *body;
+  return body;
 }
 
 Api::~Api() = default;
@@ -503,7 +504,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       if (format == "csv") return render::to_csv(*map);
       return render::to_dot(*map);
     });
-    return answer(request, std::move(body), media_type_of(format), etag);
+    return answer(request, *body, media_type_of(format), etag);
   }
 
   if (is({"api", "v1", "findings"})) {
@@ -513,7 +514,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     only_operations();
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, cached(data, etag, [&] { return findings_json(data.map(), data.findings(), data.version()); }),
+    return answer(request, *cached(data, etag, [&] { return findings_json(data.map(), data.findings(), data.version()); }),
                   "application/json", etag);
   }
 
@@ -523,7 +524,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Query query(target->query, {"sort", "order", "limit"});
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, cached(data, etag, [&] { return departments_json(data.map(), query, principal); }),
+    return answer(request, *cached(data, etag, [&] { return departments_json(data.map(), query, principal); }),
                   "application/json", etag);
   }
 
@@ -551,7 +552,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       }
       return render::render_report(report, format);
     });
-    return answer(request, std::move(body), media_type_of(format), etag);
+    return answer(request, *body, media_type_of(format), etag);
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "timeseries") {
@@ -563,7 +564,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     auto body = cached(data, etag, [&] { return timeseries_json(data, department, query); });  // checks them before any 304
-    return answer(request, std::move(body), "application/json", etag);
+    return answer(request, *body, "application/json", etag);
   }
 
   if (is({"api", "v1", "alerts"})) {
@@ -588,7 +589,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       body += alert.json;  // written by JsonWriter: valid JSON objects
     }
     body += "]}";
-    return answer(request, std::move(body), "application/json", etag);
+    return answer(request, body, "application/json", etag);
   }
 
   if (is({"api", "v1", "cases"})) {
@@ -598,7 +599,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, cached(data, etag, [&] { return cases_json(data, query, principal); }), "application/json", etag);
+    return answer(request, *cached(data, etag, [&] { return cases_json(data, query, principal); }), "application/json", etag);
   }
 
   if (segments.size() == 4 && segments[2] == "cases") {
@@ -608,7 +609,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, cached(data, etag, [&] { return case_json(data, segments[3], principal); }), "application/json", etag);
+    return answer(request, *cached(data, etag, [&] { return case_json(data, segments[3], principal); }), "application/json", etag);
   }
 
   refuse(status::not_found, "not_found", "no such resource under /api/v1");

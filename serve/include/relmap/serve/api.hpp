@@ -43,7 +43,8 @@ class Api {
   struct AnswerCache;
   http::Response route(const http::Request& request, std::string& route_name) const;
   /// The body for `etag` (one snapshot, target and role), drawn once and kept with the snapshot.
-  std::string cached(const Snapshot& snapshot, const std::string& etag, const std::function<std::string()>& draw) const;
+  std::shared_ptr<const std::string> cached(const Snapshot& snapshot, const std::string& etag,
+                                            const std::function<std::string()>& draw) const;
 
   ApiSettings settings_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
