@@ -496,5 +496,28 @@ TEST(Aggregate, SurvivesTheBrokerStoppingForTenSeconds) {
   pipeline.expect_reference_answer();
 }
 
+// Issue 23, item 13: after a 45 s broker outage, aggregators restarted at once aborted with SIGABRT
+// (a librdkafka 2.0.2 assertion). Here the running one dies in the outage and two are restarted the
+// moment the broker is back, one after the other: each must wait for what it needs and finish.
+TEST(Aggregate, RestartsRightAfterAFortyFiveSecondOutageWaitAndFinish) {
+  PrivateBroker broker;
+  Pipeline pipeline(broker.bootstraps(), 20000, 3);
+  pipeline.produce();
+  auto argv = pipeline.aggregate_argv("outage", false, "100");
+  argv.insert(argv.end(), {"-X", "max.partition.fetch.bytes=20000"});
+  const int pid = spawn(argv, "/dev/null");
+  std::this_thread::sleep_for(3s);
+  broker.stop();
+  std::this_thread::sleep_for(45s);
+  stop_process(pid, SIGKILL);
+  broker.start();
+  for (const char* instance : {"outage", "outage"}) {
+    const auto restarted = run_to_exit(pipeline.aggregate_argv(instance, true));
+    EXPECT_NE(restarted.find("exit=0"), std::string::npos) << restarted;
+    EXPECT_EQ(restarted.find("Assertion"), std::string::npos) << restarted;
+  }
+  pipeline.expect_reference_answer();
+}
+
 }  // namespace
 }  // namespace relmap
