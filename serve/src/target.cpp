@@ -1,5 +1,7 @@
 #include "target.hpp"
 
+#include "relmap/common/utf8.hpp"
+
 namespace relmap::serve {
 namespace {
 
@@ -27,6 +29,7 @@ std::optional<std::string> percent_decoded(std::string_view text, bool plus_is_s
       decoded += text[i];
     }
   }
+  if (first_invalid_utf8(decoded)) return std::nullopt;  // ids and parameters are UTF-8 text
   return decoded;
 }
 

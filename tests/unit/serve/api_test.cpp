@@ -136,6 +136,11 @@ TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
   expect("/api/v1/graph?colour=red", bhttp::status::bad_request, "unknown_parameter");
   expect("/api/v1/graph?format=json&format=csv", bhttp::status::bad_request, "bad_target");
   expect("/api/v1/departments/%zz/report", bhttp::status::bad_request, "bad_target");
+  // Text that is not UTF-8 once decoded was answered 500: it could not be quoted in the error.
+  expect("/api/v1/departments/%FF%FE/report", bhttp::status::bad_request, "bad_target");
+  expect("/api/v1/cases/%C0", bhttp::status::bad_request, "bad_target");
+  expect("/api/v1/graph?%FF=1", bhttp::status::bad_request, "bad_target");
+  expect("/api/v1/graph?format=%FF", bhttp::status::bad_request, "bad_target");
   expect("/api/v1/departments?sort=colour", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/departments?limit=0", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/departments/Nobody/report", bhttp::status::not_found, "unknown_department");
