@@ -59,6 +59,22 @@ std::optional<std::size_t> utf8_code_points(std::string_view text) {
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) { return scan_utf8(text).invalid_at; }
 
+std::string with_invalid_utf8_replaced(std::string_view text) {
+  std::string valid;
+  valid.reserve(text.size());
+  while (!text.empty()) {
+    const auto invalid_at = first_invalid_utf8(text);
+    if (!invalid_at) {
+      valid += text;
+      break;
+    }
+    valid += text.substr(0, *invalid_at);
+    valid += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+    text.remove_prefix(*invalid_at + 1);
+  }
+  return valid;
+}
+
 bool has_control_character(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);

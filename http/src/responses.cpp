@@ -1,6 +1,7 @@
 #include "relmap/http/responses.hpp"
 
 #include "relmap/common/json_writer.hpp"
+#include "relmap/common/utf8.hpp"
 
 namespace relmap::http {
 namespace {
@@ -13,7 +14,7 @@ std::string error_body(std::string_view code, std::string_view message) {
   json.key("error");
   json.start_object();
   json.field("code", code);
-  json.field("message", message);
+  json.field("message", with_invalid_utf8_replaced(message));  // it may quote what a client sent
   json.end_object();
   json.end_object();
   return json.str();

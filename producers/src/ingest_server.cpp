@@ -11,6 +11,7 @@
 
 #include "relmap/common/json_text.hpp"
 #include "relmap/common/json_writer.hpp"
+#include "relmap/common/utf8.hpp"
 
 #include "relmap/common/logging.hpp"
 #include "relmap/http/responses.hpp"
@@ -122,7 +123,8 @@ std::string results_json(const std::vector<RecordResult>& results, std::size_t a
     writer.Uint64(i);
     if (!result.event_id.empty()) {
       writer.Key("event_id");
-      writer.String(result.event_id.c_str(), static_cast<rapidjson::SizeType>(result.event_id.size()));
+      const auto event_id = with_invalid_utf8_replaced(result.event_id);
+      writer.String(event_id.c_str(), static_cast<rapidjson::SizeType>(event_id.size()));
     }
     writer.Key("status");
     switch (result.status) {
@@ -135,7 +137,8 @@ std::string results_json(const std::vector<RecordResult>& results, std::size_t a
       writer.Key("code");
       writer.String(result.code.c_str(), static_cast<rapidjson::SizeType>(result.code.size()));
       writer.Key("reason");
-      writer.String(result.reason.c_str(), static_cast<rapidjson::SizeType>(result.reason.size()));
+      const auto reason = with_invalid_utf8_replaced(result.reason);  // it may quote what was sent
+      writer.String(reason.c_str(), static_cast<rapidjson::SizeType>(reason.size()));
     }
     writer.EndObject();
   }
@@ -145,13 +148,11 @@ std::string results_json(const std::vector<RecordResult>& results, std::size_t a
 }
 
 std::string error_json(std::string_view message) {
-  rapidjson::StringBuffer buffer;
-  relmap::JsonTextWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("error");
-  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-  writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  JsonWriter json;
+  json.start_object();
+  json.field("error", with_invalid_utf8_replaced(message));  // it may quote a header the client sent
+  json.end_object();
+  return json.str();
 }
 
 /// The answer of a request whose records have all been decided.

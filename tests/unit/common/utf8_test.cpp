@@ -27,6 +27,17 @@ TEST(Utf8, LocatesTheFirstInvalidByte) {
   EXPECT_EQ(first_invalid_utf8("M\xC3\xBCn\xE2\x82"), 4u);
 }
 
+TEST(Utf8, ReplacesEveryByteThatIsNotUtf8SoThatWhatIsLeftIs) {
+  EXPECT_EQ(with_invalid_utf8_replaced("plain \xC3\xA9"), "plain \xC3\xA9");
+  EXPECT_EQ(with_invalid_utf8_replaced("\xFF"), "\xEF\xBF\xBD");
+  EXPECT_EQ(with_invalid_utf8_replaced("a\xFF\xFE" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(with_invalid_utf8_replaced("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // cut off
+  EXPECT_EQ(with_invalid_utf8_replaced("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  for (const char* text : {"\xC0\xAF", "x\xF5\x80\x80\x80y", "\x80"}) {
+    EXPECT_FALSE(first_invalid_utf8(with_invalid_utf8_replaced(text)).has_value()) << text;
+  }
+}
+
 TEST(Utf8, FindsControlCharacters) {
   EXPECT_FALSE(has_control_character("Service Desk / 2nd line"));
   EXPECT_FALSE(has_control_character("München"));

@@ -176,6 +176,11 @@ TEST(HttpServer, AHandlerThatThrowsGetsAJson500AndTheServerGoesOn) {
   EXPECT_EQ(client.get("/after").result(), bhttp::status::ok);
 }
 
+TEST(HttpServer, AnErrorQuotingBytesThatAreNotUtf8IsStillJson) {
+  const auto response = error_response(bhttp::status::bad_request, "bad", "the client sent \xFF\xFE");
+  EXPECT_EQ(response.body(), "{\"error\":{\"code\":\"bad\",\"message\":\"the client sent \xEF\xBF\xBD\xEF\xBF\xBD\"}}");
+}
+
 TEST(HttpServer, StopsWhileConnectionsAreOpen) {
   auto running = std::make_unique<RunningServer>(ServerSettings{});
   Client idle(running->server.port());

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "../../support/kafka_support.hpp"
+#include "relmap/common/utf8.hpp"
 #include "relmap/kafka/mock_cluster.hpp"
 
 namespace relmap::producer {
@@ -169,6 +170,18 @@ TEST_F(IngestHttp, ABodyThatIsNotEventsIsRefusedAsAnUnsupportedMediaType) {
   const std::string answer = connection.answer();
   EXPECT_EQ(status_of(answer), 415) << answer;
   EXPECT_NE(answer.find("application/json"), std::string::npos) << answer;
+}
+
+// A Content-Type of bytes that are not UTF-8 was quoted into the 415's JSON as it came: invalid JSON.
+TEST_F(IngestHttp, ARefusalQuotingAHeaderThatIsNotUtf8IsStillJson) {
+  start();
+  RawConnection connection(server_->port());
+  connection.send(post_request(kEvent, "text/\xFF\xFE"));
+  const std::string answer = connection.answer();
+  EXPECT_EQ(status_of(answer), 415) << answer;
+  const auto body = answer.substr(answer.find("\r\n\r\n") + 4);
+  EXPECT_FALSE(first_invalid_utf8(body).has_value()) << body;
+  EXPECT_NE(body.find("text/\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos) << body;
 }
 
 // An invalid record too large for the broker was answered 503, "retry", which a client does forever.
