@@ -44,6 +44,18 @@ graph::Window window_of(const Query& query) {
   return window;
 }
 
+/// The window of equal length before `window`, refused when it would start before the year 0000.
+graph::Window previous_of(const graph::Window& window) {
+  graph::Window previous;
+  try {
+    previous = graph::previous_window(window);
+  } catch (const std::invalid_argument&) {
+    refuse(status::bad_request, "invalid_parameter", "the window before this one would start before the year 0000");
+  }
+  require_calendar(previous.from, previous.to);
+  return previous;
+}
+
 /// A report's window from the chosen ends, a missing one filled in from the snapshot's data.
 graph::Window report_window_of(const Snapshot& snapshot, const graph::Window& chosen, int days) {
   graph::Window window;
@@ -52,6 +64,7 @@ graph::Window report_window_of(const Snapshot& snapshot, const graph::Window& ch
   } catch (const std::invalid_argument& error) {
     refuse(status::not_found, "no_data", error.what());
   }
+  require_calendar(window.from, window.to);
   if (*window.from > *window.to) {
     refuse(status::bad_request, "invalid_parameter", "the window's first day (" + *window.from + ") comes after its last (" + *window.to + ")");
   }
@@ -493,7 +506,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     auto body = cached(data, etag, [&] {
       auto map = data.map_of(window);
       std::shared_ptr<const graph::RelationshipMap> previous;
-      if (compare) previous = data.map_of(graph::previous_window(window));
+      if (compare) previous = data.map_of(previous_of(window));
       if (!principal.sees_everything()) {
         map = std::make_shared<const graph::RelationshipMap>(folded_for(*map, *principal.department));
         if (previous) previous = std::make_shared<const graph::RelationshipMap>(folded_for(*previous, *principal.department));
@@ -543,7 +556,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     auto body = cached(data, etag, [&] {
       const auto window = report_window_of(data, chosen, days);
       const auto current = data.map_of(window);
-      const auto previous = data.map_of(graph::previous_window(window));
+      const auto previous = data.map_of(previous_of(window));
       graph::DepartmentReport report;
       try {
         report = graph::make_department_report(*current, *previous, department);

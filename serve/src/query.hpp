@@ -83,4 +83,14 @@ class Query {
   const std::map<std::string, std::string>& parameters_;
 };
 
+/// Refuses a window that reaches outside the years 0000 to 9999 (what RFC 3339 days can name): a
+/// window computed from a valid one (the one before it, a report's length, whole weeks) can.
+inline void require_calendar(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  for (const auto* end : {&from, &to}) {
+    if (*end && !parse_rfc3339(**end + "T00:00:00Z")) {
+      refuse(status::bad_request, "invalid_parameter", "the window reaches outside the years 0000 to 9999 (" + **end + ")");
+    }
+  }
+}
+
 }  // namespace relmap::serve

@@ -78,6 +78,7 @@ std::string timeseries_json(const Snapshot& snapshot, const std::string& departm
   Day first = from ? day_of(*from) : last - days(step_days * (bucket == "week" ? 12 : 28) - 1);
   if (bucket == "week") first -= days(std::chrono::weekday(first).iso_encoding() - 1);  // back to its Monday
   if (first > last) refuse(status::bad_request, "invalid_parameter", "from (" + *from + ") comes after to (" + *to + ")");
+  require_calendar(text_of(first), text_of(last));  // whole weeks can reach past 9999-12-31
   const auto buckets = static_cast<std::size_t>((last - first).count() / step_days + 1);
   if (buckets > kMostBuckets) {
     refuse(status::bad_request, "invalid_parameter",

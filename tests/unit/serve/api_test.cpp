@@ -141,6 +141,11 @@ TEST_F(ApiTest, RefusesWhatItCannotAnswerWithAStableCode) {
   expect("/api/v1/cases/%C0", bhttp::status::bad_request, "bad_target");
   expect("/api/v1/graph?%FF=1", bhttp::status::bad_request, "bad_target");
   expect("/api/v1/graph?format=%FF", bhttp::status::bad_request, "bad_target");
+  // Windows computed from valid days reached outside the years 0000 to 9999: a 500, or such days written.
+  expect("/api/v1/departments/Z/report?days=3660&to=0001-01-01", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/graph?from=0000-01-01&to=0000-12-31&compare=true", bhttp::status::bad_request, "invalid_parameter");
+  expect("/api/v1/departments/Z/timeseries?bucket=week&from=9999-12-01&to=9999-12-31", bhttp::status::bad_request,
+         "invalid_parameter");
   expect("/api/v1/departments?sort=colour", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/departments?limit=0", bhttp::status::bad_request, "invalid_parameter");
   expect("/api/v1/departments/Nobody/report", bhttp::status::not_found, "unknown_department");
