@@ -21,7 +21,6 @@ struct MapJsonAdditions {
 void write_map_json(JsonWriter& json, const RelationshipMap& map, const MapJsonAdditions& additions = {});
 void write_window(JsonWriter& json, const Window& window);
 void write_totals(JsonWriter& json, const Totals& totals);
-void write_department_members(JsonWriter& json, const DepartmentStats& department);
 void write_edge_members(JsonWriter& json, const Edge& edge);
 void write_pair_members(JsonWriter& json, const Pair& pair);
 

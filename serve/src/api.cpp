@@ -219,29 +219,8 @@ std::string departments_json(const graph::RelationshipMap& map, const Query& que
   json.key("departments");
   json.start_array();
   for (std::size_t i = 0; i < listed.size() && i < limit; ++i) {
-    const auto& d = *listed[i];
     json.start_object();
-    json.field("id", d.id);
-    json.field("name", d.name);
-    json.key("unit");
-    if (d.unit.empty()) {
-      json.null();  // as the graph JSON writes a department without a unit
-    } else {
-      json.value(d.unit);
-    }
-    json.field("requests_made", d.requests_made);
-    json.field("requests_received", d.requests_received);
-    json.field("gives", d.gives);
-    json.field("gets", d.gets);
-    json.field("give_ratio", d.give_ratio);
-    json.field("not_my_role_rate", d.not_my_role_rate);
-    json.field("dead_end_rate", d.dead_end_rate);
-    json.field("handoffs_in", d.handoffs_in);
-    json.field("handoffs_out", d.handoffs_out);
-    json.field("andon", d.andon);
-    json.field("community", d.community);
-    json.field("betweenness", d.betweenness);
-    json.field("articulation_point", d.articulation_point);
+    graph::write_department_members(json, *listed[i]);  // as the graph JSON writes each department
     json.end_object();
   }
   json.end_array();

@@ -7,6 +7,10 @@
 #include "relmap/graph/directory.hpp"
 #include "relmap/graph/statistics.hpp"
 
+namespace relmap {
+class JsonWriter;
+}
+
 namespace relmap::graph {
 
 struct DepartmentStats {
@@ -152,5 +156,7 @@ RelationshipMap relationship_statistics(const Aggregates& aggregates, const MapS
 
 /// The contract's graph JSON ("The graph as JSON" in docs/contract.md).
 std::string to_json(const RelationshipMap& map);
+/// The members of one department's object in that JSON (for other documents that list departments).
+void write_department_members(JsonWriter& json, const DepartmentStats& department);
 
 }  // namespace relmap::graph
