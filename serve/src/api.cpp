@@ -36,14 +36,6 @@ using http::Response;
 constexpr std::size_t kGzipFrom = 1024;
 constexpr int kDefaultReportDays = 28;
 
-graph::Window window_of(const Query& query) {
-  graph::Window window{query.day("from"), query.day("to")};
-  if (window.from && window.to && *window.from > *window.to) {
-    refuse(status::bad_request, "invalid_parameter", "from (" + *window.from + ") comes after to (" + *window.to + ")");
-  }
-  return window;
-}
-
 /// The window of equal length before `window`, refused when it would start before the year 0000.
 graph::Window previous_of(const graph::Window& window) {
   graph::Window previous;
@@ -228,8 +220,6 @@ std::string departments_json(const graph::RelationshipMap& map, const Query& que
   return json.str();
 }
 
-/// A body for `request`, with the snapshot's ETag (304 when the client holds it) and gzip when the
-/// client takes it. `compressed`, when given, is `body` already compressed.
 /// Whether If-None-Match names `etag` (in a list, weakly compared, as RFC 9110 says) or is "*".
 bool holds(const Request& request, const std::string& etag) {
   auto listed = http::view_of(request[bhttp::field::if_none_match]);
@@ -245,6 +235,8 @@ bool holds(const Request& request, const std::string& etag) {
   return false;
 }
 
+/// A body for `request`, with the snapshot's ETag (304 when the client holds it) and gzip when the
+/// client takes it. `compressed`, when given, is `body` already compressed.
 Response answer(const Request& request, std::string_view body, std::string_view content_type, const std::string& etag,
                 const std::string* compressed = nullptr) {
   if (holds(request, etag)) {
@@ -419,11 +411,15 @@ Response Api::route(const Request& request, std::string& route_name) const {
     return segments.size() == path.size() && std::equal(path.begin(), path.end(), segments.begin());
   };
   const auto snapshot = snapshot_.load();
+  // Every route is named for /metrics and answers GET only.
+  const auto entering = [&](std::string name) {
+    route_name = std::move(name);
+    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+  };
 
   // Probes and metrics answer anyone: orchestrators and scrapers hold no token.
   if (is({"healthz"}) || is({"readyz"}) || is({"metrics"})) {
-    route_name = segments[0];
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering(segments[0]);
     Query(target->query, {});
     if (route_name == "metrics") {
       return http::make_response(request, status::ok, metrics_->text(snapshot.get(), records_behind_.load()), "text/plain; version=0.0.4");
@@ -441,8 +437,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     refuse(status::not_found, "not_found", "no such resource; the API is under /api/v1");
   }
   if (is({"api", "v1", "openapi.json"})) {
-    route_name = "openapi";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("openapi");
     Query(target->query, {});
     return answer(request, openapi_document(), "application/json", "\"openapi-" + std::string(RELMAP_VERSION) + "\"");
   }
@@ -465,10 +460,9 @@ Response Api::route(const Request& request, std::string& route_name) const {
   };
 
   if (is({"api", "v1", "graph"})) {
-    route_name = "graph";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("graph");
     const Query query(target->query, {"from", "to", "compare", "format"});
-    auto window = window_of(query);
+    auto window = query.window();
     const auto format = query.choice("format", {"json", "graphml", "csv", "dot"});
     const bool compare = query.flag("compare");
     if (compare && format != "json") refuse(status::bad_request, "invalid_parameter", "compare=true is JSON only");
@@ -500,8 +494,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (is({"api", "v1", "findings"})) {
-    route_name = "findings";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("findings");
     Query(target->query, {});
     only_operations();
     const Snapshot& data = require_snapshot();
@@ -511,8 +504,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (is({"api", "v1", "departments"})) {
-    route_name = "departments";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("departments");
     const Query query(target->query, {"sort", "order", "limit"});
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
@@ -521,13 +513,12 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "report") {
-    route_name = "report";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("report");
     const auto& department = segments[3];
     const Query query(target->query, {"from", "to", "days", "format"});
     const auto format = query.choice("format", {"json", "csv", "md", "html"});
     const auto days = query.positive("days", kDefaultReportDays, 3660);
-    const auto chosen = window_of(query);
+    const auto chosen = query.window();
     if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's report");
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
@@ -548,8 +539,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "timeseries") {
-    route_name = "timeseries";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("timeseries");
     const Query query(target->query, {"metric", "bucket", "from", "to", "partner"});
     const auto& department = segments[3];
     if (!principal.sees(department)) refuse(status::forbidden, "forbidden", "this token reads only its own department's figures");
@@ -560,8 +550,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (is({"api", "v1", "alerts"})) {
-    route_name = "alerts";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("alerts");
     const Query query(target->query, {"kind", "limit"});
     const auto kind = query.choice("kind", {"any", "andon", "dead_end_rate"});
     const auto limit = static_cast<std::size_t>(query.positive("limit", 100, 10000));
@@ -585,8 +574,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (is({"api", "v1", "cases"})) {
-    route_name = "cases";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("cases");
     const auto query = case_query_of(Query(target->query, {"department", "state", "limit", "cursor"}));
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
@@ -595,8 +583,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   }
 
   if (segments.size() == 4 && segments[2] == "cases") {
-    route_name = "case";
-    if (request.method() != bhttp::verb::get) refuse(status::method_not_allowed, "method_not_allowed", "only GET");
+    entering("case");
     Query(target->query, {});
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);

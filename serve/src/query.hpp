@@ -13,6 +13,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "relmap/common/time.hpp"
+#include "relmap/graph/statistics.hpp"
 
 namespace relmap::serve {
 
@@ -64,6 +65,14 @@ class Query {
       refuse(status::bad_request, "invalid_parameter", name + " must be a day, YYYY-MM-DD, not \"" + *value + "\"");
     }
     return value;
+  }
+  /// The window of `from` and `to` (either may be missing); refused when from comes after to.
+  graph::Window window() const {
+    graph::Window chosen{day("from"), day("to")};
+    if (chosen.from && chosen.to && *chosen.from > *chosen.to) {
+      refuse(status::bad_request, "invalid_parameter", "from (" + *chosen.from + ") comes after to (" + *chosen.to + ")");
+    }
+    return chosen;
   }
   bool flag(const std::string& name) const { return choice(name, {"false", "true"}) == "true"; }
   int positive(const std::string& name, int fallback, int most) const {
