@@ -59,8 +59,7 @@ std::string timeseries_json(const Snapshot& snapshot, const std::string& departm
                                               "response_time_p50", "solved_share"});
   const auto bucket = query.choice("bucket", {"day", "week"});
   const auto partner = query.text("partner");
-  auto from = query.day("from");
-  auto to = query.day("to");
+  auto [from, to] = query.window();
   if (partner && (metric == "give_ratio" || metric == "solved_share")) {
     refuse(status::bad_request, "invalid_parameter", metric + " is a department's figure, not a relationship's: leave out partner");
   }
@@ -74,10 +73,13 @@ std::string timeseries_json(const Snapshot& snapshot, const std::string& departm
   }
   const int step_days = bucket == "week" ? 7 : 1;
   Day last = day_of(*to);
-  if (bucket == "week") last += days((7 - std::chrono::weekday(last).iso_encoding()) % 7);  // to the week's Sunday
   Day first = from ? day_of(*from) : last - days(step_days * (bucket == "week" ? 12 : 28) - 1);
-  if (bucket == "week") first -= days(std::chrono::weekday(first).iso_encoding() - 1);  // back to its Monday
-  if (first > last) refuse(status::bad_request, "invalid_parameter", "from (" + *from + ") comes after to (" + *to + ")");
+  // Before whole weeks widen the window: a from after the latest event's day is refused in any bucket.
+  if (first > last) refuse(status::bad_request, "invalid_parameter", "from (" + *from + ") comes after the latest event's day (" + *to + ")");
+  if (bucket == "week") {
+    last += days((7 - std::chrono::weekday(last).iso_encoding()) % 7);  // to the week's Sunday
+    first -= days(std::chrono::weekday(first).iso_encoding() - 1);     // back to its Monday
+  }
   require_calendar(text_of(first), text_of(last));  // whole weeks can reach past 9999-12-31
   const auto buckets = static_cast<std::size_t>((last - first).count() / step_days + 1);
   if (buckets > kMostBuckets) {

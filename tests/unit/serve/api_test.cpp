@@ -339,6 +339,11 @@ TEST_F(ApiTest, WeeksRunMondayToSundayAndARelationshipHasItsOwnSeries) {
   EXPECT_EQ(edge["points"][0]["count"].GetUint64(), z_to_w->stats.requests);
   EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?metric=give_ratio&partner=W")), "invalid_parameter");
   EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?from=2020-01-01&to=2026-01-01")), "invalid_parameter");
+  // A from after to within one week was taken once whole weeks had widened the window.
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?bucket=week&from=2026-04-02&to=2026-04-01")),
+            "invalid_parameter");
+  EXPECT_EQ(error_code(get(api, "/api/v1/departments/Z/timeseries?bucket=week&from=2026-04-04")), "invalid_parameter")
+      << "the latest event is of 2026-04-03";
   EXPECT_EQ(error_code(get(api, "/api/v1/departments/Nobody/timeseries")), "unknown_department");
   EXPECT_EQ(error_code(get(api, "/api/v1/departments/W/timeseries", "legal-token")), "forbidden");
   EXPECT_EQ(get(api, "/api/v1/departments/Z/timeseries", "legal-token").result(), bhttp::status::ok);
