@@ -1,11 +1,11 @@
 // relmap ingest: HTTP ingest of events into Kafka; a 2xx means every accepted event is durable.
-#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "commands.hpp"
+#include "stop_signals.hpp"
 #include "listen_option.hpp"
 #include "kafka_options.hpp"
 #include "time_bounds_options.hpp"
@@ -50,12 +50,7 @@ void run_ingest(IngestOptions& options) {
   options.settings.tokens = read_tokens(options.token_file);
   options.settings.delivery_timeout = std::chrono::milliseconds{options.delivery_timeout_ms};
   options.settings.body_timeout = std::chrono::milliseconds{options.body_timeout_ms};
-  // Block the stop signals before any thread starts, so only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const StopSignals stop_signals;  // before any thread starts
 
   auto publish_settings = options.kafka.publish_settings();
   publish_settings.time_bounds = options.time_bounds.bounds();
@@ -64,9 +59,7 @@ void run_ingest(IngestOptions& options) {
   server.start();
   std::cout << "relmap ingest: POST http://" << options.settings.host << ":" << server.port() << "/v1/events"
             << std::endl;
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cerr << "relmap ingest: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  std::cerr << "relmap ingest: stopping (" << stop_signals.wait() << ")\n";
   server.stop();
   const auto counts = server.publisher().counts();
   // Sent is not stored: what the broker acknowledged, events and dead letters alike, is.

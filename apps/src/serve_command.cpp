@@ -1,5 +1,4 @@
 // relmap serve: the relationship map, findings and reports over HTTP (/api/v1), always current.
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -7,6 +6,7 @@
 #include <xxhash.h>
 
 #include "commands.hpp"
+#include "stop_signals.hpp"
 #include "listen_option.hpp"
 #include "map_source.hpp"
 #include "relmap/common/logging.hpp"
@@ -125,11 +125,7 @@ void run_serve(ServeOptions& options) {
   if (settings.allow_unauthenticated) {
     std::cerr << "relmap serve: WARNING: --insecure-no-auth: anyone who can reach the port reads everything\n";
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const StopSignals stop_signals;  // before any thread starts
 
   serve::Api api(std::move(settings));
   http::Server server(options.http, [&api](const http::Request& request) { return api.handle(request); });
@@ -144,9 +140,7 @@ void run_serve(ServeOptions& options) {
   } else {
     follower = std::thread([&] { follow(options, api, stopping); });
   }
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cerr << "relmap serve: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  std::cerr << "relmap serve: stopping (" << stop_signals.wait() << ")\n";
   stopping = true;
   if (follower.joinable()) follower.join();
   server.stop();
