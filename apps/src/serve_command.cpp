@@ -1,4 +1,5 @@
 // relmap serve: the relationship map, findings and reports over HTTP (/api/v1), always current.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -27,6 +28,7 @@ struct ServeOptions {
   MapSource source;
   std::string listen = "127.0.0.1:8080";
   std::string token_file;
+  std::string web_root;  ///< empty: the build tree's or the installed pages, if there are any
   bool insecure_no_auth = false;
   double refresh_seconds = 2;
   http::ServerSettings http = [] {
@@ -112,6 +114,20 @@ void follow(const ServeOptions& options, serve::Api& api, const std::atomic<bool
   }
 }
 
+/// The pages named by --web-root, else those built beside the binary (build/web for build/apps/relmap)
+/// or installed with it (PREFIX/share/relmap/web for PREFIX/bin/relmap); without any, the API alone.
+std::shared_ptr<const serve::WebRoot> load_web_root(const std::string& named) {
+  if (!named.empty()) return std::make_shared<const serve::WebRoot>(serve::WebRoot::load(named));
+  std::error_code error;
+  const auto binary_dir = std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
+  const auto found = serve::WebRoot::find({binary_dir / ".." / "web", binary_dir / ".." / "share" / "relmap" / "web"});
+  if (error || !found) {
+    log()->warn("no web pages found beside the binary (--web-root DIR names them): serving the API alone");
+    return nullptr;
+  }
+  return std::make_shared<const serve::WebRoot>(serve::WebRoot::load(*found));
+}
+
 void run_serve(ServeOptions& options) {
   const auto address = parse_listen(options.listen);
   options.http.host = address.host;
@@ -125,12 +141,15 @@ void run_serve(ServeOptions& options) {
   if (settings.allow_unauthenticated) {
     std::cerr << "relmap serve: WARNING: --insecure-no-auth: anyone who can reach the port reads everything\n";
   }
+  settings.web = load_web_root(options.web_root);
   const StopSignals stop_signals;  // before any thread starts
 
+  const bool settings_has_pages = settings.web != nullptr;
   serve::Api api(std::move(settings));
   http::Server server(options.http, [&api](const http::Request& request) { return api.handle(request); });
   server.start();
-  std::cout << "relmap serve: http://" << options.http.host << ":" << server.port() << "/api/v1/graph" << std::endl;
+  std::cout << "relmap serve: http://" << options.http.host << ":" << server.port()
+            << (settings_has_pages ? "/" : "/api/v1/graph") << std::endl;
 
   std::atomic<bool> stopping{false};
   std::thread follower;
@@ -155,6 +174,8 @@ void add_serve_command(CLI::App& app) {
   command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   command->add_option("--token-file", options->token_file, "bearer tokens and their roles: TOKEN operations|department:ID per line");
   command->add_flag("--insecure-no-auth", options->insecure_no_auth, "answer requests without a token as operations (local use)");
+  command->add_option("--web-root", options->web_root, "the web pages' built files (default: those beside the binary)")
+      ->check(CLI::ExistingDirectory);
   command->add_option("--refresh-seconds", options->refresh_seconds, "look at the topics this often for new data")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

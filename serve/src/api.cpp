@@ -258,6 +258,19 @@ Response answer(const Request& request, std::string_view body, std::string_view 
   return response;
 }
 
+/// A page's file. The policy lets a page load only its own scripts, styles and workers, and no
+/// other site frame it: injected markup can neither run nor send data elsewhere.
+Response web_answer(const Request& request, const WebFile& file) {
+  auto response = answer(request, file.body, file.content_type, file.etag, file.gzip.empty() ? nullptr : &file.gzip);
+  response.set(bhttp::field::vary, "Accept-Encoding");
+  response.set("Content-Security-Policy",
+               "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+               "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  return response;
+}
+
 /// Different for every snapshot, request target and role: a cached answer is reused only for the same.
 std::string etag_of(const Snapshot& snapshot, const Request& request, const Principal& principal) {
   std::string key(http::view_of(request.target()));
@@ -433,7 +446,16 @@ Response Api::route(const Request& request, std::string& route_name) const {
     return http::make_response(request, status::ok, json.str(), "application/json");
   }
 
-  if (segments.size() < 2 || segments[0] != "api" || segments[1] != "v1") {
+  if (segments.empty() || segments[0] != "api") {
+    entering("web");
+    if (settings_.web) {
+      std::string path;
+      for (const auto& segment : segments) path += "/" + segment;
+      if (const auto* file = settings_.web->file(path.empty() ? "/" : path)) return web_answer(request, *file);
+    }
+    refuse(status::not_found, "not_found", settings_.web ? "no such page" : "the web pages are not installed (see --web-root)");
+  }
+  if (segments.size() < 2 || segments[1] != "v1") {
     refuse(status::not_found, "not_found", "no such resource; the API is under /api/v1");
   }
   if (is({"api", "v1", "openapi.json"})) {

@@ -13,12 +13,15 @@
 #include "relmap/http/server.hpp"
 #include "relmap/serve/access.hpp"
 #include "relmap/serve/snapshot.hpp"
+#include "relmap/serve/web_root.hpp"
 
 namespace relmap::serve {
 
 struct ApiSettings {
   AccessList access;
   bool allow_unauthenticated = false;  ///< --insecure-no-auth: every request is `operations`
+  /// The web pages, answered at / without a token (they hold no data; the API they call checks it).
+  std::shared_ptr<const WebRoot> web;
 };
 
 /// Thread-safe: any number of requests at once, and publish() beside them. A request reads the
