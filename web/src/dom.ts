@@ -73,7 +73,7 @@ export function sortableTable<T>(columns: Column<T>[], rows: T[], options: { sor
   let sortBy = options.sortBy ?? 0;
   let descending = options.descending ?? false;
   const table = h("table", { class: "data" });
-  if (options.caption) table.append(h("caption", {}, options.caption));
+  if (options.caption) table.append(h("caption", { class: "visually-hidden" }, options.caption));
   const head = h("thead");
   const body = h("tbody");
   table.append(head, body);

@@ -86,6 +86,7 @@ function alertItem(alert: Alert): HTMLElement {
 }
 
 export async function attentionPage(root: HTMLElement): Promise<Page> {
+  let shownAlerts = 12;
   const draw = async () => {
     let findings: Findings;
     try {
@@ -98,7 +99,7 @@ export async function attentionPage(root: HTMLElement): Promise<Page> {
       }
       throw error;
     }
-    const alerts = await getJson<{ alerts: Alert[] }>(apiPath("alerts", { limit: 50 }));
+    const alerts = await getJson<{ alerts: Alert[] }>(apiPath("alerts", { limit: 200 }));
     const sorted = [...alerts.alerts].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     const found = cards(findings);
     replaceChildren(root,
@@ -106,7 +107,8 @@ export async function attentionPage(root: HTMLElement): Promise<Page> {
       h("p", { class: "muted" }, findings.watermark ? `Data up to ${findings.watermark.replace("T", " ").replace("Z", " UTC")}.` : "No events yet."),
       h("div", { class: "cards" }, ...(found.length ? found : [h("p", {}, "Nothing stands out: no silos, hotspots or one-sided relationships.")])),
       h("section", { class: "alerts" }, h("h2", {}, "Alerts and andon pulls, newest first"),
-        sorted.length ? h("ul", {}, ...sorted.map(alertItem)) : h("p", {}, "No alerts.")));
+        sorted.length ? h("ul", {}, ...sorted.slice(0, shownAlerts).map(alertItem)) : h("p", {}, "No alerts."),
+        sorted.length > shownAlerts ? h("button", { type: "button", onclick: () => { shownAlerts = Infinity; void draw(); } }, `Show all ${sorted.length}`) : null));
   };
   await draw();
   return { refresh: draw };

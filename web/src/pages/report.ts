@@ -58,12 +58,12 @@ function headline(report: Report): string {
   const notMine = figure("\"Not my role\" rate");
   const deadEnd = figure("Dead-end rate");
   if (received && (received.value ?? 0) > 0) {
-    const rates = [{ what: "declined as not its role", f: notMine }, { what: "left at a dead end", f: deadEnd }].filter((r) => r.f && r.f.value !== null);
+    const rates = [{ verb: "declined", how: "as not its role", f: notMine }, { verb: "left", how: "at a dead end", f: deadEnd }].filter((r) => r.f && r.f.value !== null);
     rates.sort((a, b) => Math.abs(b.f!.change ?? 0) - Math.abs(a.f!.change ?? 0) || (b.f!.value ?? 0) - (a.f!.value ?? 0));
     const top = rates[0];
     if (top) {
       const change = top.f!.change === null ? "" : ` (${formatChange("rate", top.f!.change)}${against})`;
-      return `${name} ${top.what} ${percent(top.f!.value, 0)} of the ${count(received.value)} requests it received${change}.`;
+      return `${name} ${top.verb} ${percent(top.f!.value, 0)} of the ${count(received.value)} requests it received ${top.how}${change}.`;
     }
   }
   const handedIn = figure("Handoffs in");
@@ -97,7 +97,7 @@ export async function reportPage(root: HTMLElement, route: Route): Promise<Page>
       h("tbody", {}, ...summaryRows.map((row) => {
         const kind = kindOf(row.label);
         const f = row.figures[0];
-        const linked = row.label.startsWith("Requests received") || row.label.startsWith("Handoffs") ? casesOf() : row.label.startsWith("Dead-end") || row.label.startsWith("\"Not my role\"") ? casesOf("dead_end") : null;
+        const linked = row.label.startsWith("Requests received") || row.label.startsWith("Handoffs") ? casesOf() : row.label.startsWith("Dead-end") || row.label.startsWith("\"Not my role\"") || row.label.startsWith("Cases that ended in a dead end") ? casesOf("dead_end") : null;
         const cell = h("td", { class: "trend-cell" });
         const metric = trendOf.find(([start]) => row.label.startsWith(start))?.[1];
         if (metric) trendCells.set(metric, cell);
