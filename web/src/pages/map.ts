@@ -283,6 +283,8 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   });
 
   performance.mark("relmap-map-sigma");
+  // The camera as the page shows it, for a reader (and the live test) to see it survive a refresh.
+  renderer.getCamera().on("updated", (state) => { container.dataset.cameraRatio = state.ratio.toFixed(4); });
   const drawLegend = () => {
     const shown = [...communityRank.entries()].filter(([, rank]) => rank < communityColours.length);
     const others = communityRank.size - shown.length;
@@ -459,11 +461,16 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
     data = next;
     const seedsNow = seedPositions(data);
     const near = new Map<string, [number, number]>();
+    // A newcomer goes beside a partner it works with, a few percent of the map's width away.
+    let [minX, maxX] = [Infinity, -Infinity];
+    graph.forEachNode((_node, attributes) => { minX = Math.min(minX, attributes.x); maxX = Math.max(maxX, attributes.x); });
+    const offset = Number.isFinite(maxX - minX) && maxX > minX ? (maxX - minX) * 0.04 : 1;
     for (const d of data.departments) {
       if (graph.hasNode(d.id)) continue;
       const neighbour = data.edges.find((e) => (e.from === d.id && graph.hasNode(e.to)) || (e.to === d.id && graph.hasNode(e.from)));
       const anchor = neighbour ? (neighbour.from === d.id ? neighbour.to : neighbour.from) : null;
-      near.set(d.id, anchor ? [graph.getNodeAttribute(anchor, "x") + unitHash(d.id, 3) - 0.5, graph.getNodeAttribute(anchor, "y") + unitHash(d.id, 4) - 0.5] : seedsNow.get(d.id)!);
+      const angle = 2 * Math.PI * unitHash(d.id, 3);
+      near.set(d.id, anchor ? [graph.getNodeAttribute(anchor, "x") + offset * Math.cos(angle), graph.getNodeAttribute(anchor, "y") + offset * Math.sin(angle)] : seedsNow.get(d.id)!);
     }
     load(data, near);
     fillSelects();
