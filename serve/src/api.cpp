@@ -235,33 +235,44 @@ bool holds(const Request& request, const std::string& etag) {
   return false;
 }
 
+using Bytes = std::shared_ptr<const std::string>;
+
 /// A body for `request`, with the snapshot's ETag (304 when the client holds it) and gzip when the
-/// client takes it. `compressed`, when given, is `body` already compressed.
-Response answer(const Request& request, std::string_view body, std::string_view content_type, const std::string& etag,
-                const std::string* compressed = nullptr) {
+/// client takes it. `compressed`, when given, is `body` already compressed. Both are sent as they
+/// are kept, not copied: a 778 KB graph copied into every answer was most of its cost.
+Response answer(const Request& request, const Bytes& body, std::string_view content_type, const std::string& etag,
+                const Bytes& compressed = nullptr) {
   if (holds(request, etag)) {
     Response unchanged = http::make_response(request, status::not_modified, "", content_type);
     unchanged.erase(bhttp::field::content_type);
     unchanged.set(bhttp::field::etag, etag);
     return unchanged;
   }
-  Response response;
-  if (http::accepts_gzip(request) && body.size() >= kGzipFrom) {
-    response = http::make_response(request, status::ok, compressed != nullptr ? *compressed : http::gzip(body), content_type);
+  Response response = http::make_response(request, status::ok, "", content_type);
+  if (http::accepts_gzip(request) && body->size() >= kGzipFrom) {
+    response.body().share(compressed != nullptr ? compressed : std::make_shared<const std::string>(http::gzip(*body)));
     response.set(bhttp::field::content_encoding, "gzip");
   } else {
-    response = http::make_response(request, status::ok, std::string(body), content_type);
+    response.body().share(body);
   }
+  response.prepare_payload();
   response.set(bhttp::field::etag, etag);
   response.set(bhttp::field::cache_control, "no-cache");
   response.set(bhttp::field::vary, "Accept-Encoding, Authorization");
   return response;
 }
 
+Response answer(const Request& request, std::string body, std::string_view content_type, const std::string& etag) {
+  return answer(request, std::make_shared<const std::string>(std::move(body)), content_type, etag);
+}
+
+/// `text` kept alive by `owner` (a snapshot, the web root), as the answer's bytes.
+Bytes kept_by(const std::shared_ptr<const void>& owner, const std::string& text) { return Bytes(owner, &text); }
+
 /// A page's file. The policy lets a page load only its own scripts, styles and workers, and no
 /// other site frame it: injected markup can neither run nor send data elsewhere.
-Response web_answer(const Request& request, const WebFile& file) {
-  auto response = answer(request, file.body, file.content_type, file.etag, file.gzip.empty() ? nullptr : &file.gzip);
+Response web_answer(const Request& request, const std::shared_ptr<const WebRoot>& root, const WebFile& file) {
+  auto response = answer(request, kept_by(root, file.body), file.content_type, file.etag, file.gzip.empty() ? nullptr : kept_by(root, file.gzip));
   response.set(bhttp::field::vary, "Accept-Encoding");
   response.set("Content-Security-Policy",
                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
@@ -451,7 +462,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     if (settings_.web) {
       std::string path;
       for (const auto& segment : segments) path += "/" + segment;
-      if (const auto* file = settings_.web->file(path.empty() ? "/" : path)) return web_answer(request, *file);
+      if (const auto* file = settings_.web->file(path.empty() ? "/" : path)) return web_answer(request, settings_.web, *file);
     }
     refuse(status::not_found, "not_found", settings_.web ? "no such page" : "the web pages are not installed (see --web-root)");
   }
@@ -461,7 +472,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   if (is({"api", "v1", "openapi.json"})) {
     entering("openapi");
     Query(target->query, {});
-    return answer(request, openapi_document(), "application/json", "\"openapi-" + std::string(RELMAP_VERSION) + "\"");
+    return answer(request, kept_by(nullptr, openapi_document()), "application/json", "\"openapi-" + std::string(RELMAP_VERSION) + "\"");
   }
 
   Principal principal;
@@ -496,7 +507,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       window = report_window_of(data, window, kDefaultReportDays);
     }
     if (!compare && format == "json" && !window.from && !window.to && principal.sees_everything()) {
-      return answer(request, data.graph_json(), "application/json", etag, &data.graph_json_gzip());
+      return answer(request, kept_by(snapshot, data.graph_json()), "application/json", etag, kept_by(snapshot, data.graph_json_gzip()));
     }
     auto body = cached(data, etag, [&] {
       auto map = data.map_of(window);
@@ -512,7 +523,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       if (format == "csv") return render::to_csv(*map);
       return render::to_dot(*map);
     });
-    return answer(request, *body, media_type_of(format), etag);
+    return answer(request, body, media_type_of(format), etag);
   }
 
   if (is({"api", "v1", "findings"})) {
@@ -521,7 +532,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     only_operations();
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, *cached(data, etag, [&] { return findings_json(data.map(), data.findings(), data.version()); }),
+    return answer(request, cached(data, etag, [&] { return findings_json(data.map(), data.findings(), data.version()); }),
                   "application/json", etag);
   }
 
@@ -530,7 +541,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Query query(target->query, {"sort", "order", "limit"});
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
-    return answer(request, *cached(data, etag, [&] { return departments_json(data.map(), query, principal); }),
+    return answer(request, cached(data, etag, [&] { return departments_json(data.map(), query, principal); }),
                   "application/json", etag);
   }
 
@@ -557,7 +568,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
       }
       return render::render_report(report, format);
     });
-    return answer(request, *body, media_type_of(format), etag);
+    return answer(request, body, media_type_of(format), etag);
   }
 
   if (segments.size() == 5 && segments[2] == "departments" && segments[4] == "timeseries") {
@@ -568,7 +579,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     auto body = cached(data, etag, [&] { return timeseries_json(data, department, query); });  // checks them before any 304
-    return answer(request, *body, "application/json", etag);
+    return answer(request, body, "application/json", etag);
   }
 
   if (is({"api", "v1", "alerts"})) {
@@ -601,7 +612,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, *cached(data, etag, [&] { return cases_json(data, query, principal); }), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return cases_json(data, query, principal); }), "application/json", etag);
   }
 
   if (segments.size() == 4 && segments[2] == "cases") {
@@ -610,7 +621,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const Snapshot& data = require_snapshot();
     const auto etag = etag_of(data, request, principal);
     if (holds(request, etag)) return answer(request, "", "application/json", etag);
-    return answer(request, *cached(data, etag, [&] { return case_json(data, segments[3], principal); }), "application/json", etag);
+    return answer(request, cached(data, etag, [&] { return case_json(data, segments[3], principal); }), "application/json", etag);
   }
 
   refuse(status::not_found, "not_found", "no such resource under /api/v1");

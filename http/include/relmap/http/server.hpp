@@ -13,10 +13,12 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "relmap/http/shared_body.hpp"
+
 namespace relmap::http {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
-using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<SharedBody>;
 /// Answers one request. Called on the server's threads, several at once: it must be thread-safe and
 /// quick (it holds one of ServerSettings::threads while it runs). An exception becomes a 500.
 using Handler = std::function<Response(const Request&)>;
