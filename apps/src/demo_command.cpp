@@ -1,12 +1,16 @@
 // relmap demo: the whole pipeline on the embedded default. librdkafka's mock cluster runs in-process; a
 // generated organisation (or --events FILE) goes through the producer, the exactly-once aggregator and
-// the aggregates topic into the relationship map, and the headline findings are printed.
+// the aggregates topic into the relationship map, served with the web pages as `relmap serve` serves
+// it while a trickle of new cases keeps it moving. With --out: the map and reports written, the
+// headline findings printed, and the demo ends.
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -14,6 +18,8 @@
 #include "input_options.hpp"
 #include "map_output.hpp"
 #include "reports.hpp"
+#include "serve_command.hpp"
+#include "stop_signals.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
@@ -35,6 +41,8 @@ struct DemoOptions {
   std::string out_dir;
   std::string directory_file;
   int partitions = 3;
+  std::string listen = "127.0.0.1:8080";
+  double trickle_seconds = 3;  ///< a few new cases this often while serving; 0: none
 };
 
 std::string display(const graph::RelationshipMap& map, const std::string& id) {
@@ -137,7 +145,43 @@ std::string directory_file_of(const DemoOptions& options) {
   return path.string();
 }
 
+std::string trickle_note(double seconds) {
+  std::ostringstream text;
+  text << ", with new cases every " << seconds << " s";
+  return text.str();
+}
+
+/// Publishes a few generated cases every interval until `stopping`, each batch a day after the last,
+/// so that the served map's counts and period visibly move.
+void trickle(const kafka::Config& config, const consumer::StreamTopics& topics, const DemoOptions& options,
+             const std::atomic<bool>& stopping) {
+  producer::EventPublisher publisher(config, {topics.events, topics.dead_letter});
+  producer::GeneratorSettings batch{.seed = options.generator.seed + 1000, .cases = 12};
+  batch.start = options.generator.start + options.generator.span;
+  batch.span = std::chrono::days{1};
+  const auto interval = std::chrono::duration<double>(options.trickle_seconds);
+  auto next = std::chrono::steady_clock::now() + interval;
+  while (!stopping) {
+    if (std::chrono::steady_clock::now() < next) {
+      std::this_thread::sleep_for(50ms);
+      continue;
+    }
+    std::uint64_t line = 0;
+    producer::generate_organisation(batch, [&](std::string_view record) {
+      (void)publisher.publish(record, {"trickle", ++line});
+      publisher.serve_deliveries(0ms);
+    });
+    (void)publisher.flush(10s);
+    ++batch.seed;
+    batch.start += std::chrono::days{1};
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
+  }
+}
+
 void run_demo(DemoOptions& options) {
+  const bool serving = options.out_dir.empty();
+  std::optional<StopSignals> stop_signals;
+  if (serving) stop_signals.emplace();  // before any thread starts: the mock cluster starts librdkafka's
   kafka::MockCluster cluster;
   consumer::StreamTopics topics;
   for (const auto& topic : {topics.events, topics.changelog, topics.aggregates}) cluster.create_topic(topic, options.partitions);
@@ -172,9 +216,38 @@ void run_demo(DemoOptions& options) {
               << " invalid records to " << topics.dead_letter << "\n" << std::flush;
   }
 
-  // The mock drops offsets sent to transactions: the aggregator stops where it has read, not committed.
+  // The directory goes through its topic too: what the map shows is what any instance would read.
+  if (const auto directory_csv = directory_file_of(options); !directory_csv.empty()) {
+    consumer::publish_directory(config, departments_topic, graph::read_directory_csv(directory_csv));
+    if (options.directory_file.empty() && options.out_dir.empty()) std::filesystem::remove(directory_csv);  // temporary
+  }
+
   kafka::Config aggregator_config = config;
   aggregator_config.set("session.timeout.ms", "6000").set("heartbeat.interval.ms", "500").set("fetch.wait.max.ms", "5");
+  if (serving) {
+    std::atomic<bool> stopping{false};
+    std::thread aggregating([&] {
+      consumer::StreamAggregator aggregator(aggregator_config, topics, {.group = "relmap-demo", .instance_id = "demo"});
+      aggregator.run(stopping);
+    });
+    std::thread trickling;
+    // A user's own log is theirs: nothing generated is mixed into it.
+    const bool trickles = options.trickle_seconds > 0 && options.input.path.empty();
+    if (trickles) trickling = std::thread([&] { trickle(config, topics, options, stopping); });
+    ServeOptions serve_options;
+    serve_options.source.kafka.brokers = cluster.bootstraps();
+    serve_options.listen = options.listen;
+    serve_options.insecure_no_auth = true;  // the demo's own data, on the address it was told
+    serve_options.refresh_seconds = 1;
+    std::cout << "Serving the map and the reports" << (trickles ? trickle_note(options.trickle_seconds) : "")
+              << ". Ctrl-C stops.\n" << std::flush;
+    run_serve(serve_options, *stop_signals, "relmap demo");
+    stopping = true;
+    if (trickling.joinable()) trickling.join();
+    aggregating.join();
+    return;
+  }
+  // The mock drops offsets sent to transactions: the aggregator stops where it has read, not committed.
   consumer::StreamAggregator aggregator(aggregator_config, topics,
                                         {.group = "relmap-demo", .instance_id = "demo", .stop_at_end = true, .end_by_position = true});
   const std::atomic<bool> never{false};
@@ -182,11 +255,6 @@ void run_demo(DemoOptions& options) {
   std::cout << "Aggregated exactly once: " << aggregator.counters().messages << " messages in "
             << aggregator.counters().transactions << " transactions\n" << std::flush;
 
-  // The directory goes through its topic too: what the map shows is what any instance would read.
-  if (const auto directory_csv = directory_file_of(options); !directory_csv.empty()) {
-    consumer::publish_directory(config, departments_topic, graph::read_directory_csv(directory_csv));
-    if (options.directory_file.empty() && options.out_dir.empty()) std::filesystem::remove(directory_csv);  // temporary
-  }
   const auto directory = consumer::read_directory(config, departments_topic);
   if (!directory.entries.empty()) {
     std::cout << "Department directory: " << directory.entries.size() << " departments in " << departments_topic << "\n";
@@ -222,7 +290,13 @@ void add_demo_command(CLI::App& app) {
   options->input.add_to(*command);
   command->add_option("--cases", options->generator.cases, "cases of the generated organisation")->capture_default_str();
   command->add_option("--seed", options->generator.seed, "seed of the generated organisation")->capture_default_str();
-  command->add_option("--out", options->out_dir, "write the map (map.json, map.graphml, map.svg) into this folder");
+  command->add_option("--out", options->out_dir,
+                      "write the map (map.json, map.graphml, map.svg) and reports into this folder, print the findings and end");
+  command->add_option("--listen", options->listen, "HOST:PORT to serve the map and reports on (port 0: any free port)")
+      ->capture_default_str();
+  command->add_option("--trickle-seconds", options->trickle_seconds, "publish a few new cases this often while serving (0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   command->add_option("--directory", options->directory_file,
                       "department directory CSV (id,name,unit,customer_facing); the generated organisation has its own")
       ->check(CLI::ExistingFile);

@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "commands.hpp"
+#include "serve_command.hpp"
 #include "stop_signals.hpp"
 #include "listen_option.hpp"
 #include "map_source.hpp"
@@ -23,20 +24,6 @@ const auto& log() {
   static const auto logger = relmap::logger("serve");
   return logger;
 }
-
-struct ServeOptions {
-  MapSource source;
-  std::string listen = "127.0.0.1:8080";
-  std::string token_file;
-  std::string web_root;  ///< empty: the build tree's or the installed pages, if there are any
-  bool insecure_no_auth = false;
-  double refresh_seconds = 2;
-  http::ServerSettings http = [] {
-    http::ServerSettings settings;
-    settings.threads = 4;  // a window's map drawn for the first time holds one while others answer
-    return settings;
-  }();
-};
 
 /// What the aggregates, departments and alerts topics end at: when it moves, the data did.
 std::vector<kafka::TopicPartition> ends_of(const MapSource& source) {
@@ -128,7 +115,9 @@ std::shared_ptr<const serve::WebRoot> load_web_root(const std::string& named) {
   return std::make_shared<const serve::WebRoot>(serve::WebRoot::load(*found));
 }
 
-void run_serve(ServeOptions& options) {
+}  // namespace
+
+void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::string_view name) {
   const auto address = parse_listen(options.listen);
   options.http.host = address.host;
   options.http.port = address.port;
@@ -142,13 +131,11 @@ void run_serve(ServeOptions& options) {
     std::cerr << "relmap serve: WARNING: --insecure-no-auth: anyone who can reach the port reads everything\n";
   }
   settings.web = load_web_root(options.web_root);
-  const StopSignals stop_signals;  // before any thread starts
-
   const bool settings_has_pages = settings.web != nullptr;
   serve::Api api(std::move(settings));
   http::Server server(options.http, [&api](const http::Request& request) { return api.handle(request); });
   server.start();
-  std::cout << "relmap serve: http://" << options.http.host << ":" << server.port()
+  std::cout << name << ": http://" << options.http.host << ":" << server.port()
             << (settings_has_pages ? "/" : "/api/v1/graph") << std::endl;
 
   std::atomic<bool> stopping{false};
@@ -159,13 +146,12 @@ void run_serve(ServeOptions& options) {
   } else {
     follower = std::thread([&] { follow(options, api, stopping); });
   }
-  std::cerr << "relmap serve: stopping (" << stop_signals.wait() << ")\n";
+  const char* signal = stop_signals.wait();
+  std::cerr << name << ": stopping (" << signal << ")\n";
   stopping = true;
   if (follower.joinable()) follower.join();
   server.stop();
 }
-
-}  // namespace
 
 void add_serve_command(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
@@ -182,7 +168,8 @@ void add_serve_command(CLI::App& app) {
   command->add_option("--http-threads", options->http.threads, "threads answering requests")->check(CLI::PositiveNumber)->capture_default_str();
   command->callback([options] {
     options->source.resolve();
-    run_serve(*options);
+    const StopSignals stop_signals;  // before any thread starts
+    run_serve(*options, stop_signals, "relmap serve");
   });
 }
 

@@ -1,11 +1,15 @@
 // Runs the relmap binary as a user would and checks what it prints.
+#include <chrono>
+#include <csignal>
 #include <fstream>
+#include <thread>
 #include <map>
 
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
+#include "../support/http_get.hpp"
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 
@@ -64,7 +68,8 @@ TEST(VersionFlag, NamesTheKafkaClientAndTheAllocatorInUse) {
 }
 
 TEST(DemoCommand, StreamsARealEventLog) {
-  const std::string output = run_command(kRelmap + " --log-level warn demo --events " + kLogs +
+  const relmap::testing::TempPath out_dir("relmap-demo-xes-out");
+  const std::string output = run_command(kRelmap + " --log-level warn demo --out " + out_dir.str() + " --events " + kLogs +
                                          "running-example.xes --dept-attr org:resource 2>/dev/null");
   // 32 handoffs and the opening of each of the 6 cases.
   EXPECT_NE(output.find("Produced 38 events to relmap.events, 0 invalid records"), std::string::npos) << output;
@@ -94,12 +99,49 @@ TEST(DemoCommand, CountsInvalidRecordsAndDuplicatesOnce) {
         << '\n';
   }
   ASSERT_GE(invalid, 40);
-  const std::string output = run_command(kRelmap + " --log-level warn demo --events " + events + " 2>/dev/null");
+  const relmap::testing::TempPath out_dir("relmap-demo-mixed-out");
+  const std::string output = run_command(kRelmap + " --log-level warn demo --out " + out_dir.str() + " --events " + events + " 2>/dev/null");
   const std::string rejected = std::to_string(invalid);
   EXPECT_NE(output.find("Produced 3 events to relmap.events, " + rejected + " invalid records"), std::string::npos) << output;
   EXPECT_NE(output.find("2 events (1 duplicates counted once, " + rejected + " rejected to the dead-letter topic), 1 cases"),
             std::string::npos)
       << output;
+}
+
+/// The README's main job as a user runs it: the demo serves the API and the pages, its printed Kafka
+/// address takes more events (as `relmap produce` from another terminal would send them), they show
+/// in the API, and Ctrl-C ends it cleanly.
+TEST(DemoCommand, ServesTheMapTakesEventsAtItsKafkaAddressAndStopsOnCtrlC) {
+  using namespace std::chrono_literals;
+  using relmap::testing::http_get;
+  const relmap::testing::TempPath out("relmap-demo-serve.out");
+  const int demo = relmap::testing::spawn({kRelmap, "--log-level", "warn", "demo", "--listen", "127.0.0.1:0", "--cases", "400",
+                                           "--trickle-seconds", "1"}, out.str());
+  const auto url = relmap::testing::wait_for_line(out.str(), "relmap demo: http://", 60s);
+  ASSERT_FALSE(url.empty()) << "the demo printed no address";
+  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  const auto kafka_line = relmap::testing::wait_for_line(out.str(), "Embedded Kafka (librdkafka mock cluster) at ", 1s);
+  const std::string brokers = kafka_line.substr(kafka_line.rfind(' ') + 1);
+
+  const auto graph_holds = [&](const std::string& text, std::chrono::seconds within) {
+    for (const auto deadline = std::chrono::steady_clock::now() + within; std::chrono::steady_clock::now() < deadline;) {
+      const auto [status, body] = http_get(port, "/api/v1/graph");
+      if (status == 200 && body.find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(graph_holds("\"id\":\"Legal\"", 60s)) << "the generated organisation never reached the served map";
+  const auto [page_status, page] = http_get(port, "/");
+  EXPECT_EQ(page_status, 200);
+  EXPECT_NE(page.find("src=\"/app.js\""), std::string::npos) << page;
+
+  const relmap::testing::TempPath more("relmap-demo-more.jsonl");
+  std::ofstream(more.str()) << R"({"event_id":"demo-more-1","type":"request","v":1,"occurred_at":"2026-03-20T10:00:00Z","case_id":"DEMO-MORE-1","source":"t","from":"Night Desk","to":"Legal"})"
+                            << "\n";
+  run_command(kRelmap + " --log-level warn produce --brokers " + brokers + " " + more.str() + " 2>&1");
+  EXPECT_TRUE(graph_holds("\"id\":\"Night Desk\"", 30s)) << "an event produced to the demo's Kafka never showed";
+  EXPECT_EQ(relmap::testing::stop_process(demo, SIGINT), 0);
 }
 
 }  // namespace

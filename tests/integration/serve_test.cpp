@@ -5,12 +5,10 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "../support/http_get.hpp"
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 
@@ -28,24 +26,8 @@ using relmap::testing::wait_for_line;
 
 const std::string kRelmap = RELMAP_BINARY;
 
-/// GET on 127.0.0.1:port; the status and the body, or status 0 when nothing answered.
 std::pair<int, std::string> http_get(int port, const std::string& target) {
-  namespace bhttp = boost::beast::http;
-  try {
-    boost::asio::io_context io;
-    boost::beast::tcp_stream stream(io);
-    stream.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-    bhttp::request<bhttp::empty_body> request{bhttp::verb::get, target, 11};
-    request.set(bhttp::field::host, "localhost");
-    request.set(bhttp::field::authorization, "Bearer live-ops");
-    bhttp::write(stream, request);
-    boost::beast::flat_buffer buffer;
-    bhttp::response<bhttp::string_body> response;
-    bhttp::read(stream, buffer, response);
-    return {response.result_int(), response.body()};
-  } catch (const std::exception&) {
-    return {0, ""};
-  }
+  return relmap::testing::http_get(port, target, "live-ops");
 }
 
 std::uint64_t events_in(const std::string& graph_json) {
