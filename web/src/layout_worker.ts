@@ -27,7 +27,7 @@ self.onmessage = (message: MessageEvent<LayoutRequest>) => {
   forceAtlas2.assign(graph, {
     iterations,
     getEdgeWeight: "weight",
-    settings: { ...settings, barnesHutOptimize: ids.length > 300, strongGravityMode: true, gravity: 0.05, scalingRatio: 10, edgeWeightInfluence: 0.5 },
+    settings: { ...settings, barnesHutOptimize: ids.length > 300, strongGravityMode: true, gravity: 0.5, scalingRatio: 10, edgeWeightInfluence: 0.5 },
   });
   const answer: LayoutAnswer = { x: new Float64Array(ids.length), y: new Float64Array(ids.length) };
   ids.forEach((id, index) => {

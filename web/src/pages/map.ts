@@ -203,7 +203,7 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
     for (const d of next.departments) {
       const attributes = {
         label: (d.articulation_point ? "◆ " : "") + (d.name || d.id),
-        size: 3 + 15 * Math.sqrt(volumeOf(d) / most),
+        size: 4 + 14 * Math.sqrt(volumeOf(d) / most),
         color: colourOf(d),
         borderColor: silos.has(d.id) ? "#111111" : colourOf(d),
         type: "border",
@@ -258,8 +258,8 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
     enableEdgeEvents: true,
     hideEdgesOnMove: graph.size > 2000,  // panning stays fluid; the edges and labels return when it stops
     hideLabelsOnMove: graph.order > 2000,
-    labelDensity: 0.6,
-    labelGridCellSize: 90,
+    labelDensity: 1,
+    labelGridCellSize: 70,
     labelRenderedSizeThreshold: 4,
     labelFont: "system-ui, sans-serif",
     zIndex: true,
@@ -283,6 +283,9 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   });
 
   performance.mark("relmap-map-sigma");
+  // The whole map in view with room for the outermost labels, which reach past their departments.
+  const fitted = { x: 0.5, y: 0.5, angle: 0, ratio: 1.15 };
+  renderer.getCamera().setState(fitted);
   // The camera as the page shows it, for a reader (and the live test) to see it survive a refresh.
   renderer.getCamera().on("updated", (state) => { container.dataset.cameraRatio = state.ratio.toFixed(4); });
   const drawLegend = () => {
@@ -532,7 +535,7 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
       try { localStorage.setItem(layoutKey, JSON.stringify(kept)); } catch { /* full storage: the next visit lays out again */ }
       container.dataset.layout = "done";
       renderer.refresh();
-      void renderer.getCamera().animatedReset({ duration: 300 });
+      void renderer.getCamera().animate(fitted, { duration: 300 });
     }).catch((error) => { container.dataset.layout = `failed: ${error instanceof Error ? error.message : String(error)}`; });
   } else {
     container.dataset.layout = "done";
