@@ -502,14 +502,18 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   drawLegend();
   applyFilters();
   performance.mark("relmap-map-filtered");
-  renderer.once("afterRender", () => {
+  // Sigma drew the first frame inside refresh(); two animation frames later it is on the screen.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
     performance.mark("relmap-map-rendered");
     container.dataset.rendered = "true";
-  });
+    startLayout();
+  }));
   if (filters.focus && graph.hasNode(filters.focus)) showDepartment(filters.focus);
   else if (filters.compare) void showComparison();
 
   let disposed = false;
+  // The layout starts once the first frame is drawn: on two cores it would otherwise slow that frame.
+  const startLayout = () => {
   if (!reuse && graph.order > 1) {
     container.dataset.layout = "running";
     const ids = graph.nodes();
@@ -540,6 +544,7 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   } else {
     container.dataset.layout = "done";
   }
+  };
 
   return {
     refresh: reload,
