@@ -127,6 +127,15 @@ void delete_topics(const Config& config, const std::vector<std::string>& topics,
   await_metadata(client.get(), topics, false, timeout);
 }
 
+int broker_count(const Config& config, milliseconds timeout) {
+  const auto client = admin_client(config);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const auto error = rd_kafka_metadata(client.get(), 0, nullptr, &metadata, timeout_ms(timeout));
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) throw KafkaException(make_error_code(error), "reading the cluster's brokers");
+  const MetadataPtr kept{metadata, &rd_kafka_metadata_destroy};
+  return kept->broker_cnt;
+}
+
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout) {
   return partition_counts(config, {topic}, timeout).front();
 }

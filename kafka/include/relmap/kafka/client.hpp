@@ -187,6 +187,9 @@ void create_topics(const Config& config, const std::vector<NewTopic>& topics, mi
 /// Throws KafkaException.
 void delete_topics(const Config& config, const std::vector<std::string>& topics, milliseconds timeout);
 
+/// How many brokers the cluster has (as its metadata lists them). Throws KafkaException.
+int broker_count(const Config& config, milliseconds timeout);
+
 /// The number of partitions of `topic`; 0 when the topic does not exist. Throws KafkaException.
 int partition_count(const Config& config, const std::string& topic, milliseconds timeout);
 /// The same for several topics, in their order, through one client (one connection).
