@@ -33,7 +33,6 @@ using http::Request;
 using http::Response;
 
 /// Bodies smaller than this go out as they are: gzip would save less than its own cost.
-constexpr std::size_t kGzipFrom = 1024;
 constexpr int kDefaultReportDays = 28;
 
 /// The window of equal length before `window`, refused when it would start before the year 0000.
@@ -249,7 +248,7 @@ Response answer(const Request& request, const Bytes& body, std::string_view cont
     return unchanged;
   }
   Response response = http::make_response(request, status::ok, "", content_type);
-  if (http::accepts_gzip(request) && body->size() >= kGzipFrom) {
+  if (http::accepts_gzip(request) && body->size() >= http::kGzipFrom) {
     response.body().share(compressed != nullptr ? compressed : std::make_shared<const std::string>(http::gzip(*body)));
     response.set(bhttp::field::content_encoding, "gzip");
   } else {

@@ -12,20 +12,18 @@
 namespace relmap::serve {
 namespace {
 
-constexpr std::size_t kGzipFrom = 1024;
-
 struct MediaType {
   std::string_view extension;
   std::string_view content_type;
-  bool compressible;
 };
 
+// What web/build.mjs writes, all text: each file large enough is kept gzipped too, so an answer never
+// compresses on the fly (a type that does not compress would have been gzipped on every request).
 constexpr MediaType kMediaTypes[] = {
-    {".html", "text/html; charset=utf-8", true},  {".js", "text/javascript; charset=utf-8", true},
-    {".css", "text/css; charset=utf-8", true},    {".json", "application/json", true},
-    {".map", "application/json", true},           {".svg", "image/svg+xml", true},
-    {".txt", "text/plain; charset=utf-8", true},  {".png", "image/png", false},
-    {".ico", "image/x-icon", false},              {".woff2", "font/woff2", false},
+    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
+    {".map", "application/json"},          {".svg", "image/svg+xml"},
+    {".txt", "text/plain; charset=utf-8"},
 };
 
 std::string read_all(const std::filesystem::path& path) {
@@ -52,7 +50,7 @@ WebRoot WebRoot::load(const std::filesystem::path& directory) {
     WebFile file;
     file.content_type = media->content_type;
     file.body = read_all(entry.path());
-    if (media->compressible && file.body.size() >= kGzipFrom) file.gzip = http::gzip(file.body);
+    if (file.body.size() >= http::kGzipFrom) file.gzip = http::gzip(file.body);
     char etag[32];
     std::snprintf(etag, sizeof etag, "\"web-%016llx\"", static_cast<unsigned long long>(XXH3_64bits(file.body.data(), file.body.size())));
     file.etag = etag;

@@ -14,7 +14,7 @@ namespace relmap::serve {
 struct WebFile {
   std::string content_type;
   std::string body;
-  std::string gzip;  ///< empty when compressing would not pay (images, small files)
+  std::string gzip;  ///< empty below http::kGzipFrom bytes, where the body goes as it is
   std::string etag;
 };
 
