@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { launchBrowser } from "./browser.mjs";
+import { launchBrowser, startServe } from "./browser.mjs";
 
 const relmap = process.env.RELMAP_BIN;
 const brokers = process.env.RELMAP_KAFKA_BROKERS;
@@ -19,22 +19,19 @@ const work = mkdtempSync(join(tmpdir(), "relmap-web-live-"));
 const name = `web-live-${process.pid}-${Date.now()}`;
 const topics = ["--brokers", brokers, "--topic", `${name}.events`, "--dlq-topic", `${name}.dlq`, "--changelog-topic", `${name}.state`,
   "--aggregates-topic", `${name}.aggregates`, "--alerts-topic", `${name}.alerts`, "--departments-topic", `${name}.departments`];
-const children = [];
+const stops = [];  // of the processes the test started
 const run = (...args) => execFileSync(relmap, ["--log-level", "warn", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-after(() => { for (const child of children) child.kill("SIGTERM"); });
+after(() => { for (const stop of stops) stop(); });
 
 test("events produced while the map is open appear on it, and the zoom and filters stay", async () => {
   run("topics", "create", ...topics, "--partitions", "3");
   run("generate", "--seed", "5", "--cases", "300", "-o", join(work, "events.jsonl"));
   run("produce", ...topics, join(work, "events.jsonl"));
-  children.push(spawn(relmap, ["--log-level", "warn", "aggregate", "--group", name, "--batch-ms", "200", ...topics], { stdio: "ignore" }));
-  const serve = spawn(relmap, ["--log-level", "warn", "serve", "--listen", "127.0.0.1:0", "--insecure-no-auth", "--refresh-seconds", "1",
-    "--web-root", process.env.RELMAP_WEB_ROOT, ...topics], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(serve);
-  const base = await new Promise((resolve) => {
-    let text = "";
-    serve.stdout.on("data", (chunk) => { text += chunk; const found = text.match(/http:\/\/[0-9.]+:\d+/); if (found) resolve(found[0]); });
-  });
+  const aggregator = spawn(relmap, ["--log-level", "warn", "aggregate", "--group", name, "--batch-ms", "200", ...topics], { stdio: "ignore" });
+  stops.push(() => aggregator.kill("SIGTERM"));
+  const serve = await startServe(relmap, ["--insecure-no-auth", "--refresh-seconds", "1", "--web-root", process.env.RELMAP_WEB_ROOT, ...topics]);
+  stops.push(serve.stop);
+  const base = serve.base;
   const departments = async () => {
     const response = await fetch(`${base}/api/v1/graph`);
     return response.ok ? (await response.json()).departments.length : 0;
