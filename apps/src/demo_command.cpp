@@ -181,7 +181,8 @@ void trickle(const kafka::Config& config, const consumer::StreamTopics& topics, 
 void run_demo(DemoOptions& options) {
   const bool serving = options.out_dir.empty();
   std::optional<StopSignals> stop_signals;
-  if (serving) stop_signals.emplace();  // before any thread starts: the mock cluster starts librdkafka's
+  // Before any thread starts (the mock cluster starts librdkafka's): threads inherit the blocked signals.
+  if (serving) stop_signals.emplace();
   kafka::MockCluster cluster;
   consumer::StreamTopics topics;
   for (const auto& topic : {topics.events, topics.changelog, topics.aggregates}) cluster.create_topic(topic, options.partitions);

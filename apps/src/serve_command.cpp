@@ -128,7 +128,7 @@ void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::stri
     throw std::invalid_argument("--token-file with at least one token is required (or --insecure-no-auth for local use)");
   }
   if (settings.allow_unauthenticated) {
-    std::cerr << "relmap serve: WARNING: --insecure-no-auth: anyone who can reach the port reads everything\n";
+    std::cerr << name << ": WARNING: no token is asked for: anyone who can reach the port reads everything\n";
   }
   settings.web = load_web_root(options.web_root);
   const bool settings_has_pages = settings.web != nullptr;
