@@ -130,7 +130,6 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   let data = await getJson<GraphData>(apiPath("graph", { from: filters.from, to: filters.to }));
   performance.mark("relmap-map-fetched");  // bench/web-render tells the stages apart by these marks
   let departments = new Map<string, Department>();
-  let flaggedPairs = new Set<string>();
   let pairs = new Map<string, Pair>();
   let communityRank = new Map<number, number>();
   let visibleNodes = new Set<string>();
@@ -178,16 +177,15 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
   const index = (next: GraphData) => {
     departments = new Map(next.departments.map((d) => [d.id, d]));
     pairs = new Map(next.pairs.map((p) => [`${p.a}\u0000${p.b}`, p]));
-    flaggedPairs = new Set(next.pairs.filter((p) => p.flagged).map((p) => `${p.a}\u0000${p.b}`));
     const sizes = new Map<number, number>();
     for (const d of next.departments) sizes.set(d.community, (sizes.get(d.community) ?? 0) + 1);
     communityRank = new Map([...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id], rank) => [id, rank]));
   };
-  const pairOf = (a: string, b: string) => (a < b ? pairs.get(`${a}\u0000${b}`) : pairs.get(`${b}\u0000${a}`));
+  // Either order: the API orders a pair by UTF-8 bytes, which JavaScript's `<` on UTF-16 need not match.
+  const pairOf = (a: string, b: string) => pairs.get(`${a}\u0000${b}`) ?? pairs.get(`${b}\u0000${a}`);
   const isFlagged = (edge: Edge) => {
-    const key = edge.from < edge.to ? `${edge.from}\u0000${edge.to}` : `${edge.to}\u0000${edge.from}`;
     const rate = deadEndRate(edge);
-    return flaggedPairs.has(key) || edge.bridge || edge.ping_pong > 0 || (rate !== null && rate >= 0.5 && edge.requests >= 10);
+    return pairOf(edge.from, edge.to)?.flagged || edge.bridge || edge.ping_pong > 0 || (rate !== null && rate >= 0.5 && edge.requests >= 10);
   };
   const colourOf = (d: Department) => {
     const rank = communityRank.get(d.community) ?? 99;
