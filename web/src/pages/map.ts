@@ -256,8 +256,9 @@ export async function mapPage(root: HTMLElement, route: Route): Promise<Page> {
     enableEdgeEvents: true,
     hideEdgesOnMove: graph.size > 2000,  // panning stays fluid; the edges and labels return when it stops
     hideLabelsOnMove: graph.order > 2000,
-    labelDensity: 1,
-    labelGridCellSize: 70,
+    // Every label fits a small map; on a large one, one label per wider cell keeps them apart.
+    labelDensity: graph.order > 200 ? 0.5 : 1,
+    labelGridCellSize: graph.order > 200 ? 100 : 70,
     labelRenderedSizeThreshold: 4,
     labelFont: "system-ui, sans-serif",
     zIndex: true,
