@@ -11,6 +11,7 @@ find_package(absl REQUIRED CONFIG)
 find_package(simdjson 3.0 REQUIRED CONFIG)  # the decoder's parser (RapidJSON keeps the schema validator)
 find_package(msgpack 4.1 REQUIRED CONFIG)  # the aggregator's changelog and aggregates records (target msgpackc-cxx)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(tomlplusplus 3.3 REQUIRED CONFIG)  # relmap run's configuration file
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
 pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph>=0.10)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET GLOBAL libxxhash>=0.8)

@@ -1,31 +1,14 @@
 // relmap aggregate: the exactly-once streaming aggregation, one member of a consumer group.
-#include <csignal>
-#include <iostream>
 #include <memory>
-#include <thread>
 #include <unistd.h>
 
+#include "aggregate_command.hpp"
 #include "commands.hpp"
-#include "kafka_options.hpp"
-#include "time_bounds_options.hpp"
-#include "relmap/consumer/stream_aggregator.hpp"
+#include "relmap/common/logging.hpp"
 
 namespace relmap::app {
-namespace {
 
-struct AggregateOptions {
-  KafkaOptions kafka;
-  consumer::StreamSettings settings;
-  TimeBoundsOptions time_bounds;
-  int batch_ms = static_cast<int>(consumer::StreamSettings{}.batch_time.count());
-  int retention_days = 90;
-};
-
-std::atomic<bool> stop_requested{false};
-
-void request_stop(int) { stop_requested = true; }
-
-void run_aggregate(AggregateOptions& options) {
+void run_aggregate(AggregateOptions& options, const Lifetime& lifetime) {
   if (options.settings.instance_id.empty()) {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
@@ -34,17 +17,13 @@ void run_aggregate(AggregateOptions& options) {
   options.settings.batch_time = std::chrono::milliseconds{options.batch_ms};
   options.settings.retention = std::chrono::hours{24 * options.retention_days};
   options.settings.time_bounds = options.time_bounds.bounds();
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
   consumer::StreamAggregator aggregator(options.kafka.config(), options.kafka.stream_topics(), options.settings);
-  aggregator.run(stop_requested);
+  aggregator.run(lifetime.stop_flag());
   const auto& counters = aggregator.counters();
-  std::cerr << "relmap aggregate: " << counters.messages << " message(s), " << counters.rejected << " rejected, "
-            << counters.transactions << " transaction(s), " << counters.aborts << " abort(s), " << counters.restores
-            << " restore(s) in " << counters.restore_time.count() << " ms\n";
+  relmap::logger("aggregate")
+      ->info("{} message(s), {} rejected, {} transaction(s), {} abort(s), {} restore(s) in {} ms", counters.messages,
+             counters.rejected, counters.transactions, counters.aborts, counters.restores, counters.restore_time.count());
 }
-
-}  // namespace
 
 void add_aggregate_command(CLI::App& app) {
   auto options = std::make_shared<AggregateOptions>();
@@ -65,7 +44,11 @@ void add_aggregate_command(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   command->add_option("--retention-days", options->retention_days, "cases idle this long (event time) leave the state")
       ->capture_default_str();
-  command->callback([options] { run_aggregate(*options); });
+  command->callback([options] {
+    const StopSignals signals;  // before any thread starts
+    run_roles({{"aggregate", [options](const Lifetime& lifetime) { run_aggregate(*options, lifetime); }}}, signals,
+              "relmap aggregate");
+  });
 }
 
 }  // namespace relmap::app

@@ -1,38 +1,25 @@
 // relmap alerts: the dead-end-rate alerts, one global pass over the aggregates (or one every N s).
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <memory>
-#include <thread>
 
+#include "alerts_command.hpp"
 #include "commands.hpp"
-#include "kafka_options.hpp"
-#include "relmap/consumer/dead_end_alerts.hpp"
+#include "relmap/common/logging.hpp"
 
 namespace relmap::app {
-namespace {
 
-struct AlertsOptions {
-  KafkaOptions kafka;
-  consumer::DeadEndAlertSettings settings;
-  int every_seconds = 0;
-};
-
-std::atomic<bool> stop_requested{false};
-
-void run_alerts(const AlertsOptions& options) {
-  std::signal(SIGINT, [](int) { stop_requested = true; });
-  std::signal(SIGTERM, [](int) { stop_requested = true; });
+void run_alerts(const AlertsOptions& options, const Lifetime& lifetime) {
   do {
-    const auto added = consumer::publish_dead_end_alerts(options.kafka.config(), options.kafka.stream_topics(), options.settings);
-    std::cout << added << " new dead-end alert(s) in " << options.kafka.alerts_topic << "\n" << std::flush;
-    for (int waited = 0; options.every_seconds > 0 && waited < options.every_seconds * 10 && !stop_requested; ++waited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    try {
+      const auto added = consumer::publish_dead_end_alerts(options.kafka.config(), options.kafka.stream_topics(), options.settings);
+      std::cout << added << " new dead-end alert(s) in " << options.kafka.alerts_topic << "\n" << std::flush;
+    } catch (const std::exception& error) {
+      // One pass: the command fails. Repeating: the next pass evaluates everything again.
+      if (options.every_seconds == 0) throw;
+      relmap::logger("alerts")->warn("this pass failed ({}); the next one is in {} s", error.what(), options.every_seconds);
     }
-  } while (options.every_seconds > 0 && !stop_requested);
+  } while (options.every_seconds > 0 && !lifetime.wait_for(std::chrono::seconds(options.every_seconds)));
 }
-
-}  // namespace
 
 void add_alerts_command(CLI::App& app) {
   auto options = std::make_shared<AlertsOptions>();
@@ -49,7 +36,10 @@ void add_alerts_command(CLI::App& app) {
   command->add_option("--transactional-id", options->settings.transactional_id,
                       "transactional.id of the evaluator (one evaluator per id at a time)")
       ->capture_default_str();
-  command->callback([options] { run_alerts(*options); });
+  command->callback([options] {
+    const StopSignals signals;  // before any thread starts
+    run_roles({{"alerts", [options](const Lifetime& lifetime) { run_alerts(*options, lifetime); }}}, signals, "relmap alerts");
+  });
 }
 
 }  // namespace relmap::app

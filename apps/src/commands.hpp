@@ -16,6 +16,7 @@ void add_report_command(CLI::App& app);
 void add_directory_command(CLI::App& app);
 void add_alerts_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 /// relmap's exit codes, the same for every command (README.md, "Exit codes").
 enum ExitCode : int {

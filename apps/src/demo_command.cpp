@@ -19,7 +19,7 @@
 #include "map_output.hpp"
 #include "reports.hpp"
 #include "serve_command.hpp"
-#include "stop_signals.hpp"
+#include "roles.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/directory_topic.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
@@ -154,18 +154,14 @@ std::string trickle_note(double seconds) {
 /// Publishes a few generated cases every interval until `stopping`, each batch a day after the last,
 /// so that the served map's counts and period visibly move.
 void trickle(const kafka::Config& config, const consumer::StreamTopics& topics, const DemoOptions& options,
-             const std::atomic<bool>& stopping) {
+             const Lifetime& lifetime) {
   producer::EventPublisher publisher(config, {topics.events, topics.dead_letter});
   producer::GeneratorSettings batch{.seed = options.generator.seed + 1000, .cases = 12};
   batch.start = options.generator.start + options.generator.span;
   batch.span = std::chrono::days{1};
   const auto interval = std::chrono::duration<double>(options.trickle_seconds);
   auto next = std::chrono::steady_clock::now() + interval;
-  while (!stopping) {
-    if (std::chrono::steady_clock::now() < next) {
-      std::this_thread::sleep_for(50ms);
-      continue;
-    }
+  while (!lifetime.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now()))) {
     std::uint64_t line = 0;
     producer::generate_organisation(batch, [&](std::string_view record) {
       (void)publisher.publish(record, {"trickle", ++line});
@@ -226,26 +222,24 @@ void run_demo(DemoOptions& options) {
   kafka::Config aggregator_config = config;
   aggregator_config.set("session.timeout.ms", "6000").set("heartbeat.interval.ms", "500").set("fetch.wait.max.ms", "5");
   if (serving) {
-    std::atomic<bool> stopping{false};
-    std::thread aggregating([&] {
-      consumer::StreamAggregator aggregator(aggregator_config, topics, {.group = "relmap-demo", .instance_id = "demo"});
-      aggregator.run(stopping);
-    });
-    std::thread trickling;
     // A user's own log is theirs: nothing generated is mixed into it.
     const bool trickles = options.trickle_seconds > 0 && options.input.path.empty();
-    if (trickles) trickling = std::thread([&] { trickle(config, topics, options, stopping); });
     ServeOptions serve_options;
     serve_options.source.kafka.brokers = cluster.bootstraps();
     serve_options.listen = options.listen;
     serve_options.insecure_no_auth = true;  // the demo's own data, on the address it was told
     serve_options.refresh_seconds = 1;
+    std::vector<Role> roles{
+        {"aggregate",
+         [&](const Lifetime& lifetime) {
+           consumer::StreamAggregator aggregator(aggregator_config, topics, {.group = "relmap-demo", .instance_id = "demo"});
+           aggregator.run(lifetime.stop_flag());
+         }},
+        {"serve", [&](const Lifetime& lifetime) { run_serve(serve_options, lifetime, "relmap demo"); }}};
+    if (trickles) roles.push_back({"trickle", [&](const Lifetime& lifetime) { trickle(config, topics, options, lifetime); }});
     std::cout << "Serving the map and the reports" << (trickles ? trickle_note(options.trickle_seconds) : "")
               << ". Ctrl-C stops.\n" << std::flush;
-    run_serve(serve_options, *stop_signals, "relmap demo");
-    stopping = true;
-    if (trickling.joinable()) trickling.join();
-    aggregating.join();
+    run_roles(roles, *stop_signals, "relmap demo");
     return;
   }
   // The mock drops offsets sent to transactions: the aggregator stops where it has read, not committed.

@@ -5,24 +5,12 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "stop_signals.hpp"
+#include "ingest_command.hpp"
+#include "relmap/common/logging.hpp"
 #include "listen_option.hpp"
-#include "kafka_options.hpp"
-#include "time_bounds_options.hpp"
-#include "relmap/producer/ingest_server.hpp"
 
 namespace relmap::app {
 namespace {
-
-struct IngestOptions {
-  KafkaOptions kafka;
-  std::string listen = "127.0.0.1:8088";
-  std::string token_file;
-  producer::IngestSettings settings;
-  int delivery_timeout_ms = 10000;
-  int body_timeout_ms = 30000;
-  TimeBoundsOptions time_bounds;
-};
 
 std::vector<std::string> read_tokens(const std::string& token_file) {
   std::vector<std::string> tokens;
@@ -43,14 +31,15 @@ std::vector<std::string> read_tokens(const std::string& token_file) {
   return tokens;
 }
 
-void run_ingest(IngestOptions& options) {
+}  // namespace
+
+void run_ingest(IngestOptions& options, const Lifetime& lifetime) {
   const auto address = parse_listen(options.listen);
   options.settings.host = address.host;
   options.settings.port = address.port;
   options.settings.tokens = read_tokens(options.token_file);
   options.settings.delivery_timeout = std::chrono::milliseconds{options.delivery_timeout_ms};
   options.settings.body_timeout = std::chrono::milliseconds{options.body_timeout_ms};
-  const StopSignals stop_signals;  // before any thread starts
 
   auto publish_settings = options.kafka.publish_settings();
   publish_settings.time_bounds = options.time_bounds.bounds();
@@ -59,15 +48,26 @@ void run_ingest(IngestOptions& options) {
   server.start();
   std::cout << "relmap ingest: POST http://" << options.settings.host << ":" << server.port() << "/v1/events"
             << std::endl;
-  std::cerr << "relmap ingest: stopping (" << stop_signals.wait() << ")\n";
+  const auto log = relmap::logger("ingest");
+  for (auto reloaded = lifetime.reloads(); !lifetime.wait_for(std::chrono::milliseconds(200));) {
+    if (lifetime.reloads() == reloaded) continue;
+    reloaded = lifetime.reloads();
+    try {
+      auto tokens = read_tokens(options.token_file);
+      const auto count = tokens.size();
+      server.replace_tokens(std::move(tokens));
+      log->info("{} ingest token(s) in use", count);
+    } catch (const std::exception& error) {
+      log->error("the ingest tokens were not reloaded: {}", error.what());
+    }
+  }
   server.stop();
   const auto counts = server.publisher().counts();
   // Sent is not stored: what the broker acknowledged, events and dead letters alike, is.
-  std::cerr << "relmap ingest: " << counts.sent << " event(s) sent, " << counts.rejected << " rejected, "
-            << counts.acknowledged << " message(s) stored, " << counts.failed << " not stored\n";
+  log->info("{} event(s) sent, {} rejected, {} message(s) stored, {} not stored", counts.sent, counts.rejected,
+            counts.acknowledged, counts.failed);
 }
 
-}  // namespace
 
 void add_ingest_command(CLI::App& app) {
   auto options = std::make_shared<IngestOptions>();
@@ -92,7 +92,10 @@ void add_ingest_command(CLI::App& app) {
                       "how long Kafka may take to acknowledge before the answer is 503")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->callback([options] { run_ingest(*options); });
+  command->callback([options] {
+    const StopSignals signals;  // before any thread starts
+    run_roles({{"ingest", [options](const Lifetime& lifetime) { run_ingest(*options, lifetime); }}}, signals, "relmap ingest");
+  });
 }
 
 }  // namespace relmap::app

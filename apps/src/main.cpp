@@ -47,7 +47,14 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  app.parse_complete_callback([&] { relmap::set_log_level(log_level); });
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "text, or json: one object per line for a log collector")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.parse_complete_callback([&] {
+    relmap::set_log_level(log_level);
+    relmap::set_log_format(log_format);
+  });
 
   relmap::app::add_produce_command(app);
   relmap::app::add_ingest_command(app);
@@ -58,6 +65,7 @@ int main(int argc, char** argv) {
   relmap::app::add_directory_command(app);
   relmap::app::add_alerts_command(app);
   relmap::app::add_serve_command(app);
+  relmap::app::add_run_command(app);
   relmap::app::add_topics_command(app);
   relmap::app::add_demo_command(app);
 

@@ -8,7 +8,6 @@
 
 #include "commands.hpp"
 #include "serve_command.hpp"
-#include "stop_signals.hpp"
 #include "listen_option.hpp"
 #include "map_source.hpp"
 #include "relmap/common/logging.hpp"
@@ -75,11 +74,11 @@ std::int64_t records_between(const std::vector<kafka::TopicPartition>& drawn, co
 /// Follows the topics: a new snapshot when their ends move, looked at every refresh interval. Each
 /// snapshot is drawn from the whole aggregates topic (compacted: one record per case), so every
 /// instance holds the same data and none holds state of its own.
-void follow(const ServeOptions& options, serve::Api& api, const std::atomic<bool>& stopping) {
+void follow(const ServeOptions& options, serve::Api& api, const Lifetime& lifetime) {
   std::vector<kafka::TopicPartition> drawn_at;
   std::uint64_t version = 0;
   const auto interval = std::chrono::duration<double>(options.refresh_seconds);
-  while (!stopping) {
+  while (!lifetime.stopping()) {
     const auto started = std::chrono::steady_clock::now();
     try {
       auto ends = ends_of(options.source);
@@ -95,9 +94,7 @@ void follow(const ServeOptions& options, serve::Api& api, const std::atomic<bool
     } catch (const std::exception& error) {
       log()->warn("the topics could not be read ({}); answering from snapshot {:016x}", error.what(), version);
     }
-    while (!stopping && std::chrono::steady_clock::now() - started < interval) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    lifetime.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(interval - (std::chrono::steady_clock::now() - started)));
   }
 }
 
@@ -117,7 +114,7 @@ std::shared_ptr<const serve::WebRoot> load_web_root(const std::string& named) {
 
 }  // namespace
 
-void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::string_view name) {
+void run_serve(ServeOptions& options, const Lifetime& lifetime, std::string_view name) {
   const auto address = parse_listen(options.listen);
   options.http.host = address.host;
   options.http.port = address.port;
@@ -128,7 +125,7 @@ void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::stri
     throw std::invalid_argument("--token-file with at least one token is required (or --insecure-no-auth for local use)");
   }
   if (settings.allow_unauthenticated) {
-    std::cerr << name << ": WARNING: no token is asked for: anyone who can reach the port reads everything\n";
+    log()->warn("{}: no token is asked for: anyone who can reach the port reads everything", name);
   }
   settings.web = load_web_root(options.web_root);
   const bool settings_has_pages = settings.web != nullptr;
@@ -138,17 +135,25 @@ void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::stri
   std::cout << name << ": http://" << options.http.host << ":" << server.port()
             << (settings_has_pages ? "/" : "/api/v1/graph") << std::endl;
 
-  std::atomic<bool> stopping{false};
   std::thread follower;
   if (!options.source.input.path.empty()) {
     api.publish(draw(options.source, 1));  // a file does not change: one snapshot
     log()->info("serving {}", options.source.input.path);
   } else {
-    follower = std::thread([&] { follow(options, api, stopping); });
+    follower = std::thread([&] { follow(options, api, lifetime); });
   }
-  const char* signal = stop_signals.wait();
-  std::cerr << name << ": stopping (" << signal << ")\n";
-  stopping = true;
+  for (auto reloaded = lifetime.reloads(); !lifetime.wait_for(std::chrono::milliseconds(200));) {
+    if (lifetime.reloads() == reloaded || options.token_file.empty()) continue;
+    reloaded = lifetime.reloads();
+    try {
+      auto access = serve::AccessList::read_file(options.token_file);
+      const auto count = access.size();
+      api.replace_access(std::move(access));
+      log()->info("{} token(s) from {} in use", count, options.token_file);
+    } catch (const std::exception& error) {
+      log()->error("the tokens were not reloaded: {}", error.what());
+    }
+  }
   if (follower.joinable()) follower.join();
   server.stop();
 }
@@ -168,8 +173,9 @@ void add_serve_command(CLI::App& app) {
   command->add_option("--http-threads", options->http.threads, "threads answering requests")->check(CLI::PositiveNumber)->capture_default_str();
   command->callback([options] {
     options->source.resolve();
-    const StopSignals stop_signals;  // before any thread starts
-    run_serve(*options, stop_signals, "relmap serve");
+    const StopSignals signals;  // before any thread starts
+    run_roles({{"serve", [options](const Lifetime& lifetime) { run_serve(*options, lifetime, "relmap serve"); }}}, signals,
+              "relmap serve");
   });
 }
 

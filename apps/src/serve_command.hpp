@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "map_source.hpp"
-#include "stop_signals.hpp"
+#include "roles.hpp"
 #include "relmap/http/server.hpp"
 
 namespace relmap::app {
@@ -24,8 +24,9 @@ struct ServeOptions {
   }();
 };
 
-/// Serves until a stop signal arrives: prints "NAME: http://HOST:PORT/" once listening, draws the first
-/// snapshot (an event file: the only one; topics: followed every refresh interval).
-void run_serve(ServeOptions& options, const StopSignals& stop_signals, std::string_view name);
+/// Serves until `lifetime` stops: prints "NAME: http://HOST:PORT/" once listening, draws the first
+/// snapshot (an event file: the only one; topics: followed every refresh interval); reads the token
+/// file again on each reload.
+void run_serve(ServeOptions& options, const Lifetime& lifetime, std::string_view name);
 
 }  // namespace relmap::app

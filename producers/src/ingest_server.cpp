@@ -193,6 +193,7 @@ void IngestSettings::validate() const {
 IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings)
     : settings_(std::move(settings)), kafka_config_(kafka_config) {
   settings_.validate();
+  accepted_tokens_ = std::make_shared<const std::vector<std::string>>(settings_.tokens);
   // A request waits for its deliveries: they must end (acknowledged or failed) within the timeout.
   kafka_config.set("message.timeout.ms", std::to_string(settings_.delivery_timeout.count()));
   // A client waits for its events' acknowledgement: librdkafka's 5 ms of batching were most of a
@@ -216,12 +217,20 @@ IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSet
 
 IngestServer::~IngestServer() { stop(); }
 
+void IngestServer::replace_tokens(std::vector<std::string> tokens) {
+  if (tokens.empty() && !settings_.allow_unauthenticated) {
+    throw std::invalid_argument("no ingest token in the new list: the tokens in use are kept");
+  }
+  accepted_tokens_ = std::make_shared<const std::vector<std::string>>(std::move(tokens));
+}
+
 bool IngestServer::authorised(std::string_view authorization) const {
   const std::string_view prefix = "Bearer ";
   bool authorised = false;
   if (authorization.size() > prefix.size() && authorization.substr(0, prefix.size()) == prefix) {
     const auto token = authorization.substr(prefix.size());
-    for (const auto& accepted : settings_.tokens) {
+    const auto accepted_tokens = accepted_tokens_.load();
+    for (const auto& accepted : *accepted_tokens) {
       // Constant-time comparison: response time must not leak how much of a token matched.
       authorised |= accepted.size() == token.size() && CRYPTO_memcmp(accepted.data(), token.data(), token.size()) == 0;
     }

@@ -381,7 +381,17 @@ struct Api::AnswerCache {
 };
 
 Api::Api(ApiSettings settings)
-    : settings_(std::move(settings)), metrics_(std::make_unique<Metrics>()), answers_(std::make_unique<AnswerCache>()) {}
+    : settings_(std::move(settings)),
+      access_(std::make_shared<const AccessList>(settings_.access)),
+      metrics_(std::make_unique<Metrics>()),
+      answers_(std::make_unique<AnswerCache>()) {}
+
+void Api::replace_access(AccessList access) {
+  if (access.size() == 0 && !settings_.allow_unauthenticated) {
+    throw std::invalid_argument("no token in the new access list: the tokens in use are kept");
+  }
+  access_ = std::make_shared<const AccessList>(std::move(access));
+}
 
 std::shared_ptr<const std::string> Api::cached(const Snapshot& snapshot, const std::string& etag,
                                                const std::function<std::string()>& draw) const {
@@ -478,7 +488,7 @@ Response Api::route(const Request& request, std::string& route_name) const {
   if (!settings_.allow_unauthenticated) {
     const auto authorization = request[bhttp::field::authorization];
     if (authorization.empty()) refuse(status::unauthorized, "unauthorized", "send Authorization: Bearer TOKEN");
-    const auto known = settings_.access.authenticate(http::view_of(authorization));
+    const auto known = access_.load()->authenticate(http::view_of(authorization));
     if (!known) refuse(status::unauthorized, "unauthorized", "the token is not known");
     principal = *known;
   }

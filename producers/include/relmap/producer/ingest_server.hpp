@@ -62,6 +62,9 @@ class IngestServer {
   void stop();
 
   const EventPublisher& publisher() const { return *publisher_; }
+  /// The bearer tokens accepted from now on (requests already authorised keep going). Throws
+  /// std::invalid_argument for none while authentication is required. Thread-safe.
+  void replace_tokens(std::vector<std::string> tokens);
 
  private:
   std::optional<http::Response> check_headers(const http::Request& headers) const;
@@ -69,7 +72,8 @@ class IngestServer {
   void publish_events(const http::Request& request, http::Respond respond);
   bool authorised(std::string_view authorization) const;
 
-  IngestSettings settings_;
+  IngestSettings settings_;  // its tokens are those at the start: accepted_tokens_ holds the current ones
+  std::atomic<std::shared_ptr<const std::vector<std::string>>> accepted_tokens_;
   kafka::Config kafka_config_;
   std::unique_ptr<EventPublisher> publisher_;
   std::unique_ptr<http::Server> server_;  // uses publisher_: declared after it, destroyed before it

@@ -38,6 +38,10 @@ class Api {
   /// Records the topics hold beyond the latest snapshot (its follower's lag), for /metrics.
   void set_records_behind(std::int64_t records) { records_behind_.store(records); }
 
+  /// The tokens answered from now on (a token file read again). Throws std::invalid_argument for an
+  /// empty list while tokens are required: the list in use is kept.
+  void replace_access(AccessList access);
+
   /// Answers one request (the http::Handler of the service).
   http::Response handle(const http::Request& request) const;
 
@@ -49,7 +53,8 @@ class Api {
   std::shared_ptr<const std::string> cached(const Snapshot& snapshot, const std::string& etag,
                                             const std::function<std::string()>& draw) const;
 
-  ApiSettings settings_;
+  ApiSettings settings_;  // its access list is the first: access_ holds the current one
+  std::atomic<std::shared_ptr<const AccessList>> access_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<std::int64_t> records_behind_{0};
   std::unique_ptr<Metrics> metrics_;
