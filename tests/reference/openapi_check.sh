@@ -5,7 +5,7 @@
 set -euo pipefail
 relmap="$1"
 source_dir="$2"
-tools="$("$source_dir/deploy/install-python-tools")"
+tools="$("$source_dir/deploy/install-python-tools" schemathesis)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/relmap-openapi.XXXXXX")"
 server=""
 cleanup() {
