@@ -59,7 +59,8 @@ void run_roles(const std::vector<Role>& roles, const StopSignals& signals, const
           relmap::logger("app")->warn("{}: the {} role ended: stopping the others", process_name, role.name);
         }
       } catch (const std::exception& error) {
-        relmap::logger("app")->error("{}: the {} role failed: {}", process_name, role.name, error.what());
+        // main() prints the message; with several roles, which one failed is news too.
+        if (roles.size() > 1) relmap::logger("app")->error("{}: the {} role failed: {}", process_name, role.name, error.what());
         const std::lock_guard lock{failure_mutex};
         if (!first_failure) first_failure = std::current_exception();
       } catch (...) {
