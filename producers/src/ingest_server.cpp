@@ -16,6 +16,7 @@
 #include "relmap/common/logging.hpp"
 #include "relmap/http/responses.hpp"
 #include "relmap/kafka/client.hpp"
+#include "relmap/schemas/cloud_event_binary.hpp"
 
 namespace relmap::producer {
 namespace {
@@ -60,6 +61,23 @@ bool is_line_delimited(const std::string& type) {
 bool is_accepted_media_type(const std::string& type) {
   return type.empty() || type == "application/json" || type == "application/cloudevents+json" ||
          type == "application/cloudevents-batch+json" || is_line_delimited(type);
+}
+
+/// A binary-mode CloudEvent (the CloudEvents HTTP binding): its attributes in ce-* headers.
+bool is_binary_cloud_event(const http::Request& headers) {
+  return headers.find("ce-specversion") != headers.end();
+}
+
+/// A binary-mode CloudEvent as its structured record (the decoder's input), or why it cannot be one.
+Result<std::string, schemas::CloudEventProblem> binary_cloud_event_record(const http::Request& request) {
+  std::vector<schemas::CloudEventAttribute> attributes;
+  for (const auto& field : request) {
+    const auto name = http::view_of(field.name_string());
+    if (name.size() > 3 && (name[0] == 'c' || name[0] == 'C') && (name[1] == 'e' || name[1] == 'E') && name[2] == '-') {
+      attributes.emplace_back(std::string(name.substr(3)), schemas::percent_decoded(http::view_of(field.value())));
+    }
+  }
+  return schemas::structured_cloud_event(attributes, http::view_of(request[bhttp::field::content_type]), request.body(), "ce-");
 }
 
 /// Splits a request body into records, or says why it cannot.
@@ -248,6 +266,11 @@ std::optional<http::Response> IngestServer::check_headers(const http::Request& h
     return refused;
   }
   const std::string type = media_type(headers);
+  if (is_binary_cloud_event(headers)) {
+    if (type.empty() || type == "application/json" || type.ends_with("+json")) return std::nullopt;
+    return json_answer(headers, bhttp::status::unsupported_media_type,
+                       "a binary-mode CloudEvent's data must be JSON: send Content-Type application/json, not " + type);
+  }
   if (!is_accepted_media_type(type)) {
     return json_answer(headers, bhttp::status::unsupported_media_type,
                        "Content-Type " + type + " is not events: send application/json, application/x-ndjson, "
@@ -289,7 +312,11 @@ void IngestServer::handle(http::Request request, http::Respond respond) {
 void IngestServer::publish_events(const http::Request& request, http::Respond respond) {
   const std::string type = media_type(request);
   std::vector<std::string> records;
-  if (const auto problem = split_records(type, request.body(), records)) {
+  if (is_binary_cloud_event(request)) {
+    auto record = binary_cloud_event_record(request);
+    if (!record.has_value()) return respond(json_answer(request, bhttp::status::bad_request, record.error().message));
+    records.push_back(std::move(record).value());
+  } else if (const auto problem = split_records(type, request.body(), records)) {
     return respond(json_answer(request, bhttp::status::bad_request, *problem));
   }
   if (records.empty()) return respond(json_answer(request, bhttp::status::bad_request, "no event in the request body"));
