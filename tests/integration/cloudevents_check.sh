@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The CloudEvents Python SDK as a real client of relmap ingest: the same generated events sent in
+# binary, structured and batched mode, each to a topic of its own, must be stored as the same events:
+# the map of each topic (read back with kcat, drawn by relmap map --events) equals the map of the file.
+# Usage: cloudevents_check.sh RELMAP SOURCE_DIR   (RELMAP_KAFKA_BROKERS names the broker)
+set -euo pipefail
+relmap=$1
+root=$2
+brokers=${RELMAP_KAFKA_BROKERS:?the integration broker (scripts/test starts one)}
+python="$("$root/deploy/install-python-tools" cloudevents)/python"
+work=$(mktemp -d)
+ingest=
+cleanup() {
+  [[ -n $ingest ]] && kill "$ingest" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "cloudevents_check: $*" >&2; exit 1; }
+
+"$relmap" generate --seed 21 --cases 150 -o "$work/events.jsonl" 2>/dev/null
+"$relmap" --log-level warn map --events "$work/events.jsonl" >"$work/file.json"
+for mode in binary structured batched; do
+  topic="relmap-test-cloudevents-$$-$mode"
+  "$relmap" --log-level warn topics create --brokers "$brokers" --topic "$topic" --dlq-topic "$topic.dlq" --partitions 2 >/dev/null
+  "$relmap" --log-level warn ingest --brokers "$brokers" --topic "$topic" --dlq-topic "$topic.dlq" --listen 127.0.0.1:0 \
+    --insecure-no-auth >"$work/ingest.out" 2>"$work/ingest.log" &
+  ingest=$!
+  for _ in $(seq 100); do grep -q 'POST http://' "$work/ingest.out" && break; sleep 0.1; done
+  url=$(grep -o 'http://[^ ]*' "$work/ingest.out") || fail "ingest printed no address: $(cat "$work/ingest.log")"
+  "$python" "$root/tests/integration/cloudevents_send.py" "$work/events.jsonl" "$url" "$mode" || fail "the SDK's $mode requests failed"
+  kill -TERM "$ingest"
+  wait "$ingest" || fail "ingest did not stop cleanly"
+  ingest=
+  kcat -b "$brokers" -t "$topic" -C -e -q >"$work/$mode.jsonl"
+  [[ $(kcat -b "$brokers" -t "$topic.dlq" -C -e -q | wc -l) == 0 ]] || fail "$mode: some events went to the dead-letter topic"
+  "$relmap" --log-level warn map --events "$work/$mode.jsonl" >"$work/$mode.json"
+  cmp -s "$work/$mode.json" "$work/file.json" || fail "$mode mode: the map differs from the file's: $(diff <(tr ',' '\n' <"$work/$mode.json") <(tr ',' '\n' <"$work/file.json") | head -5)"
+done
+echo "cloudevents_check: $(wc -l <"$work/events.jsonl") events in binary, structured and batched mode: the same map as the file's"
