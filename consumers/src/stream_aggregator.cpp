@@ -7,6 +7,7 @@
 #include "relmap/aggregation/apply_record.hpp"
 #include "relmap/common/logging.hpp"
 #include "relmap/consumer/apply_shard.hpp"
+#include "relmap/schemas/cloud_event_binary.hpp"
 #include "state_records.hpp"
 #include "stream_end.hpp"
 #include "transactional_committer.hpp"
@@ -233,10 +234,29 @@ class StreamAggregator::Impl {
     // One per apply thread, refilled for each message: its strings keep their memory.
     thread_local schemas::Event event;
     std::vector<aggregation::LateRejection> late;
-    const auto outcome = aggregation::apply_record(aggregator, decoder_, message.value(), event, late);
+    // A binary-mode CloudEvent (the Kafka binding: attributes in ce_* headers, the data alone in the
+    // value), as written by Kafka Connect or an SDK, is read as its structured record.
+    std::string_view record = message.value();
+    thread_local std::string structured;
+    if (message.header("ce_specversion")) {
+      std::vector<schemas::CloudEventAttribute> attributes;
+      std::string content_type;
+      for (auto& [name, value] : message.headers()) {
+        if (name.size() > 3 && name.starts_with("ce_")) attributes.emplace_back(name.substr(3), std::move(value));
+        if (name == "content-type") content_type = std::move(value);
+      }
+      auto converted = schemas::structured_cloud_event(attributes, content_type, record, "ce_");
+      if (!converted.has_value()) {
+        dead_letter(output, message, std::string(record), schemas::to_string(schemas::DecodeErrc::invalid_cloudevent),
+                    converted.error().message);
+        return;
+      }
+      structured = std::move(converted).value();
+      record = structured;
+    }
+    const auto outcome = aggregation::apply_record(aggregator, decoder_, record, event, late);
     if (outcome.invalid) {
-      dead_letter(output, message, std::string(message.value()), schemas::to_string(outcome.invalid->code),
-                  outcome.invalid->to_string());
+      dead_letter(output, message, std::string(record), schemas::to_string(outcome.invalid->code), outcome.invalid->to_string());
       return;
     }
     if (outcome.applied == aggregation::Aggregator::Applied::counted && event.type() == schemas::EventType::andon) {

@@ -26,4 +26,17 @@ bool Message::has_null_value() const { return message_->payload == nullptr; }
 
 std::optional<std::string> Message::header(const char* name) const { return kafka::header(*message_, name); }
 
+std::vector<std::pair<std::string, std::string>> Message::headers() const {
+  std::vector<std::pair<std::string, std::string>> all;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message_.get(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return all;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  std::size_t size = 0;
+  for (std::size_t index = 0; rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++index) {
+    all.emplace_back(name, std::string(static_cast<const char*>(value), value != nullptr ? size : 0));
+  }
+  return all;
+}
+
 }  // namespace relmap::kafka

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The CloudEvents Python SDK as a real client of relmap ingest: the same generated events sent in
-# binary, structured and batched mode, each to a topic of its own, must be stored as the same events:
-# the map of each topic (read back with kcat, drawn by relmap map --events) equals the map of the file.
+# The CloudEvents Python SDK as a real client of relmap: the same generated events sent to relmap
+# ingest in binary, structured and batched mode, each to a topic of its own, must be stored as the
+# same events (the map of each topic, read back with kcat and drawn by relmap map --events, equals
+# the file's); and produced straight to the events topic with the SDK's Kafka binding (binary: ce_*
+# headers; structured), they must aggregate to the same map (relmap aggregate, then map --brokers).
 # Usage: cloudevents_check.sh RELMAP SOURCE_DIR   (RELMAP_KAFKA_BROKERS names the broker)
 set -euo pipefail
 relmap=$1
@@ -36,4 +38,15 @@ for mode in binary structured batched; do
   "$relmap" --log-level warn map --events "$work/$mode.jsonl" >"$work/$mode.json"
   cmp -s "$work/$mode.json" "$work/file.json" || fail "$mode mode: the map differs from the file's: $(diff <(tr ',' '\n' <"$work/$mode.json") <(tr ',' '\n' <"$work/file.json") | head -5)"
 done
-echo "cloudevents_check: $(wc -l <"$work/events.jsonl") events in binary, structured and batched mode: the same map as the file's"
+for mode in kafka-binary kafka-structured; do
+  prefix="relmap-test-cloudevents-$$-$mode"
+  flags=(--brokers "$brokers" --topic "$prefix.events" --dlq-topic "$prefix.dlq" --changelog-topic "$prefix.state"
+         --aggregates-topic "$prefix.aggregates" --alerts-topic "$prefix.alerts" --departments-topic "$prefix.departments")
+  "$relmap" --log-level warn topics create "${flags[@]}" --partitions 2 >/dev/null
+  "$python" "$root/tests/integration/cloudevents_send.py" "$work/events.jsonl" "$brokers/$prefix.events" "$mode" || fail "the SDK's $mode records failed"
+  "$relmap" --log-level warn aggregate "${flags[@]}" --group "$prefix" --stop-at-end 2>"$work/aggregate.log" || fail "aggregate: $(cat "$work/aggregate.log")"
+  [[ $(kcat -b "$brokers" -t "$prefix.dlq" -C -e -q | wc -l) == 0 ]] || fail "$mode: some records went to the dead-letter topic: $(kcat -b "$brokers" -t "$prefix.dlq" -C -e -q -f '%h\n' | head -2)"
+  "$relmap" --log-level warn map "${flags[@]}" >"$work/$mode.json"
+  cmp -s "$work/$mode.json" "$work/file.json" || fail "$mode: the map differs from the file's: $(diff <(tr ',' '\n' <"$work/$mode.json") <(tr ',' '\n' <"$work/file.json") | head -5)"
+done
+echo "cloudevents_check: $(wc -l <"$work/events.jsonl") events in binary, structured and batched mode over HTTP and in binary and structured mode over Kafka: the same map as the file's"

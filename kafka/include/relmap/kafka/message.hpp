@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 #include <system_error>
 
 #include "relmap/kafka/handles.hpp"
@@ -35,6 +37,8 @@ class Message {
   bool has_null_value() const;
   /// The last value of header `name`, if the record carries it.
   std::optional<std::string> header(const char* name) const;
+  /// Every header, in the record's order (a name may repeat).
+  std::vector<std::pair<std::string, std::string>> headers() const;
 
  private:
   MessagePtr message_;
