@@ -52,7 +52,8 @@ TEST(Aggregator, CountsDistinctEventsDuplicatesAndRejects) {
 }
 
 TEST(Aggregator, TheLatestResponseDecidesAndTiesGoByEventId) {
-  const auto& a_b = edge(lifecycle_map(), "A", "B");
+  const auto map = lifecycle_map();  // the edge is a reference into it
+  const auto& a_b = edge(map, "A", "B");
   // p1 resolved and p2 declined at the same instant: p2 > p1, so r1 is declined.
   EXPECT_EQ(a_b.stats.requests, 1u);
   EXPECT_EQ(a_b.stats.declined, 1u);
@@ -63,7 +64,8 @@ TEST(Aggregator, TheLatestResponseDecidesAndTiesGoByEventId) {
 }
 
 TEST(Aggregator, HoldsAResponseUntilItsRequestArrives) {
-  const auto& a_c = edge(lifecycle_map(), "A", "C");
+  const auto map = lifecycle_map();  // the edge is a reference into it
+  const auto& a_c = edge(map, "A", "C");
   EXPECT_EQ(a_c.stats.requests, 1u);
   EXPECT_EQ(a_c.stats.resolved, 1u);
   EXPECT_EQ(a_c.response_time_p50_s, 3600.0);
