@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <dlfcn.h>
-#include <jemalloc/jemalloc.h>
 
 #include "commands.hpp"
 #include "relmap/common/logging.hpp"
@@ -20,6 +19,10 @@ std::string malloc_provider() {
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&std::malloc), &info) == 0 || info.dli_fname == nullptr) return "unknown";
   if (std::string_view(info.dli_fname).find("jemalloc") == std::string_view::npos) return info.dli_fname;
+  // Looked up, not linked: a sanitizer build has no jemalloc at all.
+  using Mallctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+  const auto mallctl = reinterpret_cast<Mallctl>(dlsym(RTLD_DEFAULT, "mallctl"));
+  if (mallctl == nullptr) return info.dli_fname;
   const char* version = "unknown";  // "5.3.0-0-g<commit>"
   std::size_t size = sizeof(version);
   mallctl("version", static_cast<void*>(&version), &size, nullptr, 0);
