@@ -10,6 +10,9 @@ set -euo pipefail
 relmap=$1
 root=$2
 work=$(mktemp -d)
+# The cluster is this test's own: the shared broker scripts/test exports would override the
+# configuration file's brokers (the environment wins over the file).
+unset RELMAP_KAFKA_BROKERS
 RELMAP_KAFKA_DIR="$work/cluster"
 export RELMAP_KAFKA_DIR
 pids=()
