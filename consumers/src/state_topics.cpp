@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 
 #include <absl/container/flat_hash_map.h>
@@ -122,15 +123,22 @@ aggregation::AggregatesBuilder read_case_facts(const kafka::Config& config, cons
   const auto& aggregates_partitions = partitions[1];
   if (aggregates_partitions.empty()) throw std::runtime_error("topic " + topics.aggregates + " does not exist");
   aggregation::AggregatesBuilder builder;
-  // The cases in memory first, from their state in the changelog; then the aggregates topic, for the
-  // totals and the lives of cases that have left memory. In this order a life that leaves memory
-  // meanwhile is read from one topic or from both, never from neither; read from both, it counts
-  // once (the same life). Each partition's records are freed once turned into facts: the peak holds
-  // all of them only at first.
+  // The cases in memory first, from their state in the changelog, with the totals the same
+  // transactions wrote beside them; then the aggregates topic, for the lives of cases that have left
+  // memory. In this order a life that leaves memory meanwhile is read from one topic or from both,
+  // never from neither; read from both, it counts once (the same life). The aggregates topic's
+  // totals, read later, may already count batches whose cases the changelog read did not hold: they
+  // stand in only for a partition whose changelog has none. Each partition's records are freed once
+  // turned into facts: the peak holds all of them only at first.
   absl::flat_hash_map<std::string, std::uint64_t> life_in_memory;  // by case key
+  std::set<std::int32_t> partitions_with_totals;
   auto changelog = read_partitions(config, topics.changelog, changelog_partitions);
   for (auto partition = changelog.begin(); partition != changelog.end(); partition = changelog.erase(partition)) {
     for (const auto& [key, value] : partition->second) {
+      if (key == kTotalsKey) {
+        builder.add_partition(readable_totals(value, topics.changelog));
+        partitions_with_totals.insert(partition->first);
+      }
       if (!key.starts_with(kCaseKeyPrefix)) continue;
       const aggregation::CaseState state = readable_case_state(key, value, changelog_decoder(), topics.changelog);
       std::string case_key = key.substr(kCaseKeyPrefix.size());
@@ -148,7 +156,7 @@ aggregation::AggregatesBuilder read_case_facts(const kafka::Config& config, cons
     for (const auto& record : contents) {
       const auto& [key, value] = record;
       if (key == kTotalsKey) {
-        builder.add_partition(readable_totals(value, topics.aggregates));
+        if (!partitions_with_totals.contains(partition)) builder.add_partition(readable_totals(value, topics.aggregates));
       } else if (auto departed = parse_departed_key(key)) {
         const auto in_memory = life_in_memory.find(departed->case_key);
         if (in_memory != life_in_memory.end() && in_memory->second == departed->life) continue;  // read from its state
