@@ -1,6 +1,7 @@
 #include "relmap/producer/ingest_server.hpp"
 
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include <boost/beast/http.hpp>
@@ -35,6 +36,21 @@ struct RecordResult {
   std::string event_id;
   std::string code;
   std::string reason;
+  std::optional<std::string> not_acknowledged;  ///< why Kafka did not take it (the events or the dead-letter topic)
+
+  /// The status the answer gives, once both the verdict and the delivery report are in. An invalid
+  /// record is final only once its dead letter is stored: until then it is not stored anywhere.
+  void settle() {
+    if (not_acknowledged) {
+      reason = status == Status::rejected
+                   ? "invalid (" + reason + "), and Kafka did not acknowledge it in the dead-letter topic: " + *not_acknowledged
+                   : "Kafka did not acknowledge the event: " + *not_acknowledged;
+      status = Status::failed;
+      code = "not_stored";
+    } else if (status == Status::pending) {
+      status = Status::accepted;
+    }
+  }
 };
 
 /// The records of one request, waiting for their delivery reports; the last one answers.
@@ -323,25 +339,23 @@ void IngestServer::publish_events(const http::Request& request, http::Respond re
 
   auto pending = std::make_shared<PendingRequest>();
   pending->results.resize(records.size());
-  pending->outstanding = records.size();
+  // Two steps decide each record, in either order: its verdict (publish() returning) and its delivery
+  // report. The last step of the request's records sends the answer, on whichever thread takes it.
+  constexpr std::size_t kStepsPerRecord = 2;
+  pending->outstanding = kStepsPerRecord * records.size();
   pending->request = http::Request(request.base());
   pending->respond = std::move(respond);
-  // The last of the request's records to be decided sends the answer, on whichever thread decides it.
-  const auto decided = [](PendingRequest& of) {
-    if (--of.outstanding == 0) of.respond(answer_of(of));
+  const auto decided = [](PendingRequest& of, std::size_t steps) {
+    of.outstanding -= steps;
+    if (of.outstanding > 0) return;
+    for (auto& result : of.results) result.settle();
+    of.respond(answer_of(of));
   };
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto on_delivered = [pending, i, decided](std::error_code error) {
       std::lock_guard lock{pending->mutex};
-      auto& result = pending->results[i];
-      if (error && result.status != RecordResult::Status::rejected) {
-        result.status = RecordResult::Status::failed;
-        result.code = "not_stored";
-        result.reason = "Kafka did not acknowledge the event: " + error.message();
-      } else if (result.status == RecordResult::Status::pending) {
-        result.status = RecordResult::Status::accepted;
-      }
-      decided(*pending);
+      if (error) pending->results[i].not_acknowledged = error.message();
+      decided(*pending, 1);
     };
     try {
       const auto decoded = publisher_->publish(records[i], {"http", i + 1}, on_delivered);
@@ -353,13 +367,14 @@ void IngestServer::publish_events(const http::Request& request, http::Respond re
         pending->results[i].code = std::string(schemas::to_string(decoded.error().code));
         pending->results[i].reason = decoded.error().to_string();
       }
+      decided(*pending, 1);
     } catch (const std::exception& error) {
       // Not even enqueued: no delivery report will come for it.
       std::lock_guard lock{pending->mutex};
       pending->results[i].status = RecordResult::Status::failed;
       pending->results[i].code = "not_stored";
       pending->results[i].reason = error.what();
-      decided(*pending);
+      decided(*pending, kStepsPerRecord);
     }
   }
 }

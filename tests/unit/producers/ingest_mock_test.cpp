@@ -198,6 +198,21 @@ TEST_F(IngestHttp, AnInvalidRecordOverAMegabyteIsTheClientsErrorAndItsDeadLetter
   EXPECT_EQ(dead_letters[0].value, huge.substr(0, kMaxDeadLetterBytes));
 }
 
+// An invalid record is final ("rejected", 400: do not send it again) only once its dead letter is
+// stored. With the dead letter unacknowledged, it was still answered "rejected", and lost: the
+// cluster check counted 65 dead letters of the 66 it had sent while a broker was down.
+TEST_F(IngestHttp, AnInvalidRecordWhoseDeadLetterKafkaRefusedIsNotStoredAndToBeSentAgain) {
+  settings_.delivery_timeout = 2000ms;
+  start();
+  cluster_.inject_errors(kafka::ApiKey::produce, 50, kafka::BrokerError::topic_authorization_failed);
+  RawConnection connection(server_->port());
+  connection.send(post_request(R"({"v":1,"event_id":"no-type"})"));
+  const std::string answer = connection.answer();
+  EXPECT_EQ(status_of(answer), 503) << answer;
+  EXPECT_NE(answer.find(R"("status":"failed","code":"not_stored")"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("not acknowledge it in the dead-letter topic"), std::string::npos) << answer;
+}
+
 // 70 connections sending a byte a second held all 64 of cpp-httplib's threads: /healthz went
 // unanswered for 120 s (issue 23, item 2). On the asynchronous server a slow client holds a socket
 // and a deadline, never a thread.
