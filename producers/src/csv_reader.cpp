@@ -1,6 +1,7 @@
 // CSV event logs (the export format of most process-mining tools), parsed with libcsv (RFC 4180).
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -29,6 +30,10 @@ class CsvLogBuilder {
     const auto fail = [&](const std::string& why) {
       throw std::runtime_error(path_ + ": row " + std::to_string(row_number_) + ": " + why);
     };
+    if (only_where_column_ && (*only_where_column_ >= row.size() || row[*only_where_column_] != settings_.only_where_value)) {
+      ++skipped_rows_;
+      return;
+    }
     const std::string* case_id = value(case_column_);
     // Neither can be placed in a case's order: left out, they would change it without a word.
     if (case_id == nullptr) fail("the case column '" + settings_.case_column + "' is empty");
@@ -39,13 +44,18 @@ class CsvLogBuilder {
     }
     auto [found, inserted] = case_index_.try_emplace(*case_id, cases_.size());
     if (inserted) cases_.push_back({*case_id, {}});
+    auto& activities = cases_[found->second].activities;
+    if (previous_department_column_) {
+      if (const std::string* previous = value(*previous_department_column_)) activities.push_back({activity.at, *previous});
+    }
     if (const std::string* department = value(department_column_)) activity.department = *department;
-    cases_[found->second].activities.push_back(std::move(activity));
+    activities.push_back(std::move(activity));
   }
 
   ProcessLogCounts emit(const std::function<void(const schemas::Event&)>& on_handoff) {
     ProcessLogCounts counts;
     counts.event_attributes = std::set<std::string>(header_.begin(), header_.end());
+    counts.skipped_rows = skipped_rows_;
     for (auto& logged_case : cases_) {
       emit_case(settings_.source, logged_case.id, std::move(logged_case.activities), counts, on_handoff);
     }
@@ -64,6 +74,10 @@ class CsvLogBuilder {
     case_column_ = column(settings_.case_column, "case");
     time_column_ = column(settings_.time_column, "time");
     department_column_ = column(settings_.department_attribute, "department");
+    if (!settings_.previous_department_column.empty()) {
+      previous_department_column_ = column(settings_.previous_department_column, "previous department");
+    }
+    if (!settings_.only_where_column.empty()) only_where_column_ = column(settings_.only_where_column, "only_where");
   }
 
   struct LoggedCase {
@@ -78,6 +92,9 @@ class CsvLogBuilder {
   std::size_t case_column_ = 0;
   std::size_t time_column_ = 0;
   std::size_t department_column_ = 0;
+  std::optional<std::size_t> previous_department_column_;
+  std::optional<std::size_t> only_where_column_;
+  std::uint64_t skipped_rows_ = 0;
   std::map<std::string, std::size_t> case_index_;
   std::vector<LoggedCase> cases_;
 };

@@ -295,6 +295,8 @@ TEST(ReadXes, AnEventWithAnUnreadableTimeIsAnErrorWithItsLine) {
 TEST(LogTimestamp, AcceptsSpaceSeparatorsAndMissingOffsets) {
   EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30 14:32:00.000+01:00")), "2010-12-30T13:32:00Z");
   EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30 14:32:00")), "2010-12-30T14:32:00Z");
+  EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30T14:32:00.000+0100")), "2010-12-30T13:32:00Z") << "as Jira writes it";
+  EXPECT_EQ(format_rfc3339(*parse_log_timestamp("2010-12-30T14:32:00-0530")), "2010-12-30T20:02:00Z");
   EXPECT_FALSE(parse_log_timestamp("30/12/2010 14:32"));
 }
 

@@ -40,11 +40,21 @@ struct ProcessLogSettings {
   std::string case_column = "case:concept:name";  ///< CSV: the column naming the case
   std::string time_column = "time:timestamp";     ///< CSV: the column holding the timestamp
   char delimiter = ',';                           ///< CSV: the field separator
+  /// CSV change logs (one row per change of the department field): the column holding the department
+  /// before the change. A row is then two activities at its time, the department it left and the one
+  /// it went to, so that a case's first change also says where it started. Empty: a row is one activity.
+  std::string previous_department_column{};
+  /// CSV: only rows whose `only_where_column` holds `only_where_value` are read (a change log of every
+  /// field of a record); the others are skipped and counted. Empty column: every row.
+  std::string only_where_column{};
+  std::string only_where_value{};
 };
 
-/// Reads "key=value" lines (case, time, department, delimiter; '#' comments) into `settings`: the
-/// CSV column mapping file. Throws std::runtime_error for an unreadable file or an unknown key.
+/// Reads "key=value" lines into `settings`: the CSV column mapping file. Keys: case, time, department,
+/// previous_department, only_where (COLUMN=VALUE), delimiter (one character); '#' starts a comment.
+/// Throws std::runtime_error for an unreadable file or an unknown key, naming `origin` and the line.
 void load_csv_mapping(const std::string& path, ProcessLogSettings& settings);
+void apply_csv_mapping(std::string_view text, const std::string& origin, ProcessLogSettings& settings);
 
 /// A process log's timestamp: RFC 3339, also with a space for the "T", and without an offset, which
 /// is then taken as UTC (as PM4Py and most exports write it).
@@ -56,6 +66,7 @@ struct ProcessLogCounts {
   std::uint64_t without_timestamp = 0;   ///< left out: cannot be ordered
   std::uint64_t without_department = 0;  ///< carry no department attribute: no handoff from them
   std::uint64_t handoffs = 0;            ///< between departments (the cases' openings are not counted)
+  std::uint64_t skipped_rows = 0;        ///< CSV rows left out by only_where (changes of other fields)
   /// The attributes the log's events carry (XES keys, CSV columns), sorted: to say which there are
   /// when the chosen department attribute is not among them.
   std::set<std::string> event_attributes;
@@ -76,5 +87,16 @@ ProcessLogCounts read_csv_log(const std::string& path, const ProcessLogSettings&
 
 ProcessLogCounts read_xes(const std::string& path, const ProcessLogSettings& settings,
                           const std::function<void(const schemas::Event&)>& on_handoff);
+
+/// Reads a Jira export with issue changelogs (JSON, plain or gzip-compressed): a search answer
+/// (`{"issues": [...]}` from /rest/api/3/search?expand=changelog), an array of issues, or one issue
+/// (/rest/api/3/issue/KEY?expand=changelog). Each issue is a case (its `key`); each change of the
+/// field named by `settings.department_attribute` (an item's `field` or `fieldId`: "Team",
+/// "assignee", "customfield_10001") is a move from its `fromString` to its `toString` at the
+/// history's `created` time; changes of other fields are activities without a department. Throws
+/// std::runtime_error for unreadable JSON, an issue without a key, or a changelog that holds fewer
+/// histories than its `total` (Jira truncates expanded changelogs: those handoffs would be lost).
+ProcessLogCounts read_jira_changelog(const std::string& path, const ProcessLogSettings& settings,
+                                     const std::function<void(const schemas::Event&)>& on_handoff);
 
 }  // namespace relmap::producer
