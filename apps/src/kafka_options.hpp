@@ -22,6 +22,7 @@ struct KafkaOptions {
   std::string changelog_topic = kafka::topology::kChangelogTopic;
   std::string aggregates_topic = kafka::topology::kAggregatesTopic;
   std::string alerts_topic = kafka::topology::kAlertsTopic;
+  std::string alerts_dead_letter_topic = kafka::topology::kAlertsDeadLetterTopic;
   std::string departments_topic = kafka::topology::kDepartmentsTopic;
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 

@@ -185,6 +185,7 @@ RunSettings::RunSettings() {
   text("topics.changelog", c.kafka.changelog_topic, "the aggregator's state (compacted)");
   text("topics.aggregates", c.kafka.aggregates_topic, "the aggregates (compacted)");
   text("topics.alerts", c.kafka.alerts_topic, "andon pulls and dead-end alerts");
+  text("topics.alerts_dead_letter", c.kafka.alerts_dead_letter_topic, "alerts a webhook did not take, with the reason");
   text("topics.departments", c.kafka.departments_topic, "the department directory (compacted)");
 
   text("privacy.actor_key_file", c.kafka.actor_key_file,
@@ -216,6 +217,13 @@ RunSettings::RunSettings() {
           std::int64_t{1} << 40);
   integer("alerts.every_seconds", c.alerts.every_seconds, "evaluate this often", 1, 86'400);
   text("alerts.transactional_id", c.alerts.settings.transactional_id, "transactional.id of the evaluator (one at a time)");
+  text("alerts.webhook_file", c.alerts.webhook_file,
+       "webhooks that receive every alert, NAME json|slack URL per line (the URLs are secrets: keep the file apart)");
+  text("alerts.public_url", c.alerts.webhooks.public_url, "where the pages are served, for the links in webhooks' alerts");
+  integer("alerts.webhook_attempts", c.alerts.webhooks.attempts, "tries of an alert before it goes to the dead-letter topic",
+          1, 1000);
+  integer("alerts.webhook_retry_ms", c.alerts.webhook_retry_ms, "pause before an alert's second try, doubled for each next",
+          1, 60'000);
 
   text("serve.listen", c.serve.listen, "HOST:PORT of the API and the pages");
   text("serve.token_file", c.serve.token_file, "bearer tokens and roles, TOKEN operations|department:ID per line; read again on SIGHUP");
@@ -473,6 +481,16 @@ const RunConfig& RunSettings::finish() {
     check_file("serve.web_root", c.serve.web_root, true);
     if (c.serve.token_file.empty() && !c.serve.insecure_no_auth) {
       fail("serve.token_file", "required by the serve role (or serve.insecure_no_auth = true for local use)");
+    }
+  }
+  if (runs("alerts")) {
+    check_file("alerts.webhook_file", c.alerts.webhook_file);
+    if (!c.alerts.webhook_file.empty()) {
+      try {
+        consumer::read_webhook_file(c.alerts.webhook_file);
+      } catch (const std::runtime_error& error) {
+        fail("alerts.webhook_file", error.what());
+      }
     }
   }
   if (runs("ingest") && runs("serve")) {

@@ -46,6 +46,7 @@ std::vector<kafka::NewTopic> relmap_topics(const TopicsOptions& options) {
       {options.kafka.changelog_topic, options.partitions, options.replication_factor, compacted},
       {options.kafka.aggregates_topic, options.partitions, options.replication_factor, compacted},
       {options.kafka.alerts_topic, 1, options.replication_factor, kept},
+      {options.kafka.alerts_dead_letter_topic, 1, options.replication_factor, kept},
       {options.kafka.departments_topic, 1, options.replication_factor, compacted},
   };
 }

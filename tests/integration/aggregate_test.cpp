@@ -5,17 +5,23 @@
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <rapidjson/schema.h>
 
 #include "../../consumers/src/read_topic.hpp"
 #include "../support/kafka_support.hpp"
 #include "../support/temp_path.hpp"
 #include "relmap/common/time.hpp"
 #include "relmap/aggregation/state_codec.hpp"
+#include "relmap/consumer/alert_webhooks.hpp"
 #include "relmap/consumer/stream_aggregator.hpp"
 #include "relmap/kafka/client.hpp"
 
@@ -58,7 +64,7 @@ class Pipeline {
 
   std::string topic_flags() const {
     return "--brokers " + brokers_ + " --topic " + name_ + ".events --dlq-topic " + name_ + ".dlq --changelog-topic " +
-           name_ + ".state --aggregates-topic " + name_ + ".aggregates --alerts-topic " + name_ + ".alerts --departments-topic " +
+           name_ + ".state --aggregates-topic " + name_ + ".aggregates --alerts-topic " + name_ + ".alerts --alerts-dlq-topic " + name_ + ".alerts.dlq --departments-topic " +
            name_ + ".departments";
   }
 
@@ -430,6 +436,147 @@ TEST(Aggregate, DeadEndAlertsOncePerRelationship) {
   EXPECT_EQ(run_command(alerts).substr(0, 2), "0 ") << "a second pass finds them published";
   const auto [alerts_in_topic, andons] = pipeline.alerts_and_andons();
   EXPECT_EQ(alerts_in_topic, andons + std::stoi(expected)) << "every andon once, every dead-end alert once";
+}
+
+/// Webhooks on loopback: /flaky answers 503 to its first two requests, /refuse 400 to all, /down
+/// 503 to all, /ok and /slack 200. Each delivery is kept by path and Idempotency-Key.
+class WebhookReceiver {
+ public:
+  WebhookReceiver() {
+    const auto keep = [this](const httplib::Request& request, httplib::Response& response) {
+      std::lock_guard lock{mutex_};
+      const std::string key = request.get_header_value("Idempotency-Key");
+      if (request.path == "/flaky" && ++flaky_requests_ <= 2) {
+        response.status = 503;
+        return;
+      }
+      if (request.path == "/refuse" || request.path == "/down") {
+        response.status = request.path == "/refuse" ? 400 : 503;
+        return;
+      }
+      auto& delivered = deliveries_[request.path][key];
+      ++delivered.times;
+      delivered.body = request.body;
+      response.status = 200;
+      std::this_thread::sleep_for(20ms);  // a receiver takes its time: a kill finds alerts in hand
+    };
+    for (const char* path : {"/flaky", "/refuse", "/down", "/slack"}) server_.Post(path, keep);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~WebhookReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+  struct Delivered {
+    int times = 0;
+    std::string body;
+  };
+  std::map<std::string, Delivered> deliveries(const std::string& path) {
+    std::lock_guard lock{mutex_};
+    return deliveries_[path];
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  int flaky_requests_ = 0;
+  std::map<std::string, std::map<std::string, Delivered>> deliveries_;
+};
+
+// Every alert reaches each webhook at least once, under its idempotency key, across a SIGKILL of
+// the evaluator that delivers them; what a webhook refuses, or does not take after every try, is in
+// the alerts' dead-letter topic with the reason.
+TEST(Aggregate, WebhooksGetEveryAlertOncePerKeyAcrossAKillAndTheRefusedOnesAreDeadLettered) {
+  Pipeline pipeline(real_brokers(), 1000, 3);
+  pipeline.produce();
+  pipeline.aggregate_to_end();
+  WebhookReceiver receiver;
+  const TempPath webhooks(pipeline.name() + ".webhooks");
+  const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port());
+  std::ofstream(webhooks.str()) << "# name format url\nops json " << base << "/flaky\nchat slack " << base
+                                << "/slack\nrefusing json " << base << "/refuse\ndown json " << base << "/down\n";
+  const TempPath output(pipeline.name() + ".alerts.out");
+  std::vector<std::string> argv = {kRelmap, "--log-level", "warn", "alerts", "--every", "1", "--dead-end-rate", "0.4",
+                                   "--minimum-requests", "10", "--transactional-id", pipeline.name() + ".alerts",
+                                   "--webhook-file", webhooks.str(), "--public-url", "https://relmap.example/",
+                                   "--webhook-attempts", "3", "--webhook-retry-ms", "50",
+                                   // The killed instance's partition goes to the next within seconds.
+                                   "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"};
+  std::istringstream flags(pipeline.topic_flags());
+  for (std::string flag; flags >> flag;) argv.push_back(flag);
+
+  // The alerts, as the topic holds them once the evaluator has published the dead-end ones.
+  const auto alert_keys = [&] {
+    std::set<std::string> keys;
+    const auto config = relmap::testing::test_config(real_brokers());
+    for (const auto& [partition, contents] : consumer::read_partitions(config, pipeline.name() + ".alerts", {0})) {
+      for (const auto& [key, value] : contents) keys.insert(consumer::alert_idempotency_key(key, value));
+    }
+    return keys;
+  };
+  const auto keys_of = [](const std::map<std::string, WebhookReceiver::Delivered>& deliveries) {
+    std::set<std::string> keys;
+    for (const auto& [key, delivered] : deliveries) keys.insert(key);
+    return keys;
+  };
+  int pid = spawn(argv, output.str());
+  for (int i = 0; i < 600 && receiver.deliveries("/flaky").size() < 5; ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_GE(receiver.deliveries("/flaky").size(), 5u) << run_command("cat " + output.str());
+  stop_process(pid, SIGKILL);
+  pid = spawn(argv, output.str());
+  std::set<std::string> expected;
+  for (int i = 0; i < 1200; ++i) {
+    expected = alert_keys();
+    if (keys_of(receiver.deliveries("/flaky")) == expected && keys_of(receiver.deliveries("/slack")) == expected &&
+        run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() + ".alerts.dlq -C -e -q -f '%k\\n' | wc -l") ==
+            std::to_string(2 * expected.size()) + "\n") {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(stop_process(pid, SIGTERM), 0) << "drains and exits 0 on SIGTERM";
+  const auto [alerts_in_topic, andons] = pipeline.alerts_and_andons();
+  ASSERT_GT(andons, 5);
+  ASSERT_EQ(static_cast<std::int64_t>(expected.size()), alerts_in_topic) << "no two alerts share a key";
+
+  const auto ops = receiver.deliveries("/flaky");
+  EXPECT_EQ(keys_of(ops), expected) << "each alert, under its key, to the webhook that failed twice first";
+  EXPECT_EQ(keys_of(receiver.deliveries("/slack")), expected);
+  int repeated = 0;
+  bool dead_end_linked = false;
+  rapidjson::Document schema_json;
+  schema_json.Parse(run_command("cat " + std::string(RELMAP_SOURCE_DIR) + "/schemas/output/webhook-alert.v1.schema.json").c_str());
+  ASSERT_FALSE(schema_json.HasParseError());
+  const rapidjson::SchemaDocument schema(schema_json);
+  for (const auto& [key, delivered] : ops) {
+    rapidjson::Document body;
+    body.Parse(delivered.body.c_str());
+    rapidjson::SchemaValidator validator(schema);
+    EXPECT_TRUE(!body.HasParseError() && body.Accept(validator)) << "not as documented: " << delivered.body;
+    repeated += delivered.times - 1;
+    EXPECT_NE(delivered.body.find(R"("idempotency_key":")" + key + '"'), std::string::npos) << delivered.body;
+    dead_end_linked |= delivered.body.find(R"("link":"https://relmap.example/#/cases?department=Legal&state=dead_end")") !=
+                       std::string::npos;
+  }
+  EXPECT_LE(repeated, 1) << "at most the alert in hand at the kill is sent twice";
+  EXPECT_TRUE(dead_end_linked) << "a dead-end alert links to its evidence";
+  for (const auto& [key, delivered] : receiver.deliveries("/slack")) {
+    EXPECT_EQ(delivered.body.rfind(R"({"text":")", 0), 0u) << delivered.body;
+  }
+
+  const std::string reasons = run_command("kcat -b " + real_brokers() + " -t " + pipeline.name() +
+                                          ".alerts.dlq -C -e -q -f '%h\\n' | sed 's/relmap.idempotency_key=[0-9a-f]*//' | sort | uniq -c");
+  EXPECT_NE(reasons.find(std::to_string(expected.size()) +
+                         " relmap.reason=refusing answered 400: refused for good,relmap.webhook=refusing,"),
+            std::string::npos) << reasons;
+  EXPECT_NE(reasons.find(std::to_string(expected.size()) +
+                         " relmap.reason=down answered 503 to each of 3 tries,relmap.webhook=down,"),
+            std::string::npos) << reasons;
 }
 
 TEST(Aggregate, KilledFiveTimesAtRandomPointsStillCountsEachEventOnce) {

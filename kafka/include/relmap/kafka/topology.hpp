@@ -13,6 +13,8 @@ inline constexpr const char* kChangelogTopic = "relmap.state";
 inline constexpr const char* kAggregatesTopic = "relmap.aggregates";
 /// Andon pulls and dead-end alerts, as JSON, each once.
 inline constexpr const char* kAlertsTopic = "relmap.alerts";
+/// Alerts a webhook refused for good or did not take after every retry, with the reason.
+inline constexpr const char* kAlertsDeadLetterTopic = "relmap.alerts.dlq";
 /// The department directory (compacted, keyed by department id).
 inline constexpr const char* kDepartmentsTopic = "relmap.departments";
 
@@ -25,5 +27,8 @@ inline constexpr const char* kLineHeader = "relmap.line";
 inline constexpr const char* kTruncatedFromHeader = "relmap.truncated_from";
 /// On a dead letter whose bytes were left out: why (they would have named a person in clear).
 inline constexpr const char* kWithheldHeader = "relmap.withheld";
+/// On an alert's dead letter: the webhook (by name) that did not take it, and the alert's idempotency key.
+inline constexpr const char* kWebhookHeader = "relmap.webhook";
+inline constexpr const char* kIdempotencyKeyHeader = "relmap.idempotency_key";
 
 }  // namespace relmap::kafka::topology
