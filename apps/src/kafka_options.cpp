@@ -23,6 +23,8 @@ void KafkaOptions::add_to(CLI::App& command, bool brokers_required, bool brokers
   command.add_option("--changelog-topic", changelog_topic, "compacted topic of the aggregator's state")->capture_default_str();
   command.add_option("--aggregates-topic", aggregates_topic, "compacted topic of the aggregates")->capture_default_str();
   command.add_option("--alerts-topic", alerts_topic, "topic of the alerts (andon pulls)")->capture_default_str();
+  command.add_option("--aggregates-json-topic", aggregates_json_topic,
+                     "also write the aggregates in JSON to this compacted topic, for other readers (docs/aggregates.md)");
   command.add_option("--alerts-dlq-topic", alerts_dead_letter_topic, "alerts a webhook did not take, with the reason")
       ->capture_default_str();
   command.add_option("--departments-topic", departments_topic, "compacted topic of the department directory")

@@ -23,6 +23,7 @@ struct KafkaOptions {
   std::string aggregates_topic = kafka::topology::kAggregatesTopic;
   std::string alerts_topic = kafka::topology::kAlertsTopic;
   std::string alerts_dead_letter_topic = kafka::topology::kAlertsDeadLetterTopic;
+  std::string aggregates_json_topic;  ///< empty: the aggregates are not written in JSON
   std::string departments_topic = kafka::topology::kDepartmentsTopic;
   std::string actor_key_file;  ///< --actor-key-file, else RELMAP_ACTOR_KEY holds the key itself
 
@@ -33,7 +34,7 @@ struct KafkaOptions {
   kafka::Config config() const;
   /// The streaming aggregation's topics.
   consumer::StreamTopics stream_topics() const {
-    return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic, alerts_topic};
+    return {topics.events, topics.dead_letter, changelog_topic, aggregates_topic, alerts_topic, aggregates_json_topic};
   }
   /// Ends the command (exit 3, "nothing was sent") unless the events and dead-letter topics exist
   /// (throws when the brokers cannot be reached):

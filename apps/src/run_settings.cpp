@@ -185,6 +185,8 @@ RunSettings::RunSettings() {
   text("topics.changelog", c.kafka.changelog_topic, "the aggregator's state (compacted)");
   text("topics.aggregates", c.kafka.aggregates_topic, "the aggregates (compacted)");
   text("topics.alerts", c.kafka.alerts_topic, "andon pulls and dead-end alerts");
+  text("topics.aggregates_json", c.kafka.aggregates_json_topic,
+       "also the aggregates in JSON, for other readers (docs/aggregates.md); empty: not written");
   text("topics.alerts_dead_letter", c.kafka.alerts_dead_letter_topic, "alerts a webhook did not take, with the reason");
   text("topics.departments", c.kafka.departments_topic, "the department directory (compacted)");
 

@@ -40,7 +40,7 @@ std::vector<kafka::NewTopic> relmap_topics(const TopicsOptions& options) {
   const std::pair<std::string, std::string> insync{"min.insync.replicas", std::to_string(options.min_insync_replicas)};
   const std::vector<std::pair<std::string, std::string>> kept = {insync};
   const std::vector<std::pair<std::string, std::string>> compacted = {{"cleanup.policy", "compact"}, insync};
-  return {
+  std::vector<kafka::NewTopic> topics = {
       {options.kafka.topics.events, options.partitions, options.replication_factor, kept},
       {options.kafka.topics.dead_letter, options.partitions, options.replication_factor, kept},
       {options.kafka.changelog_topic, options.partitions, options.replication_factor, compacted},
@@ -49,6 +49,10 @@ std::vector<kafka::NewTopic> relmap_topics(const TopicsOptions& options) {
       {options.kafka.alerts_dead_letter_topic, 1, options.replication_factor, kept},
       {options.kafka.departments_topic, 1, options.replication_factor, compacted},
   };
+  if (!options.kafka.aggregates_json_topic.empty()) {
+    topics.push_back({options.kafka.aggregates_json_topic, options.partitions, options.replication_factor, compacted});
+  }
+  return topics;
 }
 
 void create_relmap_topics(TopicsOptions& options) {

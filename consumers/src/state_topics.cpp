@@ -9,6 +9,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "read_topic.hpp"
+#include "readable_aggregates.hpp"
 #include "relmap/aggregation/state_codec.hpp"
 #include "relmap/kafka/client.hpp"
 #include "state_records.hpp"
@@ -59,14 +60,14 @@ std::optional<DepartedKey> parse_departed_key(std::string_view key) {
 }
 
 void expect_output_topics(const kafka::Config& config, const StreamTopics& topics, std::chrono::milliseconds timeout) {
-  const std::vector<std::string> outputs = {topics.changelog, topics.aggregates, topics.alerts, topics.dead_letter};
+  const std::vector<std::string> outputs = topics.outputs();
   std::vector<std::string> names = outputs;
   names.push_back(topics.events);
   const auto partitions = kafka::partition_counts(config, names, timeout);
   const int input_partitions = partitions.back();
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     if (partitions[i] == 0) throw std::runtime_error("topic " + outputs[i] + " does not exist (relmap topics create makes it)");
-    const bool written_by_input_partition = i < 2;  // the changelog and the aggregates
+    const bool written_by_input_partition = i < 2 || i == 4;  // the changelog, the aggregates and their JSON
     if (written_by_input_partition && partitions[i] < input_partitions) {
       throw std::runtime_error("topic " + outputs[i] + " has " + std::to_string(partitions[i]) + " partition(s), fewer than the " +
                                std::to_string(input_partitions) + " of " + topics.events +
@@ -102,9 +103,17 @@ void append_changed_cases(const StreamTopics& topics, std::int32_t partition, ag
     std::string totals = aggregation::encode_totals(aggregator.totals());
     records.push_back({&topics.changelog, partition, std::string(kTotalsKey), totals, {}});
     records.push_back({&topics.aggregates, partition, std::string(kTotalsKey), std::move(totals), {}});
+    if (!topics.aggregates_json.empty()) {
+      records.push_back({&topics.aggregates_json, partition, readable_totals_key(partition),
+                         readable_totals(partition, aggregator.totals()), {}});
+    }
   }
   for (auto& [key, state] : changes.cases) {
     records.push_back({&topics.changelog, partition, std::string(kCaseKeyPrefix) + key, aggregation::encode_case_state(*state), {}});
+    if (!topics.aggregates_json.empty()) {
+      records.push_back({&topics.aggregates_json, partition, readable_case_key(key),
+                         readable_case(key, aggregation::life_of(*state), true, aggregation::facts_of(*state)), {}});
+    }
   }
 }
 
@@ -114,6 +123,12 @@ void append_expired_cases(const StreamTopics& topics, std::int32_t partition, ag
     records.push_back({&topics.aggregates, partition, departed_case_key(key, state),
                        aggregation::encode_case_facts(aggregation::facts_of(state)), {}});
     records.push_back({&topics.changelog, partition, std::string(kCaseKeyPrefix) + key, std::string{}, {}});
+    if (!topics.aggregates_json.empty()) {
+      const auto life = aggregation::life_of(state);
+      records.push_back({&topics.aggregates_json, partition, readable_departed_key(key, life),
+                         readable_case(key, life, false, aggregation::facts_of(state)), {}});
+      records.push_back({&topics.aggregates_json, partition, readable_case_key(key), std::string{}, {}});
+    }
   }
 }
 

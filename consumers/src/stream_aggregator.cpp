@@ -54,8 +54,7 @@ class StreamAggregator::Impl {
  public:
   Impl(kafka::Config config, StreamTopics topics, StreamSettings settings, Counters& counters)
       : base_(std::move(config)), topics_(std::move(topics)), settings_(std::move(settings)), counters_(counters),
-        committer_(base_, "relmap-aggregator-" + settings_.instance_id,
-                   {topics_.changelog, topics_.aggregates, topics_.alerts, topics_.dead_letter}) {
+        committer_(base_, "relmap-aggregator-" + settings_.instance_id, topics_.outputs()) {
     kafka::Config consumer_config = base_;
     consumer_config.set("group.id", settings_.group).set("enable.auto.commit", "false")
         .set("isolation.level", "read_committed").set("auto.offset.reset", "earliest")

@@ -438,6 +438,34 @@ TEST(Aggregate, DeadEndAlertsOncePerRelationship) {
   EXPECT_EQ(alerts_in_topic, andons + std::stoi(expected)) << "every andon once, every dead-end alert once";
 }
 
+// The JSON aggregates are for readers other than relmap: a Python reader written from
+// docs/aggregates.md (confluent-kafka, jsonschema) checks every record against its schema and
+// recomputes the map's totals and each relationship's requests and handoffs. Cases idle a day leave
+// memory (event time), so lives that departed and cases that came back are among them.
+TEST(Aggregate, AReaderInPythonRecomputesTheMapFromTheJsonAggregatesByTheirSchemas) {
+  Pipeline pipeline(real_brokers(), 2000, 3);
+  const std::string json_topic = pipeline.name() + ".aggregates.json";
+  run_command(kRelmap + " topics create " + pipeline.topic_flags() + " --partitions 3 --aggregates-json-topic " + json_topic +
+              " >/dev/null");
+  pipeline.produce();
+  auto argv = pipeline.aggregate_argv("main", true);
+  for (const char* extra : {"--aggregates-json-topic", "", "--retention-days", "1"}) argv.emplace_back(extra);
+  argv[argv.size() - 3] = json_topic;
+  run_command(command_line(argv) + "2>&1");
+  const std::string python = run_command(std::string(RELMAP_SOURCE_DIR) + "/deploy/install-python-tools aggregates-reader");
+  const std::string read = run_command(python.substr(0, python.find('\n')) + "/python " + RELMAP_SOURCE_DIR +
+                                       "/tests/integration/aggregates_json_read.py " + real_brokers() + " " + json_topic + " " +
+                                       pipeline.name() + ".dlq " + RELMAP_SOURCE_DIR + "/schemas/output");
+  const std::string expected = run_command(
+      kRelmap + " --log-level warn map " + pipeline.topic_flags() +
+      " | python3 -c 'import json,sys; m=json.load(sys.stdin); t=m[\"totals\"]; print(json.dumps({\"totals\": t, "
+      "\"edges\": {e[\"from\"]+\" -> \"+e[\"to\"]: {\"requests\": e[\"requests\"], \"handoffs\": e[\"handoffs\"]} "
+      "for e in m[\"edges\"] if e[\"requests\"] or e[\"handoffs\"]}}, sort_keys=True))'");
+  EXPECT_EQ(read, expected);
+  const auto departed = run_command("kcat -b " + real_brokers() + " -t " + json_topic + " -C -e -q -f '%k\\n' | grep -c '^departed:' || true");
+  EXPECT_GT(std::stoi(departed), 100) << "lives that left memory are among what was read";
+}
+
 /// Webhooks on loopback: /flaky answers 503 to its first two requests, /refuse 400 to all, /down
 /// 503 to all, /ok and /slack 200. Each delivery is kept by path and Idempotency-Key.
 class WebhookReceiver {

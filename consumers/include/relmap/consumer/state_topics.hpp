@@ -25,6 +25,15 @@ struct StreamTopics {
   std::string changelog = kafka::topology::kChangelogTopic;
   std::string aggregates = kafka::topology::kAggregatesTopic;
   std::string alerts = kafka::topology::kAlertsTopic;  ///< andon pulls, once each (in the transaction)
+  /// The aggregates in JSON for other readers (compacted, partitioned as the changelog); empty: not written.
+  std::string aggregates_json;
+
+  /// The topics the aggregator writes to.
+  std::vector<std::string> outputs() const {
+    std::vector<std::string> written = {changelog, aggregates, alerts, dead_letter};
+    if (!aggregates_json.empty()) written.push_back(aggregates_json);
+    return written;
+  }
 };
 
 /// Record keys in the changelog and aggregates topics: a case's state in the changelog; a partition's
