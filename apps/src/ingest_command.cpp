@@ -88,6 +88,7 @@ void add_ingest_command(CLI::App& app) {
                       "threads reading, checking and publishing requests (one waiting for Kafka holds none)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  add_rate_limit_options(*command, options->settings.requests_per_second_per_token, options->settings.burst_per_token);
   command->add_option("--delivery-timeout-ms", options->delivery_timeout_ms,
                       "how long Kafka may take to acknowledge before the answer is 503")
       ->check(CLI::PositiveNumber)

@@ -5,6 +5,15 @@
 
 namespace relmap::app {
 
+void add_rate_limit_options(CLI::App& command, double& requests_per_second, double& burst) {
+  command.add_option("--requests-per-second", requests_per_second,
+                     "requests a second each token may send on average (default 0: no limit); more get 429")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--burst", burst, "requests a token may send at once within its rate")
+      ->check(CLI::Range(1.0, 1e9))
+      ->capture_default_str();
+}
+
 ListenAddress parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
   const auto invalid = [&] { return std::invalid_argument("--listen expects HOST:PORT, got '" + listen + "'"); };

@@ -204,6 +204,9 @@ RunSettings::RunSettings() {
   integer("ingest.body_timeout_ms", c.ingest.body_timeout_ms, "a body slower than this gets 408", 1, 3'600'000);
   integer("ingest.delivery_timeout_ms", c.ingest.delivery_timeout_ms,
           "how long Kafka may take to acknowledge before the answer is 503", 1, 3'600'000);
+  number("ingest.requests_per_second", c.ingest.settings.requests_per_second_per_token,
+         "requests a second each token may send on average (0: no limit); more get 429 with Retry-After", 0, 1e9);
+  number("ingest.burst", c.ingest.settings.burst_per_token, "requests a token may send at once within its rate", 1, 1e9);
   integer("ingest.http_threads", c.ingest.settings.http_threads, "threads reading, checking and publishing requests", 1, 1024);
 
   text("aggregate.group", c.aggregate.settings.group, "consumer group of the aggregators");
@@ -232,6 +235,9 @@ RunSettings::RunSettings() {
   boolean("serve.insecure_no_auth", c.serve.insecure_no_auth, "answer requests without a token as operations (local use only)");
   text("serve.web_root", c.serve.web_root, "the web pages' built files; empty: those installed beside the binary");
   number("serve.refresh_seconds", c.serve.refresh_seconds, "look at the topics this often for new data", 0.05, 86'400);
+  number("serve.requests_per_second", c.serve.requests_per_second,
+         "API requests a second each token may send on average (0: no limit); more get 429 with Retry-After", 0, 1e9);
+  number("serve.burst", c.serve.burst, "API requests a token may send at once within its rate", 1, 1e9);
   integer("serve.http_threads", c.serve.http.threads, "threads answering requests", 1, 1024);
 }
 

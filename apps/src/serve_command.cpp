@@ -120,6 +120,8 @@ void run_serve(ServeOptions& options, const Lifetime& lifetime, std::string_view
   options.http.port = address.port;
   serve::ApiSettings settings;
   settings.allow_unauthenticated = options.insecure_no_auth;
+  settings.requests_per_second_per_token = options.requests_per_second;
+  settings.burst_per_token = options.burst;
   if (!options.token_file.empty()) settings.access = serve::AccessList::read_file(options.token_file);
   if (settings.access.size() == 0 && !settings.allow_unauthenticated) {
     throw std::invalid_argument("--token-file with at least one token is required (or --insecure-no-auth for local use)");
@@ -171,6 +173,7 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_option("--http-threads", options->http.threads, "threads answering requests")->check(CLI::PositiveNumber)->capture_default_str();
+  add_rate_limit_options(*command, options->requests_per_second, options->burst);
   command->callback([options] {
     options->source.resolve();
     const StopSignals signals;  // before any thread starts

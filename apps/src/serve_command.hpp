@@ -17,6 +17,8 @@ struct ServeOptions {
   std::string web_root;  ///< empty: the build tree's or the installed pages, if there are any
   bool insecure_no_auth = false;
   double refresh_seconds = 2;
+  double requests_per_second = 0;  ///< each token's, for the API; 0: no limit
+  double burst = 50;
   http::ServerSettings http = [] {
     http::ServerSettings settings;
     settings.threads = 4;  // a window's map drawn for the first time holds one while others answer

@@ -225,7 +225,9 @@ void IngestSettings::validate() const {
 }
 
 IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSettings publish, IngestSettings settings)
-    : settings_(std::move(settings)), kafka_config_(kafka_config) {
+    : settings_(std::move(settings)),
+      kafka_config_(kafka_config),
+      rate_limiter_(settings_.requests_per_second_per_token, settings_.burst_per_token) {
   settings_.validate();
   accepted_tokens_ = std::make_shared<const std::vector<std::string>>(settings_.tokens);
   // A request waits for its deliveries: they must end (acknowledged or failed) within the timeout.
@@ -279,6 +281,14 @@ std::optional<http::Response> IngestServer::check_headers(const http::Request& h
   if (!settings_.allow_unauthenticated && !authorised(http::view_of(headers[bhttp::field::authorization]))) {
     auto refused = json_answer(headers, bhttp::status::unauthorized, "a valid bearer token is required");
     refused.set(bhttp::field::www_authenticate, "Bearer");
+    return refused;
+  }
+  // Each token its own allowance (without authentication, all clients share one).
+  const auto authorization = http::view_of(headers[bhttp::field::authorization]);
+  if (const auto wait = rate_limiter_.take(settings_.allow_unauthenticated ? std::string_view{} : authorization)) {
+    auto refused = json_answer(headers, bhttp::status::too_many_requests,
+                               "this token's requests are over the rate limit: try again after Retry-After seconds");
+    refused.set(bhttp::field::retry_after, http::retry_after_seconds(*wait));
     return refused;
   }
   const std::string type = media_type(headers);

@@ -384,7 +384,8 @@ Api::Api(ApiSettings settings)
     : settings_(std::move(settings)),
       access_(std::make_shared<const AccessList>(settings_.access)),
       metrics_(std::make_unique<Metrics>()),
-      answers_(std::make_unique<AnswerCache>()) {}
+      answers_(std::make_unique<AnswerCache>()),
+      rate_limiter_(std::make_unique<http::RateLimiter>(settings_.requests_per_second_per_token, settings_.burst_per_token)) {}
 
 void Api::replace_access(AccessList access) {
   if (access.size() == 0 && !settings_.allow_unauthenticated) {
@@ -428,6 +429,7 @@ Response Api::handle(const Request& request) const {
     response = http::error_response(request, refusal.http_status, refusal.code, refusal.what());
     if (refusal.http_status == status::unauthorized) response.set(bhttp::field::www_authenticate, "Bearer");
     if (refusal.http_status == status::method_not_allowed) response.set(bhttp::field::allow, "GET");
+    if (refusal.retry_after) response.set(bhttp::field::retry_after, http::retry_after_seconds(*refusal.retry_after));
   }
   metrics_->record(route_name, response.result_int(),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -491,6 +493,10 @@ Response Api::route(const Request& request, std::string& route_name) const {
     const auto known = access_.load()->authenticate(http::view_of(authorization));
     if (!known) refuse(status::unauthorized, "unauthorized", "the token is not known");
     principal = *known;
+  }
+  if (const auto wait = rate_limiter_->take(http::view_of(request[bhttp::field::authorization]))) {
+    throw Refusal(status::too_many_requests, "rate_limited",
+                  "this token's requests are over the rate limit: try again after Retry-After seconds", *wait);
   }
   const auto only_operations = [&] {
     if (!principal.sees_everything()) refuse(status::forbidden, "forbidden", "this needs the operations role");

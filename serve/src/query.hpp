@@ -2,6 +2,7 @@
 // What a request asks, checked: its query parameters, and the refusal a bad one earns.
 
 #include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <initializer_list>
 #include <map>
@@ -21,10 +22,12 @@ using boost::beast::http::status;
 
 /// A 4xx the request earned: turned into the JSON error by Api::handle.
 struct Refusal : std::runtime_error {
-  Refusal(status code_status, std::string code_name, const std::string& message)
-      : std::runtime_error(message), http_status(code_status), code(std::move(code_name)) {}
+  Refusal(status code_status, std::string code_name, const std::string& message,
+          std::optional<std::chrono::milliseconds> wait = std::nullopt)
+      : std::runtime_error(message), http_status(code_status), code(std::move(code_name)), retry_after(wait) {}
   status http_status;
   std::string code;
+  std::optional<std::chrono::milliseconds> retry_after;  ///< for 429 and 503: when to try again
 };
 
 [[noreturn]] inline void refuse(status http_status, std::string code, const std::string& message) {

@@ -198,6 +198,29 @@ TEST_F(IngestHttp, AnInvalidRecordOverAMegabyteIsTheClientsErrorAndItsDeadLetter
   EXPECT_EQ(dead_letters[0].value, huge.substr(0, kMaxDeadLetterBytes));
 }
 
+// A token over its rate is answered 429 on the headers, with Retry-After, before any body is read;
+// another token keeps its own allowance.
+TEST_F(IngestHttp, ATokenOverItsRateIsAnswered429OnItsHeadersAndAnotherTokenIsNot) {
+  settings_.tokens = {"secret", "other"};
+  settings_.requests_per_second_per_token = 0.5;
+  settings_.burst_per_token = 2;
+  start();
+  RawConnection connection(server_->port());
+  for (int i = 0; i < 2; ++i) {
+    connection.send(post_request(kEvent));
+    EXPECT_EQ(status_of(connection.answer()), 200) << i;
+  }
+  RawConnection limited(server_->port());
+  limited.send("POST /v1/events HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nAuthorization: Bearer secret\r\n"
+               "Content-Length: 3000000\r\n\r\n");  // none of the body is sent
+  const std::string answer = limited.answer();
+  EXPECT_EQ(status_of(answer), 429) << answer;
+  EXPECT_NE(answer.find("Retry-After: 2\r\n"), std::string::npos) << answer;
+  RawConnection other(server_->port());
+  other.send(post_request(kEvent, "application/json", "other"));
+  EXPECT_EQ(status_of(other.answer()), 200);
+}
+
 // An invalid record is final ("rejected", 400: do not send it again) only once its dead letter is
 // stored. With the dead letter unacknowledged, it was still answered "rejected", and lost: the
 // cluster check counted 65 dead letters of the 66 it had sent while a broker was down.

@@ -173,6 +173,26 @@ TEST_F(ApiTest, WantsAKnownTokenForTheApiButNotForProbes) {
   EXPECT_EQ(get(api, "/api/v1/openapi.json", "").result(), bhttp::status::ok);
 }
 
+// Each token its own allowance: two at once, then one a second; the probes and the OpenAPI
+// document are not counted, nor is a refused token.
+TEST(ApiRateLimit, ATokenOverItsRateIsAnswered429WithRetryAfterAndOthersAreNot) {
+  ApiSettings settings = with_tokens();
+  settings.requests_per_second_per_token = 1;
+  settings.burst_per_token = 2;
+  Api api(std::move(settings));
+  api.publish(snapshot_of_file("chains.jsonl", 7));
+  EXPECT_EQ(get(api, "/api/v1/graph").result(), bhttp::status::ok);
+  EXPECT_EQ(get(api, "/api/v1/findings").result(), bhttp::status::ok);
+  const auto limited = get(api, "/api/v1/graph");
+  EXPECT_EQ(limited.result(), bhttp::status::too_many_requests);
+  EXPECT_EQ(error_code(limited), "rate_limited");
+  EXPECT_EQ(limited[bhttp::field::retry_after], "1");
+  EXPECT_EQ(get(api, "/api/v1/departments/Z/report", "legal-token").result(), bhttp::status::ok) << "another token";
+  EXPECT_EQ(get(api, "/healthz", "").result(), bhttp::status::ok);
+  EXPECT_EQ(get(api, "/api/v1/openapi.json", "ops-token").result(), bhttp::status::ok);
+  EXPECT_EQ(get(api, "/api/v1/graph", "guess").result(), bhttp::status::unauthorized) << "not a rate, a refusal";
+}
+
 TEST_F(ApiTest, ADepartmentSeesItsOwnReportAndRelationshipsAndNothingElseInDetail) {
   EXPECT_EQ(get(api, "/api/v1/departments/Z/report", "legal-token").result(), bhttp::status::ok);
   EXPECT_EQ(error_code(get(api, "/api/v1/departments/W/report", "legal-token")), "forbidden");

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "relmap/http/rate_limiter.hpp"
 #include "relmap/http/server.hpp"
 #include "relmap/kafka/config.hpp"
 #include "relmap/producer/publisher.hpp"
@@ -30,6 +31,10 @@ struct IngestSettings {
   /// arrive within it).
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 4096;  ///< one more is closed as soon as it is accepted
+  /// Requests a second each token may send on average (0: no limit), and at once: more get 429 with
+  /// Retry-After, on the headers, before the body is read.
+  double requests_per_second_per_token = 0;
+  double burst_per_token = 20;
 
   /// Throws std::invalid_argument when the settings cannot work (no token and auth required, ...).
   void validate() const;
@@ -41,7 +46,8 @@ struct IngestSettings {
 /// 200 when all were accepted; 400 when some were invalid (the valid ones are still accepted, and the
 /// body says which, with the reasons); 503 when an accepted event could not be stored (the broker is
 /// unreachable); 401 without a valid bearer token and 415 for a body that cannot be events (both
-/// without reading the body); 413 over the body size limit; 408 for a body slower than its timeout.
+/// without reading the body); 413 over the body size limit; 408 for a body slower than its timeout;
+/// 429 with Retry-After for a token over its rate limit (on the headers too).
 /// A 2xx therefore means durable. `GET /healthz` says the process is up; `GET /readyz` whether the broker answers.
 ///
 /// Threading: requests are read, checked and published on the HTTP server's threads
@@ -76,6 +82,7 @@ class IngestServer {
   std::atomic<std::shared_ptr<const std::vector<std::string>>> accepted_tokens_;
   kafka::Config kafka_config_;
   std::unique_ptr<EventPublisher> publisher_;
+  mutable http::RateLimiter rate_limiter_;
   std::unique_ptr<http::Server> server_;  // uses publisher_: declared after it, destroyed before it
   std::thread delivery_server_;
   std::atomic<bool> running_{false};

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "relmap/http/rate_limiter.hpp"
 #include "relmap/http/server.hpp"
 #include "relmap/serve/access.hpp"
 #include "relmap/serve/snapshot.hpp"
@@ -22,6 +23,10 @@ struct ApiSettings {
   bool allow_unauthenticated = false;  ///< --insecure-no-auth: every request is `operations`
   /// The web pages, answered at / without a token (they hold no data; the API they call checks it).
   std::shared_ptr<const WebRoot> web;
+  /// Requests a second each token may send to the API on average (0: no limit), and at once: more
+  /// get 429 with Retry-After. The pages' files and the probes are not counted.
+  double requests_per_second_per_token = 0;
+  double burst_per_token = 50;
 };
 
 /// Thread-safe: any number of requests at once, and publish() beside them. A request reads the
@@ -59,6 +64,7 @@ class Api {
   std::atomic<std::int64_t> records_behind_{0};
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<AnswerCache> answers_;
+  std::unique_ptr<http::RateLimiter> rate_limiter_;
 };
 
 /// The OpenAPI 3.1 document of the API (serve/openapi.json, built in).
