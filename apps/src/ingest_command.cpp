@@ -46,7 +46,8 @@ void run_ingest(IngestOptions& options, const Lifetime& lifetime) {
   producer::IngestServer server(options.kafka.config(), options.kafka.topics, publish_settings,
                                 options.settings);
   server.start();
-  std::cout << "relmap ingest: POST http://" << options.settings.host << ":" << server.port() << "/v1/events"
+  std::cout << "relmap ingest: POST " << (options.settings.tls_certificate_file.empty() ? "http" : "https") << "://"
+            << options.settings.host << ":" << server.port() << "/v1/events"
             << std::endl;
   const auto log = relmap::logger("ingest");
   for (auto reloaded = lifetime.reloads(); !lifetime.wait_for(std::chrono::milliseconds(200));) {
@@ -89,6 +90,7 @@ void add_ingest_command(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   add_rate_limit_options(*command, options->settings.requests_per_second_per_token, options->settings.burst_per_token);
+  add_tls_options(*command, options->settings.tls_certificate_file, options->settings.tls_key_file);
   command->add_option("--delivery-timeout-ms", options->delivery_timeout_ms,
                       "how long Kafka may take to acknowledge before the answer is 503")
       ->check(CLI::PositiveNumber)

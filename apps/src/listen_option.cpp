@@ -5,6 +5,14 @@
 
 namespace relmap::app {
 
+void add_tls_options(CLI::App& command, std::string& certificate_file, std::string& key_file) {
+  auto* certificate = command.add_option("--tls-cert", certificate_file, "answer HTTPS with this certificate chain (PEM)")
+                          ->check(CLI::ExistingFile);
+  auto* key = command.add_option("--tls-key", key_file, "... and its private key (PEM)")->check(CLI::ExistingFile);
+  certificate->needs(key);
+  key->needs(certificate);
+}
+
 void add_rate_limit_options(CLI::App& command, double& requests_per_second, double& burst) {
   command.add_option("--requests-per-second", requests_per_second,
                      "requests a second each token may send on average (default 0: no limit); more get 429")

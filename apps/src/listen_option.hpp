@@ -17,5 +17,7 @@ ListenAddress parse_listen(const std::string& listen);
 
 /// --requests-per-second and --burst: each token's allowance, more answered 429 with Retry-After.
 void add_rate_limit_options(CLI::App& command, double& requests_per_second, double& burst);
+/// --tls-cert and --tls-key: HTTPS with this certificate chain and key (PEM files).
+void add_tls_options(CLI::App& command, std::string& certificate_file, std::string& key_file);
 
 }  // namespace relmap::app

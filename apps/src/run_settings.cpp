@@ -207,6 +207,8 @@ RunSettings::RunSettings() {
   number("ingest.requests_per_second", c.ingest.settings.requests_per_second_per_token,
          "requests a second each token may send on average (0: no limit); more get 429 with Retry-After", 0, 1e9);
   number("ingest.burst", c.ingest.settings.burst_per_token, "requests a token may send at once within its rate", 1, 1e9);
+  text("ingest.tls_certificate_file", c.ingest.settings.tls_certificate_file, "HTTPS: the certificate chain (PEM); empty: HTTP");
+  text("ingest.tls_key_file", c.ingest.settings.tls_key_file, "HTTPS: the certificate's private key (PEM)");
   integer("ingest.http_threads", c.ingest.settings.http_threads, "threads reading, checking and publishing requests", 1, 1024);
 
   text("aggregate.group", c.aggregate.settings.group, "consumer group of the aggregators");
@@ -238,6 +240,8 @@ RunSettings::RunSettings() {
   number("serve.requests_per_second", c.serve.requests_per_second,
          "API requests a second each token may send on average (0: no limit); more get 429 with Retry-After", 0, 1e9);
   number("serve.burst", c.serve.burst, "API requests a token may send at once within its rate", 1, 1e9);
+  text("serve.tls_certificate_file", c.serve.http.tls_certificate_file, "HTTPS: the certificate chain (PEM); empty: HTTP");
+  text("serve.tls_key_file", c.serve.http.tls_key_file, "HTTPS: the certificate's private key (PEM)");
   integer("serve.http_threads", c.serve.http.threads, "threads answering requests", 1, 1024);
 }
 
@@ -472,12 +476,20 @@ const RunConfig& RunSettings::finish() {
       fail(name, (directory ? "no such directory: " : "no such file: ") + path);
     }
   };
+  const auto check_tls = [&](const std::string& role, const std::string& certificate, const std::string& key) {
+    check_file(role + ".tls_certificate_file", certificate);
+    check_file(role + ".tls_key_file", key);
+    if (certificate.empty() != key.empty()) {
+      fail(role + (certificate.empty() ? ".tls_certificate_file" : ".tls_key_file"), "HTTPS needs both the certificate and its key");
+    }
+  };
   check_file("kafka.properties_file", c.kafka.properties_file);
   check_file("privacy.actor_key_file", c.kafka.actor_key_file);
   if (!parse_rfc3339(c.time_bounds.earliest_day + "T00:00:00Z")) fail("events.earliest_day", "not a day (YYYY-MM-DD): " + c.time_bounds.earliest_day);
   if (runs("ingest")) {
     check_listen("ingest.listen", c.ingest.listen);
     check_file("ingest.token_file", c.ingest.token_file);
+    check_tls("ingest", c.ingest.settings.tls_certificate_file, c.ingest.settings.tls_key_file);
     const char* environment_tokens = std::getenv("RELMAP_INGEST_TOKENS");
     if (c.ingest.token_file.empty() && !c.ingest.settings.allow_unauthenticated && (environment_tokens == nullptr || *environment_tokens == '\0')) {
       fail("ingest.token_file", "required by the ingest role (or RELMAP_INGEST_TOKENS, or ingest.insecure_no_auth = true for local use)");
@@ -486,6 +498,7 @@ const RunConfig& RunSettings::finish() {
   if (runs("serve")) {
     check_listen("serve.listen", c.serve.listen);
     check_file("serve.token_file", c.serve.token_file);
+    check_tls("serve", c.serve.http.tls_certificate_file, c.serve.http.tls_key_file);
     check_file("serve.web_root", c.serve.web_root, true);
     if (c.serve.token_file.empty() && !c.serve.insecure_no_auth) {
       fail("serve.token_file", "required by the serve role (or serve.insecure_no_auth = true for local use)");

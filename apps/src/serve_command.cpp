@@ -134,7 +134,7 @@ void run_serve(ServeOptions& options, const Lifetime& lifetime, std::string_view
   serve::Api api(std::move(settings));
   http::Server server(options.http, [&api](const http::Request& request) { return api.handle(request); });
   server.start();
-  std::cout << name << ": http://" << options.http.host << ":" << server.port()
+  std::cout << name << ": " << (options.http.tls_certificate_file.empty() ? "http" : "https") << "://" << options.http.host << ":" << server.port()
             << (settings_has_pages ? "/" : "/api/v1/graph") << std::endl;
 
   std::thread follower;
@@ -174,6 +174,7 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--http-threads", options->http.threads, "threads answering requests")->check(CLI::PositiveNumber)->capture_default_str();
   add_rate_limit_options(*command, options->requests_per_second, options->burst);
+  add_tls_options(*command, options->http.tls_certificate_file, options->http.tls_key_file);
   command->callback([options] {
     options->source.resolve();
     const StopSignals signals;  // before any thread starts

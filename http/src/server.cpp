@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
@@ -13,9 +14,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "relmap/common/logging.hpp"
 #include "relmap/http/responses.hpp"
@@ -43,6 +46,7 @@ struct Server::Impl {
   void accept();
 
   ServerSettings settings;
+  std::optional<asio::ssl::context> tls;  ///< with a certificate: every connection is HTTPS
   Handler handler;             ///< answers at once, on the connection's strand; or else:
   AsyncHandler async_handler;  ///< answers later, through Respond
   HeaderCheck check_headers;
@@ -56,11 +60,19 @@ struct Server::Impl {
 
 namespace {
 
-/// One connection: read a request within the deadline, answer it, and again while both keep it alive.
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+/// One connection: read a request within the deadline, answer it, and again while both keep it
+/// alive. `Stream` is beast::tcp_stream, or TlsStream for HTTPS (a handshake first).
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), body_timer_(stream_.get_executor()), handler_timer_(stream_.get_executor()), server_(server) {
+  template <typename... StreamArguments>
+  Session(Server::Impl& server, StreamArguments&&... arguments)
+      : stream_(std::forward<StreamArguments>(arguments)...),
+        body_timer_(stream_.get_executor()),
+        handler_timer_(stream_.get_executor()),
+        server_(server) {
     ++server_.connections;
   }
   ~Session() { --server_.connections; }
@@ -68,10 +80,24 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->transport().expires_after(self->server_.settings.read_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code error) {
+          if (error) return;  // not TLS, or a handshake that failed: nothing can be answered
+          self->read();
+        });
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  beast::tcp_stream& transport() { return beast::get_lowest_layer(stream_); }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(server_.settings.max_header_bytes);
@@ -81,7 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       parser_->body_limit(server_.settings.max_body_bytes);
     }
-    stream_.expires_after(server_.settings.read_timeout);
+    transport().expires_after(server_.settings.read_timeout);
     if (!server_.check_headers && !server_.settings.body_timeout) {  // nothing to do between headers and body
       bhttp::async_read(stream_, buffer_, *parser_,
                         [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
@@ -112,13 +138,13 @@ class Session : public std::enable_shared_from_this<Session> {
       parser_->body_limit(server_.settings.max_body_bytes);  // chunked: counted as it comes
     }
     if (const auto& body_timeout = server_.settings.body_timeout) {
-      stream_.expires_after(*body_timeout + server_.settings.read_timeout);  // the timer below answers first
+      transport().expires_after(*body_timeout + server_.settings.read_timeout);  // the timer below answers first
       body_timer_.expires_after(*body_timeout);
       body_timer_.async_wait([self = shared_from_this()](beast::error_code waited) {
         if (waited || self->parser_->is_done()) return;
         self->body_too_slow_ = true;
         beast::error_code ignored;
-        self->stream_.socket().cancel(ignored);
+        self->transport().socket().cancel(ignored);
       });
     }
     bhttp::async_read(stream_, buffer_, *parser_,
@@ -194,7 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void answer(Response response) {
     response_ = std::move(response);
     response_.prepare_payload();
-    stream_.expires_after(server_.settings.write_timeout);
+    transport().expires_after(server_.settings.write_timeout);
     bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code error, std::size_t) {
       if (error || !self->response_.keep_alive()) return self->close();
       self->read();
@@ -202,11 +228,20 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      // TLS's close_notify first, within the write timeout; then the socket, whatever came of it.
+      transport().expires_after(server_.settings.write_timeout);
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->transport().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      transport().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   asio::steady_timer body_timer_;
@@ -233,7 +268,11 @@ void Server::Impl::accept() {
       // the client's delayed ACK (40 ms).
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      if (tls) {
+        std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->start();
+      }
     }
     accept();
   });
@@ -250,6 +289,21 @@ Server::~Server() { stop(); }
 void Server::start() {
   Impl& server = *impl_;
   const std::string where = server.settings.host + ":" + std::to_string(server.settings.port);
+  if (!server.settings.tls_certificate_file.empty() || !server.settings.tls_key_file.empty()) {
+    if (server.settings.tls_certificate_file.empty() || server.settings.tls_key_file.empty()) {
+      throw std::runtime_error("HTTPS needs both a certificate and its key");
+    }
+    try {
+      auto& tls = server.tls.emplace(asio::ssl::context::tls_server);
+      tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                      asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      tls.use_certificate_chain_file(server.settings.tls_certificate_file);
+      tls.use_private_key_file(server.settings.tls_key_file, asio::ssl::context::pem);
+    } catch (const boost::system::system_error& failure) {
+      throw std::runtime_error("cannot use the certificate " + server.settings.tls_certificate_file + " and key " +
+                               server.settings.tls_key_file + ": " + failure.code().message());
+    }
+  }
   try {
     tcp::resolver resolver(server.io);
     const auto endpoint = resolver.resolve(server.settings.host, std::to_string(server.settings.port))->endpoint();

@@ -241,6 +241,8 @@ IngestServer::IngestServer(kafka::Config kafka_config, Topics topics, PublishSet
   server.port = settings_.port;
   server.threads = settings_.http_threads;
   server.max_connections = settings_.max_connections;
+  server.tls_certificate_file = settings_.tls_certificate_file;
+  server.tls_key_file = settings_.tls_key_file;
   server.max_body_bytes = settings_.max_body_bytes;
   server.body_timeout = settings_.body_timeout;
   server.read_timeout = settings_.idle_timeout;
@@ -395,7 +397,8 @@ void IngestServer::start() {
   delivery_server_ = std::thread([this] {
     while (running_) publisher_->serve_deliveries(100ms);
   });
-  log()->info("listening on http://{}:{}", settings_.host, server_->port());
+  log()->info("listening on {}://{}:{}", settings_.tls_certificate_file.empty() ? "http" : "https", settings_.host,
+              server_->port());
 }
 
 void IngestServer::stop() {

@@ -48,6 +48,10 @@ struct ServerSettings {
   std::optional<std::chrono::milliseconds> body_timeout;
   /// An AsyncHandler that has not answered by then gets 503 in its place.
   std::chrono::milliseconds handler_timeout{60000};
+  /// HTTPS: the certificate chain and private key, PEM files. Both empty: plain HTTP. TLS 1.2 or
+  /// later; the handshake counts against read_timeout.
+  std::string tls_certificate_file;
+  std::string tls_key_file;
 };
 
 /// Lifecycle: start() binds and serves in the background; stop() (or the destructor) closes the

@@ -35,6 +35,9 @@ struct IngestSettings {
   /// Retry-After, on the headers, before the body is read.
   double requests_per_second_per_token = 0;
   double burst_per_token = 20;
+  /// HTTPS: PEM certificate chain and key (both, or neither: plain HTTP).
+  std::string tls_certificate_file;
+  std::string tls_key_file;
 
   /// Throws std::invalid_argument when the settings cannot work (no token and auth required, ...).
   void validate() const;
