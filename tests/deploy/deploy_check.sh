@@ -46,7 +46,9 @@ kafka:
   propertiesSecret: relmap-kafka
 tokens: {existingSecret: relmap-tokens}
 actorKeySecret: relmap-actor-key
+tlsSecret: relmap-tls
 aggregate: {replicas: 6}
+alerts: {webhookSecret: relmap-webhooks, publicUrl: "https://relmap.example.com"}
 EOF
   for values in default options; do
     flags=()
@@ -73,6 +75,10 @@ for d in documents:
             out.write("\t".join(container["args"]) + "\n")
         if "ports" in container and not ("livenessProbe" in container and "readinessProbe" in container):
             sys.exit(f"{d['metadata']['name']} serves HTTP without probes")
+        https = sys.argv[2].endswith("options")  # the options render with a TLS Secret
+        for probe in ("livenessProbe", "readinessProbe"):
+            if probe in container and container[probe]["httpGet"]["scheme"] != ("HTTPS" if https else "HTTP"):
+                sys.exit(f"{d['metadata']['name']}'s {probe} does not ask over {'HTTPS' if https else 'HTTP'}")
         if "requests" not in container["resources"]:
             sys.exit(f"{d['metadata']['name']} has no resource requests")
 PY
@@ -81,6 +87,8 @@ PY
   done
   grep -q '"sasl.mechanism" = "SCRAM-SHA-512"' "$work/options.toml" || fail "the Kafka properties were not rendered"
   grep -q '^properties_file = "/etc/relmap/kafka/kafka.properties"' "$work/options.toml" || fail "no properties_file"
+  [[ $(grep -c '^tls_certificate_file = "/etc/relmap/tls/tls.crt"' "$work/options.toml") == 2 ]] || fail "ingest and serve got no TLS"
+  grep -q '^webhook_file = "/etc/relmap/webhooks/webhooks"' "$work/options.toml" || fail "no webhook_file"
   echo "deploy_check: the chart lints, renders and validates; its configuration and arguments are relmap's"
   ;;
 compose)
